@@ -1,0 +1,30 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { OfflinePlanResult } from "../../tools/terraform";
+
+export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+/** Everything the global setup produces, shared by the test files of one run. */
+export const TEST_CACHE = join(PROJECT_ROOT, ".cache", "test");
+
+/** The configurations the global setup synthesizes and plans. */
+export const SYNTH_CONFIGS = {
+  default: undefined,
+  threeRegions: join(PROJECT_ROOT, "__tests__", "fixtures", "three-regions.json"),
+} as const;
+export type SynthConfigName = keyof typeof SYNTH_CONFIGS;
+
+export const synthOutdir = (config: SynthConfigName) => join(TEST_CACHE, "synth", config);
+export const planDir = (config: SynthConfigName, stack: string) => join(TEST_CACHE, "terraform", config, stack);
+
+/** Written by the global setup when terraform is missing and `CI` is not set. */
+export const TERRAFORM_UNAVAILABLE = join(TEST_CACHE, "terraform-unavailable");
+
+/** `terraform validate` and offline plan of one stack, as the global setup left them. */
+export function readOfflinePlan(config: SynthConfigName, stack: string): OfflinePlanResult {
+  return JSON.parse(readFileSync(join(planDir(config, stack), "result.json"), "utf8")) as OfflinePlanResult;
+}
+
+/** The synthesized Terraform JSON of one stack. */
+export function readStackJson(config: SynthConfigName, stack: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(synthOutdir(config), "stacks", stack, "cdk.tf.json"), "utf8")) as Record<string, any>;
+}

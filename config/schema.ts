@@ -1,0 +1,217 @@
+import { z } from "zod";
+import { AWS_REGIONS } from "./aws-regions";
+
+/** One DNS label: lowercase letters, digits and inner hyphens, 1 to 63 characters. */
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Labels the stack itself uses under the domain; a region label may not take them. */
+const RESERVED_LABELS = ["api", "www"] as const;
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+  3288, 3653,
+] as const;
+
+/** `z.strictObject` whose unknown-key error lists the keys that are allowed. */
+function strictObject<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? `unknown key; allowed keys are: ${allowed}` : undefined,
+  });
+}
+
+const dnsLabel = z
+  .string()
+  .regex(DNS_LABEL, "must be a DNS label: 1-63 lowercase letters, digits or inner hyphens")
+  .refine((label) => !(RESERVED_LABELS as readonly string[]).includes(label), {
+    message: `is reserved (${RESERVED_LABELS.join(", ")} are used by the stack itself)`,
+  });
+
+const domainName = z
+  .string()
+  .max(253, "must be at most 253 characters")
+  .refine((name) => name.includes("."), "must contain a dot, e.g. example.com")
+  .refine(
+    (name) => name.split(".").every((label) => DNS_LABEL.test(label)),
+    "must be a lowercase DNS name whose labels are 1-63 letters, digits or inner hyphens",
+  )
+  .refine((name) => /^[a-z]{2,63}$/.test(name.split(".").at(-1) ?? ""), {
+    message: "must end in an alphabetic top-level domain, e.g. .com",
+  });
+
+const awsRegion = z.enum(AWS_REGIONS, {
+  error: (issue) =>
+    typeof issue.input === "string"
+      ? `"${issue.input}" is not an AWS region code (e.g. eu-west-1)`
+      : "must be an AWS region code string (e.g. eu-west-1)",
+});
+
+const region = strictObject({
+  /** AWS region code, e.g. `eu-west-1`. */
+  name: awsRegion,
+  /** DNS label of the region's own endpoint, e.g. `ireland` for `ireland.example.com`. */
+  label: dnsLabel,
+});
+
+/** ACM certificate ARN; its region must be the region it is given for. */
+const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+const regions = z
+  .array(region)
+  .min(2, "needs at least two regions: the first is the primary, the others its standbys")
+  .superRefine((list, ctx) => {
+    for (const key of ["name", "label"] as const) {
+      const seen = new Map<string, number>();
+      list.forEach((entry, index) => {
+        const first = seen.get(entry[key]);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [index, key],
+            message: `"${entry[key]}" is already used by regions[${first}].${key}`,
+          });
+        } else {
+          seen.set(entry[key], index);
+        }
+      });
+    }
+  });
+
+const healthCheck = strictObject({
+  /** Seconds between checks by each Route 53 checker: 10 (fast) or 30 (standard). */
+  requestInterval: z.union([z.literal(10), z.literal(30)], {
+    error: "must be 10 or 30 (seconds; Route 53 offers no other interval)",
+  }),
+  /** Consecutive failed checks before the endpoint counts as unhealthy (1..10). */
+  failureThreshold: z.int("must be an integer").min(1, "must be 1..10").max(10, "must be 1..10"),
+});
+
+const throttling = strictObject({
+  /** Steady-state requests per second for the `prod` stage. */
+  rateLimit: z.number().positive("must be a positive number").max(10_000, "must be at most 10000"),
+  /** Burst capacity for the `prod` stage. */
+  burstLimit: z.int("must be an integer").positive("must be positive").max(5_000, "must be at most 5000"),
+});
+
+const stateBackend = strictObject({
+  /** S3 bucket that holds the Terraform state (created by the bootstrap stack). */
+  bucket: z
+    .string()
+    .regex(
+      /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "must be an S3 bucket name: 3-63 lowercase letters, digits, dots or hyphens",
+    ),
+  /** Prefix of each stack's state key: `<keyPrefix>/<stack>.tfstate`. */
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/, "must be an S3 key prefix without leading or trailing slash"),
+  /** Region of the state bucket. */
+  region: awsRegion,
+});
+
+const lambda = strictObject({
+  /** Memory of each API function in MB (128..10240). */
+  memorySize: z.int("must be an integer").min(128, "must be 128..10240").max(10_240, "must be 128..10240"),
+  /** Timeout of the ticket functions in seconds (1..29, API Gateway waits at most 29 s). */
+  timeout: z.int("must be an integer").min(1, "must be 1..29").max(29, "must be 1..29"),
+});
+
+const tagValue = z.string().max(256, "must be at most 256 characters");
+
+/** Every setting, with the workshop's values as defaults. */
+export const DEFAULTS = {
+  domainName: "example.com",
+  hostedZoneId: "Z0000000000EXAMPLE",
+  regions: [
+    { name: "eu-west-1", label: "ireland" },
+    { name: "ap-southeast-1", label: "singapore" },
+  ],
+  tableName: "SXRTickets",
+  healthCheck: { requestInterval: 10, failureThreshold: 1 },
+  corsAllowOrigin: "*",
+  certificateArns: {},
+  throttling: { rateLimit: 50, burstLimit: 100 },
+  lambda: { memorySize: 256, timeout: 10 },
+  logRetentionDays: 30,
+  stateBackend: {
+    bucket: "wild-rydes-tickets-tfstate",
+    keyPrefix: "wild-rydes-tickets",
+    region: "eu-west-1",
+  },
+  tags: { Project: "wild-rydes-tickets", ManagedBy: "cdktf" },
+} as const;
+
+/**
+ * The settings file named by `TICKETS_CONFIG`. `domainName`, `hostedZoneId` and `regions`
+ * describe one deployment and are required; everything else falls back to {@link DEFAULTS}.
+ */
+export const configSchema = strictObject({
+  /** Apex domain of the hosted zone, e.g. `example.com`; the API is `api.<domainName>`. */
+  domainName,
+  /** Route 53 hosted zone id of `domainName`. */
+  hostedZoneId: z
+    .string()
+    .regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id: "Z" and up to 31 uppercase letters or digits'),
+  /** Regions, primary first; each gets the API, its domains and a table replica. */
+  regions,
+  /** DynamoDB global table name. */
+  tableName: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be 3-255 letters, digits, underscores, dots or hyphens")
+    .default(DEFAULTS.tableName),
+  /** Route 53 health check of each region's endpoint. */
+  healthCheck: healthCheck.default({ ...DEFAULTS.healthCheck }),
+  /** `Access-Control-Allow-Origin` of every response: `*` or one origin. */
+  corsAllowOrigin: z
+    .string()
+    .regex(/^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/, 'must be "*" or an origin such as https://tickets.example.com')
+    .default(DEFAULTS.corsAllowOrigin),
+  /** Existing ACM certificate per region (for `<domain>` and `*.<domain>`); others get a new one. */
+  certificateArns: z
+    .partialRecord(awsRegion, z.string().regex(ACM_CERTIFICATE_ARN, "must be an ACM certificate ARN"))
+    .default({}),
+  /** E-mail address subscribed to the health-check alarm topic. */
+  alarmEmail: z.email("must be an e-mail address").optional(),
+  /** Stage throttling of every regional API. */
+  throttling: throttling.default({ ...DEFAULTS.throttling }),
+  /** Size and timeout of the ticket functions. */
+  lambda: lambda.default({ ...DEFAULTS.lambda }),
+  /** Retention of Lambda and API access logs, in days. */
+  logRetentionDays: z
+    .union(LOG_RETENTION_DAYS.map((days) => z.literal(days)), {
+      error: `must be one of the CloudWatch retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+    })
+    .default(DEFAULTS.logRetentionDays),
+  /** Where Terraform keeps the state of the main stacks. */
+  stateBackend: stateBackend.default({ ...DEFAULTS.stateBackend }),
+  /** Tags on every resource (merged over the default tags). */
+  tags: z.record(z.string().min(1).max(128), tagValue).default({}),
+}).superRefine((config, ctx) => {
+  const names = config.regions.map((r) => r.name);
+  for (const [region, arn] of Object.entries(config.certificateArns)) {
+    if (!names.includes(region as (typeof names)[number])) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["certificateArns", region],
+        message: `"${region}" is not one of the configured regions (${names.join(", ")})`,
+      });
+    }
+    const arnRegion = ACM_CERTIFICATE_ARN.exec(arn)?.[1];
+    if (arnRegion !== undefined && arnRegion !== region) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["certificateArns", region],
+        message: `is a certificate in ${arnRegion}; API Gateway needs one in ${region}`,
+      });
+    }
+  }
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+type ParsedConfig = z.output<typeof configSchema>;
+
+/** Validated settings of one deployment. */
+export type TicketsConfig = Omit<ParsedConfig, "tags"> & { readonly tags: Record<string, string> };
+export type RegionConfig = ParsedConfig["regions"][number];

@@ -4,8 +4,12 @@ import { AWS_REGIONS } from "./aws-regions";
 /** One DNS label: lowercase letters, digits and inner hyphens, 1 to 63 characters. */
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** `api.<domain>`: the name clients use, failing over between the regions. */
+export const API_LABEL = "api";
+/** `api-standby.<domain>`: the latency-routed set of standbys (three or more regions). */
+export const STANDBY_SET_LABEL = "api-standby";
 /** Labels the stack itself uses under the domain; a region label may not take them. */
-const RESERVED_LABELS = ["api", "www"] as const;
+const RESERVED_LABELS = [API_LABEL, STANDBY_SET_LABEL] as const;
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [

@@ -1,19 +1,40 @@
+import { resolve } from "node:path";
 import { Construct } from "constructs";
-import { S3Backend, TerraformStack } from "cdktf";
-import type { TicketsConfig } from "../config/schema";
+import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { ROUTE53_METRICS_REGION } from "../config/aws-regions";
+import { API_LABEL, type TicketsConfig } from "../config/schema";
+import { DomainCertificates } from "../constructs/domain-certificates";
+import { FailoverDns } from "../constructs/failover-dns";
+import { GlobalTable } from "../constructs/global-table";
+import { HealthAlarms } from "../constructs/health-alarms";
+import { LambdaBundles } from "../constructs/lambda-bundles";
+import { RegionalApi } from "../constructs/regional-api";
+import { RegionalDomains } from "../constructs/regional-domains";
 import { RegionalProviders } from "../constructs/regional-providers";
+import { apiUrl } from "../tools/ui-env";
 
 export interface TicketsStackProps {
   readonly config: TicketsConfig;
+  /** Folder the Lambda zips are built into. @default <project>/dist/lambdas */
+  readonly bundleDir?: string;
 }
 
-/** The multi-region ticket API: one provider per region, state in the bootstrap bucket. */
+/** Prefix of every named resource. */
+export const NAME_PREFIX = "tickets";
+
+/**
+ * The multi-region ticket API: in every configured region the functions, the REST API, its
+ * custom domains and a table replica; Route 53 failover from the primary to the standbys;
+ * health alarms in us-east-1. State lives in the bootstrap bucket.
+ */
 export class TicketsStack extends TerraformStack {
   readonly providers: RegionalProviders;
 
   constructor(scope: Construct, id: string, props: TicketsStackProps) {
     super(scope, id);
     const { config } = props;
+    const [primary, ...standbys] = config.regions;
+    const apiDomainName = `${API_LABEL}.${config.domainName}`;
 
     const backend = new S3Backend(this, {
       bucket: config.stateBackend.bucket,
@@ -24,9 +45,98 @@ export class TicketsStack extends TerraformStack {
     // cdktf 0.21's S3Backend predates S3-native locking (Terraform >= 1.10).
     backend.addOverride("use_lockfile", true);
 
-    this.providers = new RegionalProviders(this, "providers", {
+    const providers = new RegionalProviders(this, "providers", {
       regions: config.regions.map((region) => region.name),
       tags: config.tags,
     });
+    this.providers = providers;
+    const primaryProvider = providers.forRegion(primary!.name);
+
+    const table = new GlobalTable(this, "global-table", {
+      tableName: config.tableName,
+      primaryRegion: primary!.name,
+      provider: primaryProvider,
+      replicaRegions: standbys.map((region) => region.name),
+    });
+    const { bundles } = new LambdaBundles(this, "lambda-bundles", {
+      buildDir: props.bundleDir ?? resolve(__dirname, "..", "dist", "lambdas"),
+    });
+    const certificates = new DomainCertificates(this, "certificates", {
+      domainName: config.domainName,
+      hostedZoneId: config.hostedZoneId,
+      dnsProvider: primaryProvider,
+      regions: config.regions.map(({ name }) => ({
+        region: name,
+        provider: providers.forRegion(name),
+        existingCertificateArn: config.certificateArns[name],
+      })),
+    });
+
+    const regional = config.regions.map(({ name: region, label }) => {
+      const provider = providers.forRegion(region);
+      const api = new RegionalApi(this, `api-${region}`, {
+        region,
+        provider,
+        namePrefix: NAME_PREFIX,
+        tableName: table.tableName,
+        tableArn: table.arnIn(region),
+        bundles,
+        corsAllowOrigin: config.corsAllowOrigin,
+        memorySize: config.lambda.memorySize,
+        timeout: config.lambda.timeout,
+        logRetentionDays: config.logRetentionDays,
+        throttling: config.throttling,
+      });
+      const domains = new RegionalDomains(this, `domains-${region}`, {
+        provider,
+        hostedZoneId: config.hostedZoneId,
+        apiDomainName,
+        regionalDomainName: `${label}.${config.domainName}`,
+        certificateArn: certificates.arnIn(region),
+        restApiId: api.restApiId,
+        stageName: api.stageName,
+      });
+      return { region, label, api, domains };
+    });
+
+    const dns = new FailoverDns(this, "failover-dns", {
+      provider: primaryProvider,
+      hostedZoneId: config.hostedZoneId,
+      domainName: config.domainName,
+      apiDomainName,
+      regions: regional.map(({ region, label, domains }) => ({
+        region,
+        label,
+        regionalDomainName: domains.regionalDomainName,
+        apiTarget: domains.apiTarget,
+      })),
+      requestInterval: config.healthCheck.requestInterval,
+      failureThreshold: config.healthCheck.failureThreshold,
+    });
+    const alarms = new HealthAlarms(this, "health-alarms", {
+      provider: providers.forRegion(ROUTE53_METRICS_REGION),
+      namePrefix: NAME_PREFIX,
+      email: config.alarmEmail,
+      healthChecks: regional.map(({ region, label }) => ({
+        label,
+        endpoint: `${label}.${config.domainName}`,
+        healthCheckId: dns.healthCheckIds[region]!,
+      })),
+    });
+
+    const byRegion = <T>(value: (entry: (typeof regional)[number]) => T) =>
+      Object.fromEntries(regional.map((entry) => [entry.region, value(entry)]));
+    const outputs: Record<string, { value: unknown; description: string }> = {
+      api_url: { value: apiUrl(config), description: "The API clients use (the UI's ticketAPI), failing over between regions" },
+      region_urls: { value: byRegion(({ label }) => `https://${label}.${config.domainName}/`), description: "Each region's own endpoint" },
+      invoke_urls: { value: byRegion(({ api }) => api.invokeUrl), description: "Each region's stage URL on execute-api" },
+      health_check_ids: { value: dns.healthCheckIds, description: "Route 53 health check id per region" },
+      table_name: { value: table.tableName, description: "DynamoDB global table name" },
+      table_arns: { value: table.arns, description: "ARN of the table (primary) and of each replica, per region" },
+      alarm_topic_arn: { value: alarms.topicArn, description: "SNS topic of the health-check alarms (us-east-1)" },
+    };
+    for (const [name, output] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, output);
+    }
   }
 }

@@ -1,0 +1,102 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+
+export interface MonitoredHealthCheck {
+  /** DNS label of the region, e.g. `ireland`: names the alarm. */
+  readonly label: string;
+  /** The endpoint the health check probes, e.g. `ireland.example.com`. */
+  readonly endpoint: string;
+  readonly healthCheckId: string;
+}
+
+export interface HealthAlarmsProps {
+  /** Provider in us-east-1, the only region with Route 53 health-check metrics. */
+  readonly provider: AwsProvider;
+  readonly namePrefix: string;
+  readonly healthChecks: readonly MonitoredHealthCheck[];
+  /** Address subscribed to the alarm topic. @default - no subscription */
+  readonly email?: string;
+}
+
+/**
+ * An alarm on every health check's `HealthCheckStatus`, publishing to one SNS topic that is
+ * encrypted with its own KMS key (CloudWatch can't publish to a topic under the AWS-managed
+ * SNS key), with an optional e-mail subscription.
+ */
+export class HealthAlarms extends Construct {
+  readonly topicArn: string;
+  readonly alarmNames: readonly string[];
+
+  constructor(scope: Construct, id: string, props: HealthAlarmsProps) {
+    super(scope, id);
+    const { provider, namePrefix } = props;
+
+    const key = new KmsKey(this, "topic-key", {
+      provider,
+      description: `${namePrefix} health alarm notifications`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
+    // The account id, read from the key's own ARN: no AWS call at plan time.
+    const accountId = Fn.element(Fn.split(":", key.arn), 4);
+    const keyPolicy = new DataAwsIamPolicyDocument(this, "topic-key-policy-document", {
+      provider,
+      statement: [
+        {
+          sid: "AccountAdministers",
+          effect: "Allow",
+          principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${accountId}:root`] }],
+          actions: ["kms:*"],
+          resources: ["*"],
+        },
+        {
+          sid: "CloudWatchAlarmsPublish",
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+        },
+      ],
+    });
+    const policy = new KmsKeyPolicy(this, "topic-key-policy", { provider, keyId: key.id, policy: keyPolicy.json });
+
+    const topic = new SnsTopic(this, "topic", {
+      provider,
+      name: `${namePrefix}-health-alarms`,
+      kmsMasterKeyId: key.arn,
+    });
+    if (props.email !== undefined) {
+      new SnsTopicSubscription(this, "email", { provider, topicArn: topic.arn, protocol: "email", endpoint: props.email });
+    }
+
+    this.alarmNames = props.healthChecks.map(({ label, endpoint, healthCheckId }) => {
+      const alarm = new CloudwatchMetricAlarm(this, `alarm-${label}`, {
+        provider,
+        alarmName: `${namePrefix}-${label}-api-unhealthy`,
+        alarmDescription: `Route 53 health check of https://${endpoint}/health is failing`,
+        namespace: "AWS/Route53",
+        metricName: "HealthCheckStatus",
+        dimensions: { HealthCheckId: healthCheckId },
+        statistic: "Minimum",
+        period: 60,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "breaching",
+        alarmActions: [topic.arn],
+        okActions: [topic.arn],
+        dependsOn: [policy],
+      });
+      return alarm.alarmName;
+    });
+    this.topicArn = topic.arn;
+  }
+}

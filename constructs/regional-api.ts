@@ -1,0 +1,257 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
+import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { ticketsApiDocument } from "../api/openapi";
+import { BUNDLE_HANDLER, HANDLER_ENV, HANDLER_NAMES, HANDLERS, type HandlerName } from "../lambdas/manifest";
+import type { LambdaBundle } from "./lambda-bundles";
+
+/** The stage every region serves; the custom domains map `/` to it. */
+export const STAGE_NAME = "prod";
+/** Runtime and architecture of every function. */
+export const LAMBDA_RUNTIME = "nodejs22.x";
+export const LAMBDA_ARCHITECTURE = "arm64";
+
+/** One line of JSON per request in the access log. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  requestTime: "$context.requestTime",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  status: "$context.status",
+  protocol: "$context.protocol",
+  responseLength: "$context.responseLength",
+  integrationLatency: "$context.integrationLatency",
+  domainName: "$context.domainName",
+});
+
+export interface RegionalApiProps {
+  /** AWS region code; also part of the global (IAM) resource names. */
+  readonly region: string;
+  /** Provider of `region`: every resource of this construct uses it. */
+  readonly provider: AwsProvider;
+  /** Prefix of every resource name. */
+  readonly namePrefix: string;
+  readonly tableName: string;
+  /** ARN of the table or replica in this region: the only table the functions may touch. */
+  readonly tableArn: string;
+  readonly bundles: Readonly<Record<HandlerName, LambdaBundle>>;
+  /** `Access-Control-Allow-Origin` of every response. */
+  readonly corsAllowOrigin: string;
+  readonly memorySize: number;
+  /** Timeout of the ticket functions (the health function has its own, shorter one). */
+  readonly timeout: number;
+  readonly logRetentionDays: number;
+  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+/** A function of the API with what others need of it. */
+export interface ApiFunction {
+  readonly functionName: string;
+  readonly roleArn: string;
+  readonly logGroupName: string;
+}
+
+/**
+ * The ticket API in one region: per function a least-privilege role and its own log group;
+ * a REGIONAL REST API defined by the shared OpenAPI document; a deployment replaced whenever
+ * that document changes; stage `prod` with access logs and throttling.
+ */
+export class RegionalApi extends Construct {
+  readonly restApiId: string;
+  readonly executionArn: string;
+  readonly stageName: string;
+  /** `https://<id>.execute-api.<region>.amazonaws.com/prod/` */
+  readonly invokeUrl: string;
+  readonly functions: Readonly<Record<HandlerName, ApiFunction>>;
+
+  constructor(scope: Construct, id: string, props: RegionalApiProps) {
+    super(scope, id);
+    const { provider, region, namePrefix } = props;
+
+    const lambdaFunctions = Object.fromEntries(
+      HANDLER_NAMES.map((handler) => [handler, this.apiFunction(handler, props)]),
+    ) as Record<HandlerName, LambdaFunction>;
+
+    const api = new ApiGatewayRestApi(this, "rest-api", {
+      provider,
+      name: `${namePrefix}-api`,
+      description: `Wild Rydes ticket API (${region})`,
+      endpointConfiguration: { types: ["REGIONAL"] },
+      body: JSON.stringify(
+        ticketsApiDocument({
+          title: `${namePrefix}-api`,
+          corsAllowOrigin: props.corsAllowOrigin,
+          integrationUri: (handler) => lambdaFunctions[handler].invokeArn,
+        }),
+      ),
+    });
+
+    const deployment = new ApiGatewayDeployment(this, "deployment", {
+      provider,
+      restApiId: api.id,
+      description: "Redeployed whenever the OpenAPI document changes",
+      triggers: { redeployment: Fn.sha1(api.body) },
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const cloudwatchRole = this.apiGatewayCloudwatchRole(props);
+    const accessLogs = new CloudwatchLogGroup(this, "access-logs", {
+      provider,
+      name: `/aws/apigateway/${namePrefix}-api/${STAGE_NAME}/access`,
+      retentionInDays: props.logRetentionDays,
+    });
+    const stage = new ApiGatewayStage(this, "stage", {
+      provider,
+      restApiId: api.id,
+      deploymentId: deployment.id,
+      stageName: STAGE_NAME,
+      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      dependsOn: [cloudwatchRole],
+    });
+    new ApiGatewayMethodSettings(this, "stage-settings", {
+      provider,
+      restApiId: api.id,
+      stageName: stage.stageName,
+      methodPath: "*/*",
+      settings: {
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
+        metricsEnabled: true,
+        loggingLevel: "ERROR",
+        dataTraceEnabled: false,
+      },
+    });
+
+    for (const handler of HANDLER_NAMES) {
+      const { method, path } = HANDLERS[handler].route;
+      new LambdaPermission(this, `${handler}-invoke`, {
+        provider,
+        statementId: "AllowInvokeFromApiStage",
+        action: "lambda:InvokeFunction",
+        functionName: lambdaFunctions[handler].functionName,
+        principal: "apigateway.amazonaws.com",
+        // Only this API's prod stage, only this function's own route.
+        sourceArn: `${api.executionArn}/${STAGE_NAME}/${method}${path}`,
+      });
+    }
+
+    this.restApiId = api.id;
+    this.executionArn = api.executionArn;
+    this.stageName = stage.stageName;
+    this.invokeUrl = `${stage.invokeUrl}/`;
+    this.functions = Object.fromEntries(
+      HANDLER_NAMES.map((handler) => {
+        const fn = lambdaFunctions[handler];
+        return [handler, { functionName: fn.functionName, roleArn: fn.role, logGroupName: fn.loggingConfig.logGroup }];
+      }),
+    ) as Record<HandlerName, ApiFunction>;
+  }
+
+  /** A function with its own log group and a role that may do only what its handler needs. */
+  private apiFunction(handler: HandlerName, props: RegionalApiProps): LambdaFunction {
+    const { provider, region, namePrefix } = props;
+    const spec = HANDLERS[handler];
+    // tickets-get -> tickets-get, health -> tickets-health: the prefix once, not twice.
+    const functionName = `${namePrefix}-${handler.replace(`${namePrefix}-`, "")}`;
+    const scope = new Construct(this, handler);
+
+    const logGroup = new CloudwatchLogGroup(scope, "log-group", {
+      provider,
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+    const role = new IamRole(scope, "role", {
+      provider,
+      // IAM is global: the region keeps the names of the regions' roles apart.
+      name: `${functionName}-${region}`,
+      description: `${spec.description} (${region})`,
+      assumeRolePolicy: assumeRolePolicy(scope, provider, "lambda.amazonaws.com"),
+    });
+    const permissions = new DataAwsIamPolicyDocument(scope, "permissions", {
+      provider,
+      statement: [
+        { sid: "TicketsTable", effect: "Allow", actions: [...spec.tableActions], resources: [props.tableArn] },
+        {
+          sid: "OwnLogGroup",
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [`${logGroup.arn}:*`],
+        },
+      ],
+    });
+    new IamRolePolicy(scope, "role-policy", { provider, role: role.name, name: "least-privilege", policy: permissions.json });
+
+    const timeout = "timeoutSeconds" in spec ? Math.min(spec.timeoutSeconds, props.timeout) : props.timeout;
+    return new LambdaFunction(scope, "function", {
+      provider,
+      functionName,
+      description: spec.description,
+      role: role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: [LAMBDA_ARCHITECTURE],
+      handler: BUNDLE_HANDLER,
+      filename: props.bundles[handler].filename,
+      sourceCodeHash: props.bundles[handler].sourceCodeHash,
+      memorySize: props.memorySize,
+      timeout,
+      environment: {
+        variables: {
+          [HANDLER_ENV.tableName]: props.tableName,
+          [HANDLER_ENV.corsAllowOrigin]: props.corsAllowOrigin,
+        },
+      },
+      // Naming the log group ties the function to it: Terraform creates the group first,
+      // so Lambda never creates one without retention.
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+    });
+  }
+
+  /**
+   * API Gateway writes access logs through one role per region, set on the account. (An
+   * account-level setting: another stack in the same account and region that manages
+   * `aws_api_gateway_account` would fight over it.)
+   */
+  private apiGatewayCloudwatchRole(props: RegionalApiProps): ApiGatewayAccount {
+    const { provider, region, namePrefix } = props;
+    const scope = new Construct(this, "api-gateway-logging");
+    const role = new IamRole(scope, "role", {
+      provider,
+      name: `${namePrefix}-apigateway-logs-${region}`,
+      description: `API Gateway access logging (${region})`,
+      assumeRolePolicy: assumeRolePolicy(scope, provider, "apigateway.amazonaws.com"),
+    });
+    new IamRolePolicyAttachment(scope, "managed-policy", {
+      provider,
+      role: role.name,
+      policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+    });
+    return new ApiGatewayAccount(scope, "account", { provider, cloudwatchRoleArn: role.arn });
+  }
+}
+
+/** A trust policy that lets only `service` assume the role. */
+function assumeRolePolicy(scope: Construct, provider: AwsProvider, service: string): string {
+  return new DataAwsIamPolicyDocument(scope, "trust", {
+    provider,
+    statement: [
+      {
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: [service] }],
+      },
+    ],
+  }).json;
+}

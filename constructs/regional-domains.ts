@@ -1,0 +1,74 @@
+import { Construct } from "constructs";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";
+import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+
+/** Where a Route 53 alias record points: a custom domain's regional endpoint. */
+export interface AliasTarget {
+  readonly name: string;
+  readonly zoneId: string;
+}
+
+export interface RegionalDomainsProps {
+  readonly provider: AwsProvider;
+  readonly hostedZoneId: string;
+  /** The name every region serves and Route 53 fails over: `api.<domain>`. */
+  readonly apiDomainName: string;
+  /** The region's own name: `<label>.<domain>`. */
+  readonly regionalDomainName: string;
+  /** Certificate in this region covering both names. */
+  readonly certificateArn: string;
+  readonly restApiId: string;
+  readonly stageName: string;
+}
+
+/**
+ * The region's two custom domains (`api.<domain>` and `<label>.<domain>`): REGIONAL, TLS 1.2,
+ * `/` mapped to the stage; and the `<label>.<domain>` record that the health check probes.
+ *
+ * That record is an alias A record rather than the workshop's CNAME with TTL 60: an alias
+ * answers with the endpoint's addresses in one lookup, follows them when API Gateway moves
+ * them, and Route 53 charges no queries for it.
+ */
+export class RegionalDomains extends Construct {
+  /** The regional endpoint of `api.<domain>` in this region, for the failover records. */
+  readonly apiTarget: AliasTarget;
+  readonly regionalDomainName: string;
+
+  constructor(scope: Construct, id: string, props: RegionalDomainsProps) {
+    super(scope, id);
+    const { provider } = props;
+
+    const [apiDomain, regionalDomain] = [
+      ["api", props.apiDomainName],
+      ["regional", props.regionalDomainName],
+    ].map(([key, domainName]) => {
+      const domain = new ApiGatewayDomainName(this, `${key}-domain`, {
+        provider,
+        domainName: domainName!,
+        regionalCertificateArn: props.certificateArn,
+        endpointConfiguration: { types: ["REGIONAL"] },
+        securityPolicy: "TLS_1_2",
+      });
+      new ApiGatewayBasePathMapping(this, `${key}-mapping`, {
+        provider,
+        domainName: domain.domainName,
+        apiId: props.restApiId,
+        stageName: props.stageName,
+      });
+      return domain;
+    }) as [ApiGatewayDomainName, ApiGatewayDomainName];
+
+    new Route53Record(this, "regional-record", {
+      provider,
+      zoneId: props.hostedZoneId,
+      name: regionalDomain.domainName,
+      type: "A",
+      alias: { name: regionalDomain.regionalDomainName, zoneId: regionalDomain.regionalZoneId, evaluateTargetHealth: false },
+    });
+
+    this.apiTarget = { name: apiDomain.regionalDomainName, zoneId: apiDomain.regionalZoneId };
+    this.regionalDomainName = regionalDomain.domainName;
+  }
+}

@@ -4,12 +4,12 @@ import { DEFAULTS, type ConfigInput } from "../../config/schema";
 import { buildStacks } from "../../stacks/app";
 
 /** Settings for a test: the defaults with `overrides` on top. */
-export function testConfig(overrides: Partial<ConfigInput> = {}) {
+export function testConfig(overrides: Partial<Record<keyof ConfigInput, unknown>> = {}) {
   return parseConfig({ ...DEFAULTS, ...overrides });
 }
 
 /** Synthesizes every stack in memory and returns each one's Terraform JSON. */
-export function synthStacks(overrides: Partial<ConfigInput> = {}) {
+export function synthStacks(overrides: Parameters<typeof testConfig>[0] = {}) {
   const app = Testing.app();
   const stacks = buildStacks(app, testConfig(overrides));
   return {

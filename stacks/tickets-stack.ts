@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join } from "node:path";
 import { Construct } from "constructs";
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { ROUTE53_METRICS_REGION } from "../config/aws-regions";
@@ -11,7 +11,8 @@ import { LambdaBundles } from "../constructs/lambda-bundles";
 import { RegionalApi } from "../constructs/regional-api";
 import { RegionalDomains } from "../constructs/regional-domains";
 import { RegionalProviders } from "../constructs/regional-providers";
-import { apiUrl } from "../tools/ui-env";
+import { apiUrl, regionUrl } from "../config/urls";
+import { PROJECT_ROOT } from "../tools/project-root";
 
 export interface TicketsStackProps {
   readonly config: TicketsConfig;
@@ -59,7 +60,7 @@ export class TicketsStack extends TerraformStack {
       replicaRegions: standbys.map((region) => region.name),
     });
     const { bundles } = new LambdaBundles(this, "lambda-bundles", {
-      buildDir: props.bundleDir ?? resolve(__dirname, "..", "dist", "lambdas"),
+      buildDir: props.bundleDir ?? join(PROJECT_ROOT, "dist", "lambdas"),
     });
     const certificates = new DomainCertificates(this, "certificates", {
       domainName: config.domainName,
@@ -128,7 +129,7 @@ export class TicketsStack extends TerraformStack {
       Object.fromEntries(regional.map((entry) => [entry.region, value(entry)]));
     const outputs: Record<string, { value: unknown; description: string }> = {
       api_url: { value: apiUrl(config), description: "The API clients use (the UI's ticketAPI), failing over between regions" },
-      region_urls: { value: byRegion(({ label }) => `https://${label}.${config.domainName}/`), description: "Each region's own endpoint" },
+      region_urls: { value: byRegion(({ label }) => regionUrl(config, label)), description: "Each region's own endpoint" },
       invoke_urls: { value: byRegion(({ api }) => api.invokeUrl), description: "Each region's stage URL on execute-api" },
       health_check_ids: { value: dns.healthCheckIds, description: "Route 53 health check id per region" },
       table_name: { value: table.tableName, description: "DynamoDB global table name" },

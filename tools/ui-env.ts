@@ -6,11 +6,8 @@
  *   npm run ui-env > ../2_UI/src/environments/environment.ts
  */
 import { ConfigError, loadConfig } from "../config/load";
-import { API_LABEL, type TicketsConfig } from "../config/schema";
-
-export function apiUrl(config: TicketsConfig): string {
-  return `https://${API_LABEL}.${config.domainName}/`;
-}
+import type { TicketsConfig } from "../config/schema";
+import { apiUrl } from "../config/urls";
 
 export function uiEnvironment(config: TicketsConfig): string {
   return [

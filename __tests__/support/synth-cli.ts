@@ -1,10 +1,10 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { PROJECT_ROOT } from "./paths";
 
-/** Runs the app entry (`npm run synth`'s command) with its own outdir and config. */
+/** Runs `npm run synth`'s command with its own outdir and config. */
 export function runSynth(outdir: string, configFile?: string): SpawnSyncReturns<string> {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
   delete env.TICKETS_CONFIG;
   if (configFile !== undefined) env.TICKETS_CONFIG = configFile;
-  return spawnSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: PROJECT_ROOT, env, encoding: "utf8" });
+  return spawnSync(process.execPath, ["tools/run-app.mjs"], { cwd: PROJECT_ROOT, env, encoding: "utf8" });
 }

@@ -13,9 +13,15 @@ import { RegionalDomains } from "../constructs/regional-domains";
 import { RegionalProviders } from "../constructs/regional-providers";
 import { apiUrl, regionUrl } from "../config/urls";
 import { PROJECT_ROOT } from "../tools/project-root";
+import { deploymentVariables } from "./deployment-inputs";
 
 export interface TicketsStackProps {
   readonly config: TicketsConfig;
+  /**
+   * Domain, hosted zone and table name as Terraform input variables instead of config values
+   * (for the plain Terraform module). @default false
+   */
+  readonly deploymentVariables?: boolean;
   /** Folder the Lambda zips are built into. @default <project>/dist/lambdas */
   readonly bundleDir?: string;
 }
@@ -33,7 +39,7 @@ export class TicketsStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: TicketsStackProps) {
     super(scope, id);
-    const { config } = props;
+    const config = { ...props.config, ...(props.deploymentVariables ? deploymentVariables(this, props.config) : {}) };
     const [primary, ...standbys] = config.regions;
     const apiDomainName = `${API_LABEL}.${config.domainName}`;
 

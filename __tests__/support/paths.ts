@@ -28,3 +28,12 @@ export function readOfflinePlan(config: SynthConfigName, stack: string): Offline
 export function readStackJson(config: SynthConfigName, stack: string): Record<string, any> {
   return JSON.parse(readFileSync(join(synthOutdir(config), "stacks", stack, "cdk.tf.json"), "utf8")) as Record<string, any>;
 }
+
+/** The plain Terraform module and a copy of examples/terraform-native beside it. */
+export const MODULE_TEST_ROOT = join(TEST_CACHE, "module");
+export const MODULE_TEST_DIR = join(MODULE_TEST_ROOT, "dist", "terraform-module");
+export const MODULE_EXAMPLE_COPY = join(MODULE_TEST_ROOT, "examples", "terraform-native");
+/** Same depth as the example, so its `../../dist/terraform-module` source resolves. */
+export const MODULE_EXAMPLE_PLAN = join(MODULE_TEST_ROOT, "examples", "plan");
+/** What the test plan passes to the example's variables. */
+export const MODULE_EXAMPLE_VARS = { domain_name: "tickets.example.net", hosted_zone_id: "ZMODULEEXAMPLE1" };

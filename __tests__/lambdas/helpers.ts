@@ -1,0 +1,138 @@
+/** Shared by the handler and local API tests: dynalite, proxy events, handler cold starts. */
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { createTicketsTable, startDynalite } from "../../api/local-server";
+import type { ProxyHandler } from "../../lambdas/core/http";
+import { HANDLERS, type HandlerName } from "../../lambdas/manifest";
+
+// Quiet handler logs in tests (set before any logger is constructed), and the SDK's notice
+// that it will need Node 22 (the functions run on nodejs22.x; the tests may run on 20).
+process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+export interface TestTable {
+  endpoint: string;
+  tableName: string;
+  close: () => Promise<void>;
+}
+
+export async function startTestTable(tableName = "SXRTickets"): Promise<TestTable> {
+  const database = await startDynalite();
+  await createTicketsTable(database.endpoint, tableName);
+  return { endpoint: database.endpoint, tableName, close: database.close };
+}
+
+/** Environment of a handler cold start against a local endpoint. */
+export function handlerEnv(endpoint: string, tableName: string): Record<string, string | undefined> {
+  return {
+    TABLE_NAME: tableName,
+    CORS_ALLOW_ORIGIN: "https://app.example.com",
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: "eu-west-1",
+    AWS_LAMBDA_FUNCTION_NAME: undefined,
+  };
+}
+
+/**
+ * Imports a handler module fresh (a cold start) with `env` applied, then restores the
+ * environment: the module has read what it needs by then.
+ */
+export function coldStart(name: HandlerName, env: Record<string, string | undefined>): ProxyHandler {
+  const saved = { ...process.env };
+  try {
+    for (const [key, value] of Object.entries(env)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    let handler: ProxyHandler | undefined;
+    jest.isolateModules(() => {
+      handler = (require(`../../${HANDLERS[name].entry.replace(/\.ts$/, "")}`) as { handler: ProxyHandler }).handler;
+    });
+    return handler!;
+  } finally {
+    process.env = saved;
+  }
+}
+
+export function proxyEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
+  return {
+    resource: "/ticket",
+    path: "/ticket",
+    httpMethod: "GET",
+    headers: { "Content-Type": "application/json" },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: { requestId: "test-request", stage: "prod" } as APIGatewayProxyEvent["requestContext"],
+    ...overrides,
+  };
+}
+
+export function postEvent(body: string | null, isBase64Encoded = false): APIGatewayProxyEvent {
+  return proxyEvent({ httpMethod: "POST", body, isBase64Encoded });
+}
+
+export function jsonBody<T = any>(result: APIGatewayProxyResult): T {
+  return JSON.parse(result.body) as T;
+}
+
+export async function countItems(table: TestTable): Promise<number> {
+  const client = new DynamoDBClient({
+    endpoint: table.endpoint,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  try {
+    let count = 0;
+    let startKey: Record<string, any> | undefined;
+    do {
+      const page = await client.send(new ScanCommand({ TableName: table.tableName, Select: "COUNT", ExclusiveStartKey: startKey }));
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return count;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Every bad POST body of the contract, with the field its 4xx message must name. */
+export const BAD_BODIES: { name: string; body: string | null; status: number; field: string; base64?: boolean }[] = [
+  { name: "no body", body: null, status: 400, field: "body" },
+  { name: "non-JSON", body: "description=hello", status: 400, field: "JSON" },
+  { name: "truncated JSON", body: '{"description":"x"', status: 400, field: "JSON" },
+  { name: "array", body: '[{"description":"x"}]', status: 400, field: "object" },
+  { name: "JSON null", body: "null", status: 400, field: "object" },
+  { name: "JSON string", body: '"hello"', status: 400, field: "object" },
+  { name: "missing description", body: '{"assigned":"me"}', status: 400, field: "description" },
+  { name: "empty description", body: '{"description":""}', status: 400, field: "description" },
+  { name: "blank description", body: '{"description":"  \\n\\t "}', status: 400, field: "description" },
+  { name: "too-long description", body: JSON.stringify({ description: "x".repeat(4001) }), status: 400, field: "description" },
+  { name: "numeric description", body: '{"description":42}', status: 400, field: "description" },
+  { name: "null description", body: '{"description":null}', status: 400, field: "description" },
+  { name: "object description", body: '{"description":{"text":"x"}}', status: 400, field: "description" },
+  { name: "numeric priority", body: '{"description":"x","priority":1}', status: 400, field: "priority" },
+  { name: "null assigned", body: '{"description":"x","assigned":null}', status: 400, field: "assigned" },
+  { name: "boolean status", body: '{"description":"x","status":true}', status: 400, field: "status" },
+  { name: "too-long assigned", body: JSON.stringify({ description: "x", assigned: "a".repeat(257) }), status: 400, field: "assigned" },
+  { name: "too-long createdBy", body: JSON.stringify({ description: "x", createdBy: "a".repeat(257) }), status: 400, field: "createdBy" },
+  { name: "unknown field", body: '{"description":"x","asigned":"me"}', status: 400, field: "asigned" },
+  { name: "client-sent id", body: '{"description":"x","id":"00000000-0000-0000-0000-000000000000"}', status: 400, field: "id" },
+  { name: "client-sent createdOn", body: '{"description":"x","createdOn":"2020-01-01 00:00:00"}', status: 400, field: "createdOn" },
+  { name: "__proto__ field", body: '{"description":"x","__proto__":{"id":"x"}}', status: 400, field: "__proto__" },
+  { name: "too-large body", body: JSON.stringify({ description: "x", assigned: "y".repeat(16_384) }), status: 413, field: "16384 bytes" },
+  // 8,200 characters but 16,400+ bytes: the limit is on bytes.
+  { name: "too-large multibyte body", body: JSON.stringify({ description: "é".repeat(8_200) }), status: 413, field: "16384 bytes" },
+  {
+    name: "too-large base64 body",
+    body: Buffer.from(JSON.stringify({ description: "é".repeat(8_200) })).toString("base64"),
+    status: 413,
+    field: "16384 bytes",
+    base64: true,
+  },
+  { name: "invalid UTF-8 (base64)", body: Buffer.from([0x7b, 0xff, 0x7d]).toString("base64"), status: 400, field: "JSON", base64: true },
+];

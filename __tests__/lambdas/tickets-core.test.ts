@@ -1,0 +1,227 @@
+/**
+ * The core with fakes: no AWS, no dynalite. Fixed clock and ids, aws-sdk-client-mock for the
+ * document client.
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { readHandlerEnv, requireEnv } from "../../lambdas/core/env";
+import {
+  ConflictError,
+  errorOutcome,
+  INTERNAL_ERROR_MESSAGE,
+  InvalidInputError,
+  NotFoundError,
+  PayloadTooLargeError,
+} from "../../lambdas/core/errors";
+import { checkTableHealth, HEALTH_SENTINEL_KEY } from "../../lambdas/core/health";
+import { apiHandler } from "../../lambdas/core/http";
+import { createLogger, type CoreLogger } from "../../lambdas/core/logger";
+import {
+  createTicket,
+  decodePageToken,
+  encodePageToken,
+  formatCreatedOn,
+  listTickets,
+  parseListQuery,
+} from "../../lambdas/core/tickets";
+import { proxyEvent } from "./helpers";
+
+const documentClient = mockClient(DynamoDBDocumentClient);
+const silentLogger: CoreLogger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+const FIXED_NOW = new Date("2024-02-29T23:59:58.765Z");
+const FIXED_ID = "11111111-2222-4333-8444-555555555555";
+
+function createDeps() {
+  return {
+    documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
+    tableName: "SXRTickets",
+    clock: () => FIXED_NOW,
+    newId: () => FIXED_ID,
+    logger: silentLogger,
+  };
+}
+
+beforeEach(() => documentClient.reset());
+
+describe("formatCreatedOn", () => {
+  test("is YYYY-MM-DD HH:MM:SS in UTC, seconds truncated", () => {
+    expect(formatCreatedOn(FIXED_NOW)).toBe("2024-02-29 23:59:58");
+    expect(formatCreatedOn(new Date(Date.UTC(2001, 0, 2, 3, 4, 5)))).toBe("2001-01-02 03:04:05");
+  });
+});
+
+describe("createTicket", () => {
+  test("writes the input with the generated id and clock time, guarded by attribute_not_exists(id)", async () => {
+    documentClient.on(PutCommand).resolves({});
+
+    const ticket = await createTicket({ description: "Flat tyre", priority: "low" }, createDeps());
+
+    expect(ticket).toEqual({ id: FIXED_ID, createdOn: "2024-02-29 23:59:58", description: "Flat tyre", priority: "low" });
+    const calls = documentClient.commandCalls(PutCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toEqual({
+      TableName: "SXRTickets",
+      Item: ticket,
+      ConditionExpression: "attribute_not_exists(id)",
+    });
+  });
+
+  test("a failed condition (id already taken) is a ConflictError", async () => {
+    documentClient
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} }));
+
+    await expect(createTicket({ description: "x" }, createDeps())).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  test("any other DynamoDB failure propagates as is (it becomes a 500)", async () => {
+    documentClient.on(PutCommand).rejects(new Error("throttled"));
+
+    await expect(createTicket({ description: "x" }, createDeps())).rejects.toThrow("throttled");
+  });
+});
+
+describe("listTickets", () => {
+  test("one Scan with Limit; LastEvaluatedKey becomes the next token", async () => {
+    documentClient.on(ScanCommand).resolves({ Items: [{ id: "a", description: "A" }], LastEvaluatedKey: { id: "a" } });
+
+    const page = await listTickets({ limit: 25 }, createDeps());
+
+    expect(page.tickets).toEqual([{ id: "a", description: "A" }]);
+    expect(page.nextToken).toBe(encodePageToken({ id: "a" }));
+    const calls = documentClient.commandCalls(ScanCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toEqual({ TableName: "SXRTickets", Limit: 25, ExclusiveStartKey: undefined });
+  });
+
+  test("continues from the decoded start key and has no token on the last page", async () => {
+    documentClient.on(ScanCommand).resolves({ Items: [] });
+
+    const page = await listTickets(parseListQuery({ nextToken: encodePageToken({ id: "b" }) }), createDeps());
+
+    expect(page).toEqual({ tickets: [] });
+    expect(documentClient.commandCalls(ScanCommand)[0]!.args[0].input).toMatchObject({ Limit: 100, ExclusiveStartKey: { id: "b" } });
+  });
+});
+
+describe("parseListQuery", () => {
+  test.each([
+    [null, 100],
+    [{}, 100],
+    [{ limit: "1" }, 1],
+    [{ limit: "1000" }, 1000],
+    [{ limit: "0042" }, 42],
+    [{ other: "ignored" }, 100],
+  ])("%p -> limit %p", (params, limit) => {
+    expect(parseListQuery(params)).toEqual({ limit });
+  });
+
+  test.each(["0", "1001", "abc", "1.5", "1e2", " 5", "0x10", "", "-3", "99999"])("limit=%p is an InvalidInputError on limit", (limit) => {
+    expect(() => parseListQuery({ limit })).toThrow(expect.objectContaining({ name: "InvalidInputError", field: "limit" }));
+  });
+});
+
+describe("page tokens", () => {
+  test("round-trip any id, including non-ASCII", () => {
+    for (const id of ["a", FIXED_ID, "ünï-✓", "x".repeat(500)]) {
+      const token = encodePageToken({ id });
+      expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(decodePageToken(token)).toEqual({ id });
+    }
+  });
+
+  test.each([
+    ["padding", `${encodePageToken({ id: "ab" })}=`],
+    ["standard base64 characters", Buffer.from('{"id":"??>"}').toString("base64")],
+    ["non-canonical base64url", "eyJpZCI6ImEifR"],
+    ["JSON array", Buffer.from('["x"]').toString("base64url")],
+    ["empty id", Buffer.from('{"id":""}').toString("base64url")],
+    ["numeric id", Buffer.from('{"id":7}').toString("base64url")],
+    ["extra attribute", Buffer.from('{"id":"a","x":1}').toString("base64url")],
+    ["other key", Buffer.from('{"pk":"a"}').toString("base64url")],
+    ["invalid UTF-8", Buffer.from([0x7b, 0xff, 0x7d]).toString("base64url")],
+    ["too long", "A".repeat(5000)],
+  ])("%s is rejected", (_name, token) => {
+    expect(() => decodePageToken(token)).toThrow(expect.objectContaining({ name: "InvalidInputError", field: "nextToken" }));
+  });
+});
+
+describe("errorOutcome: the one error -> status mapping", () => {
+  test.each([
+    [new InvalidInputError("description is required", "description"), 400, "description is required"],
+    [new NotFoundError("no such ticket"), 404, "no such ticket"],
+    [new ConflictError("a ticket with this id already exists"), 409, "a ticket with this id already exists"],
+    [new PayloadTooLargeError("body is larger than 16384 bytes"), 413, "body is larger than 16384 bytes"],
+  ])("%p -> %i with its own message", (error, statusCode, message) => {
+    expect(errorOutcome(error)).toEqual({ statusCode, message, expected: true });
+  });
+
+  test.each([new Error("connect ECONNREFUSED 10.0.0.1:443 arn:aws:dynamodb:..."), "a string", undefined])(
+    "anything else (%p) -> 500 with the generic message",
+    (error) => {
+      expect(errorOutcome(error)).toEqual({ statusCode: 500, message: INTERNAL_ERROR_MESSAGE, expected: false });
+    },
+  );
+
+  test("apiHandler answers the mapped status, the generic body for surprises, and logs the details", async () => {
+    const logger = createLogger("test");
+    const errorLog = jest.spyOn(logger, "error").mockImplementation(() => undefined);
+    const secret = new Error("AccessDeniedException: User arn:aws:iam::123456789012:role/x is not authorized");
+    const handler = apiHandler(async () => Promise.reject(secret), { logger, corsAllowOrigin: "*" });
+
+    const result = await handler(proxyEvent());
+
+    expect(result.statusCode).toBe(500);
+    expect(result.body).toBe(JSON.stringify({ message: INTERNAL_ERROR_MESSAGE }));
+    expect(result.headers).toMatchObject({ "Access-Control-Allow-Origin": "*", "Content-Type": "application/json" });
+    expect(errorLog).toHaveBeenCalledWith("request failed", { error: secret });
+  });
+});
+
+describe("checkTableHealth", () => {
+  test("healthy after a GetItem of the sentinel key (no scan)", async () => {
+    documentClient.on(GetCommand).resolves({});
+
+    await expect(checkTableHealth({ ...createDeps(), timeoutMs: 200 })).resolves.toEqual({ healthy: true });
+    expect(documentClient.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({ TableName: "SXRTickets", Key: HEALTH_SENTINEL_KEY });
+    expect(documentClient.commandCalls(ScanCommand)).toHaveLength(0);
+  });
+
+  test("unhealthy when the read fails", async () => {
+    documentClient.on(GetCommand).rejects(new Error("ResourceNotFoundException"));
+
+    await expect(checkTableHealth({ ...createDeps(), timeoutMs: 200 })).resolves.toEqual({ healthy: false });
+  });
+
+  test("unhealthy at the deadline when the client never answers, and the request is aborted", async () => {
+    let signal: AbortSignal | undefined;
+    const neverAnswers = {
+      send: (_command: unknown, options?: { abortSignal?: AbortSignal }) => {
+        signal = options?.abortSignal;
+        return new Promise<never>(() => undefined);
+      },
+    } as unknown as DynamoDBDocumentClient;
+
+    const result = await checkTableHealth({ documentClient: neverAnswers, tableName: "t", logger: silentLogger, timeoutMs: 50 });
+
+    expect(result).toEqual({ healthy: false });
+    expect(signal?.aborted).toBe(true);
+  });
+});
+
+describe("environment", () => {
+  test("requireEnv returns a set value and names a missing or blank one", () => {
+    expect(requireEnv("X", { X: "v" })).toBe("v");
+    expect(() => requireEnv("X", {})).toThrow("Missing required environment variable X");
+    expect(() => requireEnv("X", { X: " " })).toThrow("Missing required environment variable X");
+  });
+
+  test("readHandlerEnv reads the manifest's variables and the region", () => {
+    expect(readHandlerEnv({ TABLE_NAME: "t", CORS_ALLOW_ORIGIN: "*", AWS_REGION: "eu-west-1" })).toEqual({
+      tableName: "t",
+      corsAllowOrigin: "*",
+      region: "eu-west-1",
+    });
+  });
+});

@@ -1,0 +1,109 @@
+/** Turns a parsed plan into the model the renderer prints: one entry per resource change. */
+import type { Plan, PlanAction, PlanResourceChange } from "./plan-schema";
+import { placeResources } from "./provider-regions";
+import { statefulReason } from "./stateful-resources";
+
+export type ChangeKind = "create" | "update" | "replace" | "delete" | "read" | "forget" | "no-op";
+
+/** Kinds in the order the totals list them. */
+export const CHANGE_KINDS: readonly ChangeKind[] = ["create", "update", "replace", "delete", "forget", "read", "no-op"];
+
+export interface ResourceChangeSummary {
+  readonly address: string;
+  /** Set for a deposed object (left over by a failed create-before-destroy). */
+  readonly deposed: string | undefined;
+  readonly previousAddress: string | undefined;
+  readonly type: string;
+  readonly kind: ChangeKind;
+  /** For replacements: whether the new object exists before the old one goes. */
+  readonly replaceOrder: "create-before-destroy" | "destroy-before-create" | undefined;
+  readonly provider: string | undefined;
+  readonly region: string | undefined;
+  readonly regionSource: "configuration" | "state" | undefined;
+  /** Terraform's `action_reason`, e.g. `replace_because_cannot_update`. */
+  readonly reason: string | undefined;
+  /** Attributes that force a replacement, e.g. `hash_key`, `attribute[0].name`. */
+  readonly replacedBy: readonly string[];
+  /** Why this type holds data (see STATEFUL_RESOURCE_TYPES); `undefined` if it doesn't. */
+  readonly statefulReason: string | undefined;
+  /** A stateful object is destroyed: the data it holds is lost. */
+  readonly losesData: boolean;
+}
+
+export interface PlanSummary {
+  readonly terraformVersion: string | undefined;
+  /** Every resource change, no-ops and reads included, sorted by address. */
+  readonly changes: readonly ResourceChangeSummary[];
+  readonly counts: Readonly<Record<ChangeKind, number>>;
+  /** Root outputs whose value changes, sorted by name. */
+  readonly outputChanges: readonly { readonly name: string; readonly kind: ChangeKind }[];
+}
+
+/** Terraform's action list -> one kind. A replacement is a create plus a delete (or forget). */
+export function changeKind(actions: readonly PlanAction[]): ChangeKind {
+  const has = (action: PlanAction) => actions.includes(action);
+  if (has("create") && (has("delete") || has("forget"))) return "replace";
+  if (has("delete")) return "delete";
+  if (has("forget")) return "forget";
+  if (has("create")) return "create";
+  if (has("update")) return "update";
+  if (has("read")) return "read";
+  return "no-op";
+}
+
+/** A replace path as HCL would write it: `attribute[0].name`, `tags["Env"]`. */
+export function formatAttributePath(path: readonly (string | number)[]): string {
+  return path
+    .map((step, position) => {
+      if (typeof step === "number") return `[${step}]`;
+      if (position === 0) return step;
+      return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`;
+    })
+    .join("");
+}
+
+function summarizeChange(change: PlanResourceChange, place: ReturnType<typeof placeResources>): ResourceChangeSummary {
+  const { actions } = change.change;
+  const kind = changeKind(actions);
+  const stateful = change.mode === "managed" ? statefulReason(change.type) : undefined;
+  const placement = place(change);
+  return {
+    address: change.address,
+    deposed: change.deposed,
+    previousAddress: change.previous_address,
+    type: change.type,
+    kind,
+    replaceOrder: kind !== "replace" ? undefined : actions[0] === "create" ? "create-before-destroy" : "destroy-before-create",
+    provider: placement.provider,
+    region: placement.region,
+    regionSource: placement.regionSource,
+    reason: change.action_reason,
+    replacedBy: (change.change.replace_paths ?? []).map(formatAttributePath).sort(),
+    statefulReason: stateful,
+    losesData: stateful !== undefined && actions.includes("delete"),
+  };
+}
+
+/** Code-point order, so the output is the same on every machine and locale. */
+function byAddress(a: ResourceChangeSummary, b: ResourceChangeSummary): number {
+  const left = `${a.address}\u0000${a.deposed ?? ""}`;
+  const right = `${b.address}\u0000${b.deposed ?? ""}`;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+export function summarizePlan(plan: Plan): PlanSummary {
+  const place = placeResources(plan);
+  const changes = (plan.resource_changes ?? []).map((change) => summarizeChange(change, place)).sort(byAddress);
+  const counts = Object.fromEntries(CHANGE_KINDS.map((kind) => [kind, 0])) as Record<ChangeKind, number>;
+  for (const change of changes) counts[change.kind] += 1;
+  const outputChanges = Object.entries(plan.output_changes ?? {})
+    .map(([name, output]) => ({ name, kind: changeKind(output.actions) }))
+    .filter((output) => output.kind !== "no-op")
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { terraformVersion: plan.terraform_version, changes, counts, outputChanges };
+}
+
+/** What `--fail-on-stateful-change` fails on: some stateful object would be destroyed. */
+export function stateLosingChanges(summary: PlanSummary): ResourceChangeSummary[] {
+  return summary.changes.filter((change) => change.losesData);
+}

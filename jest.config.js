@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  // tsconfig's isolatedModules makes ts-jest transpile only; `npm test` type-checks with tsc first.
+  transform: { "^.+\\.ts$": "ts-jest" },
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   testTimeout: 60_000,
 };

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { loadConfig } from "./config/load";
@@ -20,6 +20,7 @@ function removeSynthOutput(): void {
 
 try {
   const config = loadConfig();
+  mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, skipValidation: false });
   buildStacks(app, config);
   removeSynthOutput();

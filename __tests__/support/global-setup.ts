@@ -3,10 +3,25 @@
  * offline `plan` once per stack, in parallel; the test files read the results from
  * `.cache/test/`. Terraform missing fails the run when `CI` is set.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { loadConfig } from "../../config/load";
+import { buildTerraformModule } from "../../tools/build-module";
 import { planOffline, prepareToolchain, synthesizedStacks } from "../../tools/terraform";
-import { planDir, SYNTH_CONFIGS, type SynthConfigName, synthOutdir, TERRAFORM_UNAVAILABLE, TEST_CACHE } from "./paths";
+import { buildPlanFixtures } from "./plan-fixtures";
+import {
+  MODULE_EXAMPLE_COPY,
+  MODULE_EXAMPLE_PLAN,
+  MODULE_EXAMPLE_VARS,
+  MODULE_TEST_DIR,
+  PROJECT_ROOT,
+  planDir,
+  SYNTH_CONFIGS,
+  type SynthConfigName,
+  synthOutdir,
+  TERRAFORM_UNAVAILABLE,
+  TEST_CACHE,
+} from "./paths";
 import { runSynth } from "./synth-cli";
 
 export default async function globalSetup(): Promise<void> {
@@ -20,6 +35,10 @@ export default async function globalSetup(): Promise<void> {
       throw new Error(`synth of the "${name}" test config failed:\n${result.stderr}${result.stdout}`);
     }
   }
+
+  const moduleJson = buildTerraformModule(loadConfig({}), MODULE_TEST_DIR);
+  cpSync(join(PROJECT_ROOT, "examples", "terraform-native"), MODULE_EXAMPLE_COPY, { recursive: true });
+  writeFileSync(join(TEST_CACHE, "module.json"), JSON.stringify(moduleJson));
 
   const toolchain = prepareToolchain(join(TEST_CACHE, "terraform"));
   if (toolchain === undefined) {
@@ -38,5 +57,12 @@ export default async function globalSetup(): Promise<void> {
       writeFileSync(join(workDir, "result.json"), JSON.stringify(result));
     }),
   );
-  await Promise.all(jobs);
+  const moduleExample = planOffline(toolchain, {
+    sourceDir: MODULE_EXAMPLE_COPY,
+    workDir: MODULE_EXAMPLE_PLAN,
+    providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
+    vars: MODULE_EXAMPLE_VARS,
+  }).then((result) => writeFileSync(join(MODULE_EXAMPLE_PLAN, "result.json"), JSON.stringify(result)));
+
+  await Promise.all([...jobs, moduleExample, buildPlanFixtures(toolchain, join(TEST_CACHE, "plan-summary"))]);
 }

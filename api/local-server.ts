@@ -22,7 +22,7 @@ import { routeTable, type HttpMethod, type PathRoutes } from "./openapi";
 // dynalite ships no types; this is the part used here.
 const dynalite = require("dynalite") as (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
 
-const PROJECT_ROOT = resolve(__dirname, "..");
+import { PROJECT_ROOT } from "../tools/project-root";
 const HOST = "127.0.0.1";
 /** API Gateway's own cap is 10 MB; the local server refuses more before buffering it. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;

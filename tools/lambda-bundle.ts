@@ -5,13 +5,13 @@
  * Synchronous because constructs are; all three handlers take a few hundred milliseconds.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { buildSync, type BuildOptions } from "esbuild";
+import { buildSync, version as esbuildVersion, type BuildOptions } from "esbuild";
 import { zipSync } from "fflate";
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from "../lambdas/manifest";
 
-const PROJECT_ROOT = resolve(__dirname, "..");
+import { PROJECT_ROOT } from "./project-root";
 
 /** File name inside the zip; `BUNDLE_HANDLER` ("index.handler") points at it. */
 export const BUNDLE_ENTRY_FILE = "index.mjs";
@@ -53,48 +53,79 @@ function esbuildOptions(): BuildOptions & { write: false; metafile: true } {
   };
 }
 
-interface BuildMemo {
-  /** Size and mtime of every input: a cheap "did anything change" check. */
+/** One build of every handler, with what it was built from. */
+interface Build {
+  /** Content hash of every input file and of the build settings. */
   fingerprint: string;
+  /** esbuild's inputs (relative to the project root): sources and node_modules files. */
   inputs: string[];
-  sources: Record<HandlerName, Uint8Array>;
-  zips: Partial<Record<HandlerName, Uint8Array>>;
+  zips: Record<HandlerName, Uint8Array>;
 }
-let memo: BuildMemo | undefined;
+/** Kept beside the zips so that a later synth skips esbuild when no input changed. */
+const CACHE_FILE = "bundle-cache.json";
+let memo: Build | undefined;
 
-function inputsFingerprint(inputs: string[]): string {
-  const hash = createHash("sha256");
+/** Hash of the inputs' contents and the build settings; `undefined` when an input is gone. */
+function fingerprintOf(inputs: readonly string[]): string | undefined {
+  const hash = createHash("sha256").update(esbuildVersion).update(JSON.stringify(esbuildOptions()));
   for (const input of inputs) {
-    const stats = statSync(resolve(PROJECT_ROOT, input), { throwIfNoEntry: false });
-    hash.update(`${input}\0${stats?.size ?? -1}\0${stats?.mtimeMs ?? -1}\n`);
+    const path = resolve(PROJECT_ROOT, input);
+    if (!existsSync(path)) return undefined;
+    hash.update(`${input}\0`).update(readFileSync(path));
   }
   return hash.digest("hex");
 }
 
 /**
- * The bundled `index.mjs` of every handler, from ONE esbuild run (the handlers share the SDK,
- * so one run costs about what one handler does). Memoized per process while no input file
- * changes size or mtime, so the infra's one call per handler builds once per synth; a touched
- * file only triggers a rebuild, which gives the same bytes when the content is the same.
+ * ONE esbuild run for every handler (they share the SDK, so one run costs about what one
+ * handler does), zipped deterministically.
  */
-export function bundleSources(): Record<HandlerName, Uint8Array> {
-  if (memo !== undefined && inputsFingerprint(memo.inputs) === memo.fingerprint) return memo.sources;
+function build(): Build {
   const result = buildSync(esbuildOptions());
-  const sources = {} as Record<HandlerName, Uint8Array>;
+  const zips = {} as Record<HandlerName, Uint8Array>;
   for (const name of HANDLER_NAMES) {
     const output = result.outputFiles.find((file) => basename(file.path) === `${name}.js`);
     if (output === undefined) throw new Error(`bundle of "${name}": esbuild produced no ${name}.js`);
-    sources[name] = output.contents;
+    zips[name] = deterministicZip({ [BUNDLE_ENTRY_FILE]: output.contents });
   }
   const inputs = Object.keys(result.metafile.inputs).sort();
-  memo = { fingerprint: inputsFingerprint(inputs), inputs, sources, zips: {} };
-  return sources;
+  return { fingerprint: fingerprintOf(inputs)!, inputs, zips };
 }
 
-/** The zip of one handler, deflated once per build. */
-function handlerZip(name: HandlerName): Uint8Array {
-  const sources = bundleSources();
-  return (memo!.zips[name] ??= deterministicZip({ [BUNDLE_ENTRY_FILE]: sources[name] }));
+const sha256Of = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("base64");
+
+/** The zips an earlier build left in `outDir`, if none of their inputs has changed since. */
+function cachedBuild(outDir: string): Build | undefined {
+  try {
+    const cache = JSON.parse(readFileSync(join(outDir, CACHE_FILE), "utf8")) as Omit<Build, "zips"> & { sha256: Record<HandlerName, string> };
+    if (fingerprintOf(cache.inputs) !== cache.fingerprint) return undefined;
+    const zips = {} as Record<HandlerName, Uint8Array>;
+    for (const name of HANDLER_NAMES) {
+      zips[name] = readFileSync(join(outDir, `${name}.zip`));
+      if (sha256Of(zips[name]) !== cache.sha256[name]) return undefined;
+    }
+    return { fingerprint: cache.fingerprint, inputs: cache.inputs, zips };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `bytes` aside and renames: a concurrent synth never sees a half-written file. */
+function writeAtomically(path: string, bytes: Uint8Array | string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, path);
+}
+
+/**
+ * Every handler's zip, built at most once per process and, across processes, only when an
+ * input's content changed: the build is deterministic, so a cached zip is the zip a new
+ * build would give.
+ */
+function currentBuild(outDir: string): Build {
+  if (memo !== undefined && fingerprintOf(memo.inputs) === memo.fingerprint) return memo;
+  memo = cachedBuild(outDir) ?? build();
+  return memo;
 }
 
 /**
@@ -113,16 +144,21 @@ export function deterministicZip(files: Record<string, Uint8Array>): Uint8Array 
   return zipSync(Object.fromEntries(entries) as Parameters<typeof zipSync>[0]);
 }
 
-/** Bundles a handler into `<outDir>/<name>.zip`, rewriting the file only when its bytes change. */
+/** Bundles a handler into `<outDir>/<name>.zip`, rewriting files only when their bytes change. */
 export function bundleHandler(name: HandlerName, outDir: string): HandlerBundle {
-  const zip = handlerZip(name);
+  const current = currentBuild(outDir);
+  const zip = current.zips[name];
   mkdirSync(outDir, { recursive: true });
   const zipPath = resolve(outDir, `${name}.zip`);
-  if (!(existsSync(zipPath) && Buffer.from(zip).equals(readFileSync(zipPath)))) {
-    // Write-then-rename: a concurrent synth never sees a half-written zip.
-    const temporary = join(outDir, `.${name}.zip.${process.pid}.tmp`);
-    writeFileSync(temporary, zip);
-    renameSync(temporary, zipPath);
-  }
-  return { zipPath, sha256: createHash("sha256").update(zip).digest("base64"), bytes: zip.byteLength };
+  if (!(existsSync(zipPath) && Buffer.from(zip).equals(readFileSync(zipPath)))) writeAtomically(zipPath, zip);
+  const sha256 = sha256Of(zip);
+  const cache = { fingerprint: current.fingerprint, inputs: current.inputs, sha256: mapHandlers((handler) => sha256Of(current.zips[handler])) };
+  const cachePath = join(outDir, CACHE_FILE);
+  const cacheText = `${JSON.stringify(cache, null, 1)}\n`;
+  if (!(existsSync(cachePath) && readFileSync(cachePath, "utf8") === cacheText)) writeAtomically(cachePath, cacheText);
+  return { zipPath, sha256, bytes: zip.byteLength };
+}
+
+function mapHandlers<T>(value: (name: HandlerName) => T): Record<HandlerName, T> {
+  return Object.fromEntries(HANDLER_NAMES.map((name) => [name, value(name)])) as Record<HandlerName, T>;
 }

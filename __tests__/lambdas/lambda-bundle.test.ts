@@ -147,7 +147,48 @@ describe("bundleHandler", () => {
     writeFileSync(zipPath, "stale");
     const rebuilt = bundleHandler("health", outDir);
     expect(readFileSync(zipPath).length).toBe(rebuilt.bytes);
-    expect(readdirSync(outDir)).toEqual(["health.zip"]);
+    expect(readdirSync(outDir)).toEqual(["bundle-cache.json", "health.zip"]);
+  });
+
+  describe("a later process", () => {
+    /** `bundleHandler` of a fresh module instance: nothing remembered in memory. */
+    const freshBundle = (outDir: string) => {
+      let bundle: ReturnType<typeof bundleHandler> | undefined;
+      jest.isolateModules(() => {
+        bundle = (require("../../tools/lambda-bundle") as typeof import("../../tools/lambda-bundle")).bundleHandler("health", outDir);
+      });
+      return bundle!;
+    };
+    const cacheOf = (outDir: string) => JSON.parse(readFileSync(join(outDir, "bundle-cache.json"), "utf8"));
+
+    test("records the inputs' fingerprint and each zip's hash beside the zips", () => {
+      const outDir = join(workDir, "cache-record");
+      const bundle = freshBundle(outDir);
+      const cache = cacheOf(outDir);
+      expect(cache.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+      expect(cache.inputs).toEqual(expect.arrayContaining(["lambdas/health.ts", "lambdas/core/health.ts"]));
+      expect(cache.sha256.health).toBe(bundle.sha256);
+    });
+
+    test("rebuilds a tampered zip instead of trusting the cache", () => {
+      const outDir = join(workDir, "cache-tampered");
+      const expected = freshBundle(outDir);
+      writeFileSync(join(outDir, "tickets-get.zip"), "tampered");
+      writeFileSync(join(outDir, "health.zip"), "tampered");
+      const again = freshBundle(outDir);
+      expect(again.sha256).toBe(expected.sha256);
+      expect(createHash("sha256").update(readFileSync(join(outDir, "health.zip"))).digest("base64")).toBe(expected.sha256);
+    });
+
+    test("rebuilds when an input changed since the cache was written", () => {
+      const outDir = join(workDir, "cache-stale");
+      const expected = freshBundle(outDir);
+      const cache = cacheOf(outDir);
+      writeFileSync(join(outDir, "bundle-cache.json"), JSON.stringify({ ...cache, fingerprint: "0".repeat(64), sha256: { ...cache.sha256, health: "stale" } }));
+      writeFileSync(join(outDir, "health.zip"), "stale but matching a stale cache");
+      expect(freshBundle(outDir).sha256).toBe(expected.sha256);
+      expect(cacheOf(outDir).fingerprint).toBe(cache.fingerprint);
+    });
   });
 
   test("the bundles load as ESM, with no node_modules around, and answer through `index.handler`", () => {

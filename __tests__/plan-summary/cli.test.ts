@@ -35,13 +35,17 @@ function startAll<K extends string>(runs: Record<K, string[]>): Record<K, Promis
 
 describeWithTerraform("exit codes on real plans", () => {
   const failOn = (fixture: PlanFixture) => [planFixturePath(fixture), "--fail-on-stateful-change"];
-  let results: Record<"createOnly" | "dynamodbReplace" | "dynamodbReplaceNoFlag" | "s3Delete" | "statelessChanges" | "noChanges", Promise<CliResult>>;
+  let results: Record<
+    "createOnly" | "dynamodbReplace" | "dynamodbReplaceNoFlag" | "s3Delete" | "replicaRemoved" | "statelessChanges" | "noChanges",
+    Promise<CliResult>
+  >;
   beforeAll(() => {
     results = startAll({
       createOnly: failOn(PLAN_FIXTURES.createOnly),
       dynamodbReplace: failOn(PLAN_FIXTURES.dynamodbReplace),
       dynamodbReplaceNoFlag: [planFixturePath(PLAN_FIXTURES.dynamodbReplace)],
       s3Delete: failOn(PLAN_FIXTURES.s3Delete),
+      replicaRemoved: failOn(PLAN_FIXTURES.replicaRemoved),
       statelessChanges: failOn(PLAN_FIXTURES.statelessChanges),
       noChanges: failOn(PLAN_FIXTURES.noChanges),
     });
@@ -50,6 +54,7 @@ describeWithTerraform("exit codes on real plans", () => {
   test.each([
     ["a stateful replacement", "dynamodbReplace"],
     ["a stateful deletion", "s3Delete"],
+    ["a global table losing a region's replica (an in-place update)", "replicaRemoved"],
   ] as const)("fails with 2 on %s, after printing the summary", async (_, name) => {
     const result = await results[name];
     expect(result.status).toBe(2);

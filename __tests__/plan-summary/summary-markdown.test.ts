@@ -158,6 +158,19 @@ describeWithTerraform("plan summary of real plans", () => {
     });
   });
 
+  describe("global table losing a replica", () => {
+    const { summary, markdown } = summarizeFixture(PLAN_FIXTURES.replicaRemoved);
+
+    test("is an in-place update that still counts as data loss, naming the region", () => {
+      expect(rowOf(markdown, "aws_dynamodb_table.tickets")).toBe("| `aws_dynamodb_table.tickets` | **update** (stateful) | `aws.eu-west-1` | eu-west-1 |  |");
+      expect(markdown).toContain(
+        "> - `aws_dynamodb_table.tickets`: **replica removed** in ap-southeast-1 — that region's copy of the items is deleted",
+      );
+      expect(stateLosingChanges(summary).map((change) => change.removedReplicaRegions)).toEqual([["ap-southeast-1"]]);
+      expect(markdown).not.toContain("[!NOTE]");
+    });
+  });
+
   describe("plan without changes", () => {
     const { markdown } = summarizeFixture(PLAN_FIXTURES.noChanges);
 

@@ -22,6 +22,8 @@ export const PLAN_FIXTURES = {
   dynamodbReplace: "dynamodb-replace",
   /** A bucket and a role removed from the configuration, a log group unchanged. */
   s3Delete: "s3-delete",
+  /** A global table losing its ap-southeast-1 replica: an in-place update that deletes data. */
+  replicaRemoved: "replica-removed",
   /** A renamed IAM role (stateless replacement) and a table tag change (in-place update). */
   statelessChanges: "stateless-changes",
   /** Nothing to do, one output. */

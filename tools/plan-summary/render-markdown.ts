@@ -88,7 +88,11 @@ function dataLossCallout(losing: readonly ResourceChangeSummary[]): string[] {
     "> [!CAUTION]",
     `> **Data loss: ${plural(losing.length, "stateful resource")} would be destroyed.**`,
     ">",
-    ...losing.map((change) => `> - ${addressOf(change)}: **${change.kind}** in ${regionOf(change)} — ${change.statefulReason}`),
+    ...losing.map((change) =>
+      change.removedReplicaRegions.length > 0 && change.kind === "update"
+        ? `> - ${addressOf(change)}: **replica removed** in ${change.removedReplicaRegions.join(", ")} — that region's copy of the items is deleted`
+        : `> - ${addressOf(change)}: **${change.kind}** in ${regionOf(change)} — ${change.statefulReason}`,
+    ),
     ">",
     "> `--fail-on-stateful-change` fails this check. Make the change backward compatible (add the new resource, migrate, then remove the old one in a later change), or see docs/plan-review.md for an intended deletion.",
   ];
@@ -136,7 +140,9 @@ export interface RenderOptions {
 export function renderMarkdown(summary: PlanSummary, options: RenderOptions = {}): string {
   const listed = summary.changes.filter((change) => !HIDDEN_KINDS.includes(change.kind));
   const losing = listed.filter((change) => change.losesData);
-  const statefulInPlace = listed.filter((change) => change.statefulReason !== undefined && (change.kind === "update" || change.kind === "forget"));
+  const statefulInPlace = listed.filter(
+    (change) => change.statefulReason !== undefined && !change.losesData && (change.kind === "update" || change.kind === "forget"),
+  );
   const replacements = listed.filter((change) => change.kind === "replace");
   const outputs = summary.outputChanges.map((output) => `${code(output.name)} (${output.kind})`);
 

@@ -26,7 +26,9 @@ export interface ResourceChangeSummary {
   readonly replacedBy: readonly string[];
   /** Why this type holds data (see STATEFUL_RESOURCE_TYPES); `undefined` if it doesn't. */
   readonly statefulReason: string | undefined;
-  /** A stateful object is destroyed: the data it holds is lost. */
+  /** Regions whose global-table replica the change drops (an in-place update of the table). */
+  readonly removedReplicaRegions: readonly string[];
+  /** A stateful object, or a region's replica of one, is destroyed: the data it holds is lost. */
   readonly losesData: boolean;
 }
 
@@ -62,11 +64,29 @@ export function formatAttributePath(path: readonly (string | number)[]): string 
     .join("");
 }
 
+/** Replica regions of a DynamoDB table. */
+function replicaRegions(values: Record<string, unknown> | null | undefined): string[] {
+  const replicas = values?.replica;
+  if (!Array.isArray(replicas)) return [];
+  return replicas.map((replica) => (replica as { region_name?: unknown }).region_name).filter((r): r is string => typeof r === "string");
+}
+
+/**
+ * Regions whose replica an update removes. Terraform plans this as an in-place update of the
+ * table, yet DynamoDB deletes that region's copy of the data.
+ */
+export function removedReplicaRegions(change: PlanResourceChange): string[] {
+  if (change.type !== "aws_dynamodb_table") return [];
+  const after = new Set(replicaRegions(change.change.after as Record<string, unknown> | null));
+  return replicaRegions(change.change.before as Record<string, unknown> | null).filter((region) => !after.has(region)).sort();
+}
+
 function summarizeChange(change: PlanResourceChange, place: ReturnType<typeof placeResources>): ResourceChangeSummary {
   const { actions } = change.change;
   const kind = changeKind(actions);
   const stateful = change.mode === "managed" ? statefulReason(change.type) : undefined;
   const placement = place(change);
+  const removedReplicas = change.mode === "managed" ? removedReplicaRegions(change) : [];
   return {
     address: change.address,
     deposed: change.deposed,
@@ -80,7 +100,8 @@ function summarizeChange(change: PlanResourceChange, place: ReturnType<typeof pl
     reason: change.action_reason,
     replacedBy: (change.change.replace_paths ?? []).map(formatAttributePath).sort(),
     statefulReason: stateful,
-    losesData: stateful !== undefined && actions.includes("delete"),
+    removedReplicaRegions: removedReplicas,
+    losesData: stateful !== undefined && (actions.includes("delete") || removedReplicas.length > 0),
   };
 }
 

@@ -98,10 +98,17 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
       expect(inRegion("aws_acm_certificate_validation")).toHaveLength(1);
     });
 
-    test("every regional resource is on a provider of a configured region", () => {
-      const allowed = new Set(expected.regions.map((r) => `aws.${r}`));
-      for (const change of created(plan).filter((c) => REGIONAL_TYPES.includes(c.type))) {
-        expect({ address: change.address, provider: allowed.has(keys.get(change.address)!) }).toEqual({ address: change.address, provider: true });
+    test("every regional resource is on its own region's provider", () => {
+      // Regional constructs carry their region in their id (api-<region>, domains-<region>, ...).
+      const regional = created(plan).filter((c) => REGIONAL_TYPES.includes(c.type));
+      expect(regional).toHaveLength(24 * expected.regions.length);
+      for (const change of regional) {
+        const owner = expected.regions.filter((region) => change.address.includes(`-${region}_`));
+        expect({ address: change.address, owners: owner.length, provider: keys.get(change.address) }).toEqual({
+          address: change.address,
+          owners: 1,
+          provider: `aws.${owner[0]}`,
+        });
       }
     });
 

@@ -158,7 +158,9 @@ function preflightOperation(origin: string, methods: string): Record<string, unk
 /**
  * Errors API Gateway answers itself (validation, throttling, timeouts) carry the CORS origin
  * and the same `{"message": ...}` shape as the functions' errors. A rejected body names the
- * failing field through the validator's message.
+ * failing field through the validator's message. `messageString` arrives JSON-quoted;
+ * `validationErrorString` arrives escaped but unquoted (e.g. `[object has missing required
+ * properties ([\"description\"])]`), so the template quotes it.
  */
 function gatewayResponses(origin: string): Record<string, unknown> {
   const response = (template: string) => ({
@@ -166,7 +168,7 @@ function gatewayResponses(origin: string): Record<string, unknown> {
     responseTemplates: { [JSON_MEDIA]: template },
   });
   return {
-    BAD_REQUEST_BODY: { statusCode: "400", ...response('{"message":$context.error.validationErrorString}') },
+    BAD_REQUEST_BODY: { statusCode: "400", ...response('{"message":"$context.error.validationErrorString"}') },
     DEFAULT_4XX: response('{"message":$context.error.messageString}'),
     DEFAULT_5XX: response('{"message":$context.error.messageString}'),
   };

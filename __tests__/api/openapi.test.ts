@@ -73,7 +73,7 @@ describe("ticketsApiDocument", () => {
     const responses = document["x-amazon-apigateway-gateway-responses"];
     for (const type of ["DEFAULT_4XX", "DEFAULT_5XX", "BAD_REQUEST_BODY"]) {
       expect(responses[type].responseParameters).toEqual({ "gatewayresponse.header.Access-Control-Allow-Origin": "'*'" });
-      expect(responses[type].responseTemplates["application/json"]).toMatch(/^\{"message":\$context\.error\.\w+\}$/);
+      expect(responses[type].responseTemplates["application/json"]).toMatch(/^\{"message":("?)\$context\.error\.\w+\1\}$/);
     }
   });
 
@@ -203,6 +203,27 @@ describe("the gateway's JSON schema and the function's zod schema agree", () => 
     expect(TICKET_INPUT_JSON_SCHEMA.required).toEqual(["description"]);
     for (const field of ["assigned", "priority", "status", "createdBy"] as const) {
       expect(TICKET_INPUT_JSON_SCHEMA.properties[field]).toEqual({ type: "string", maxLength: 256 });
+    }
+  });
+});
+
+describe("gateway responses", () => {
+  const document = ticketsApiDocument({ title: "t", corsAllowOrigin: "*", integrationUri: (handler) => `uri:${handler}` }) as Record<string, any>;
+  const responses = document["x-amazon-apigateway-gateway-responses"];
+
+  test("a rejected body answers 400 with the validator's message as a JSON string", () => {
+    expect(responses.BAD_REQUEST_BODY.statusCode).toBe("400");
+    const template: string = responses.BAD_REQUEST_BODY.responseTemplates["application/json"];
+    // With a sample of what API Gateway substitutes, the body is valid JSON.
+    const body = template.replace("$context.error.validationErrorString", '[object has missing required properties ([\\"description\\"])]');
+    expect(JSON.parse(body)).toEqual({ message: '[object has missing required properties (["description"])]' });
+  });
+
+  test("other gateway errors keep the quoted message, with the CORS origin", () => {
+    for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
+      const body = responses[type].responseTemplates["application/json"].replace("$context.error.messageString", '"Missing Authentication Token"');
+      expect(JSON.parse(body)).toEqual({ message: "Missing Authentication Token" });
+      expect(responses[type].responseParameters).toEqual({ "gatewayresponse.header.Access-Control-Allow-Origin": "'*'" });
     }
   });
 });

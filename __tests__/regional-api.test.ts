@@ -112,6 +112,10 @@ describe.each(REGIONS)("regional API in %s", (region) => {
     expect(accessLogs).toMatchObject({ name: "/aws/apigateway/tickets-api/prod/access", retention_in_days: 30 });
     const settings = onlyIn("aws_api_gateway_method_settings", region);
     expect(settings.method_path).toBe("*/*");
+    expect(settings.settings.logging_level).toBe("ERROR");
+    const [executionLogs] = settings.depends_on.map((address: string) => referencedResource(tickets, `\${${address}.id}`));
+    expect(executionLogs).toMatchObject({ retention_in_days: 30, provider: `aws.${region}` });
+    expect(executionLogs.name).toMatch(/^API-Gateway-Execution-Logs_\$\{aws_api_gateway_rest_api\.[^.]+\.id\}\/prod$/);
     expect(settings.settings).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 100, metrics_enabled: true, data_trace_enabled: false });
   });
 

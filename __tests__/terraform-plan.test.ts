@@ -101,7 +101,7 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
     test("every regional resource is on its own region's provider", () => {
       // Regional constructs carry their region in their id (api-<region>, domains-<region>, ...).
       const regional = created(plan).filter((c) => REGIONAL_TYPES.includes(c.type));
-      expect(regional).toHaveLength(24 * expected.regions.length);
+      expect(regional).toHaveLength(25 * expected.regions.length);
       for (const change of regional) {
         const owner = expected.regions.filter((region) => change.address.includes(`-${region}_`));
         expect({ address: change.address, owners: owner.length, provider: keys.get(change.address) }).toEqual({

@@ -121,6 +121,12 @@ export class RegionalApi extends Construct {
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
       dependsOn: [cloudwatchRole],
     });
+    // API Gateway would create the execution log group itself, without retention.
+    const executionLogs = new CloudwatchLogGroup(this, "execution-logs", {
+      provider,
+      name: `API-Gateway-Execution-Logs_${api.id}/${STAGE_NAME}`,
+      retentionInDays: props.logRetentionDays,
+    });
     new ApiGatewayMethodSettings(this, "stage-settings", {
       provider,
       restApiId: api.id,
@@ -133,6 +139,7 @@ export class RegionalApi extends Construct {
         loggingLevel: "ERROR",
         dataTraceEnabled: false,
       },
+      dependsOn: [executionLogs],
     });
 
     for (const handler of HANDLER_NAMES) {

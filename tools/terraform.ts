@@ -6,7 +6,7 @@
 import { execFile, spawnSync } from "node:child_process";
 import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { basename, delimiter, join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -149,6 +149,8 @@ export interface OfflinePlanOptions {
   readonly vars?: Readonly<Record<string, string>>;
   /** A state file (JSON) to plan against instead of an empty state. */
   readonly state?: unknown;
+  /** Files copied into the configuration beside `sourceDir`'s (e.g. shared provider blocks). */
+  readonly extraFiles?: readonly string[];
 }
 
 export interface OfflinePlanResult {
@@ -215,6 +217,7 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
     recursive: true,
     filter: (src) => !src.includes(`${"/"}.terraform`) && !src.endsWith(".tfstate"),
   });
+  for (const file of options.extraFiles ?? []) cpSync(file, join(workDir, basename(file)));
   const aliases =
     options.providerAliases ??
     providerAliasesOf(JSON.parse(readFileSync(join(workDir, "cdk.tf.json"), "utf8")) as Parameters<typeof providerAliasesOf>[0]);

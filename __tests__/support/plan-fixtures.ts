@@ -3,7 +3,6 @@
  * `__tests__/fixtures/plan-summary/` is planned offline against its crafted prior state
  * (`prior-state.ts`), once per test run, and the tests read `<cacheDir>/<fixture>/plan.json`.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { planOffline, type TerraformToolchain } from "../../tools/terraform";
 import { PRIOR_STATES } from "../fixtures/plan-summary/prior-state";
@@ -31,8 +30,11 @@ export const PLAN_FIXTURES = {
 } as const;
 export type PlanFixture = (typeof PLAN_FIXTURES)[keyof typeof PLAN_FIXTURES];
 
-/** Provider aliases each fixture declares (`providers.tf`); a fixture without resources has none. */
+/** Provider aliases of the shared `providers.tf`, which every fixture with resources gets. */
 const REGION_ALIASES = ["eu-west-1", "ap-southeast-1"];
+const SHARED_PROVIDERS = join(PLAN_SUMMARY_FIXTURES, "providers.tf");
+/** Fixtures without resources need no provider (and so skip loading it). */
+const WITHOUT_PROVIDERS: ReadonlySet<string> = new Set([PLAN_FIXTURES.noChanges]);
 
 /** The `terraform show -json` output of one fixture's plan. */
 export function planFixturePath(fixture: PlanFixture, cacheDir: string = PLAN_SUMMARY_CACHE): string {
@@ -47,7 +49,8 @@ export async function buildPlanFixtures(toolchain: TerraformToolchain, cacheDir:
       const { validate } = await planOffline(toolchain, {
         sourceDir,
         workDir: join(cacheDir, fixture),
-        providerAliases: existsSync(join(sourceDir, "providers.tf")) ? REGION_ALIASES : [],
+        providerAliases: WITHOUT_PROVIDERS.has(fixture) ? [] : REGION_ALIASES,
+        extraFiles: WITHOUT_PROVIDERS.has(fixture) ? [] : [SHARED_PROVIDERS],
         state: PRIOR_STATES[fixture],
       });
       if (!validate.valid) throw new Error(`plan-summary fixture ${fixture} is invalid: ${JSON.stringify(validate.diagnostics)}`);

@@ -151,11 +151,13 @@ export interface OfflinePlanOptions {
   readonly state?: unknown;
   /** Files copied into the configuration beside `sourceDir`'s (e.g. shared provider blocks). */
   readonly extraFiles?: readonly string[];
+  /** Run `terraform validate` before the plan (the plan validates too, less verbosely). @default true */
+  readonly validate?: boolean;
 }
 
 export interface OfflinePlanResult {
-  /** `terraform validate -json` */
-  readonly validate: { valid: boolean; error_count: number; diagnostics: unknown[] };
+  /** `terraform validate -json`; `undefined` when it was not asked for. */
+  readonly validate: { valid: boolean; error_count: number; diagnostics: unknown[] } | undefined;
   /** `terraform show -json` of the saved plan. */
   readonly plan: TerraformPlan;
 }
@@ -227,7 +229,10 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
   }
 
   await terraform(toolchain, workDir, ["init", "-input=false", "-no-color"]);
-  const validate = JSON.parse(await terraform(toolchain, workDir, ["validate", "-json", "-no-color"])) as OfflinePlanResult["validate"];
+  const validate =
+    options.validate === false
+      ? undefined
+      : (JSON.parse(await terraform(toolchain, workDir, ["validate", "-json", "-no-color"])) as OfflinePlanResult["validate"]);
   const varArgs = Object.entries(options.vars ?? {}).map(([name, value]) => `-var=${name}=${value}`);
   await terraform(toolchain, workDir, ["plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", ...varArgs, "-out=plan.bin"]);
   const plan = JSON.parse(await terraform(toolchain, workDir, ["show", "-json", "-no-color", "plan.bin"])) as TerraformPlan;

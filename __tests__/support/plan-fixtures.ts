@@ -41,19 +41,19 @@ export function planFixturePath(fixture: PlanFixture, cacheDir: string = PLAN_SU
   return join(cacheDir, fixture, "plan.json");
 }
 
-/** Plans every fixture, in parallel; throws if terraform rejects one. */
+/** Plans every fixture, in parallel; throws if terraform rejects one (the plan validates it). */
 export async function buildPlanFixtures(toolchain: TerraformToolchain, cacheDir: string): Promise<void> {
   await Promise.all(
     Object.values(PLAN_FIXTURES).map(async (fixture) => {
       const sourceDir = join(PLAN_SUMMARY_FIXTURES, fixture);
-      const { validate } = await planOffline(toolchain, {
+      await planOffline(toolchain, {
         sourceDir,
         workDir: join(cacheDir, fixture),
         providerAliases: WITHOUT_PROVIDERS.has(fixture) ? [] : REGION_ALIASES,
         extraFiles: WITHOUT_PROVIDERS.has(fixture) ? [] : [SHARED_PROVIDERS],
         state: PRIOR_STATES[fixture],
+        validate: false,
       });
-      if (!validate.valid) throw new Error(`plan-summary fixture ${fixture} is invalid: ${JSON.stringify(validate.diagnostics)}`);
     }),
   );
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig, parseConfig } from "../config/load";
@@ -154,4 +154,11 @@ describe("each bad setting is one problem naming the field", () => {
       "Invalid configuration (my.json):\n  - config.domainName: must contain a dot, e.g. example.com",
     );
   });
+});
+
+test("the README's example settings file is valid", () => {
+  const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+  const example = /## Configuration[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(example).toBeDefined();
+  expect(parseConfig(JSON.parse(example!)).domainName).toBe("example.com");
 });

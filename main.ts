@@ -21,7 +21,7 @@ function removeSynthOutput(): void {
 try {
   const config = loadConfig();
   mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, skipValidation: false });
+  const app = new App({ outdir });
   buildStacks(app, config);
   removeSynthOutput();
   app.synth();

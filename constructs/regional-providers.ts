@@ -35,9 +35,4 @@ export class RegionalProviders extends Construct {
     }
     return provider;
   }
-
-  /** Aliases of every provider created so far, in creation order. */
-  get aliases(): string[] {
-    return [...this.providers.keys()];
-  }
 }

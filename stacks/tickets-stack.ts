@@ -22,8 +22,6 @@ export interface TicketsStackProps {
    * (for the plain Terraform module). @default false
    */
   readonly deploymentVariables?: boolean;
-  /** Folder the Lambda zips are built into. @default <project>/dist/lambdas */
-  readonly bundleDir?: string;
 }
 
 /** Prefix of every named resource. */
@@ -35,8 +33,6 @@ export const NAME_PREFIX = "tickets";
  * health alarms in us-east-1. State lives in the bootstrap bucket.
  */
 export class TicketsStack extends TerraformStack {
-  readonly providers: RegionalProviders;
-
   constructor(scope: Construct, id: string, props: TicketsStackProps) {
     super(scope, id);
     const config = { ...props.config, ...(props.deploymentVariables ? deploymentVariables(this, props.config) : {}) };
@@ -56,7 +52,6 @@ export class TicketsStack extends TerraformStack {
       regions: config.regions.map((region) => region.name),
       tags: config.tags,
     });
-    this.providers = providers;
     const primaryProvider = providers.forRegion(primary!.name);
 
     const table = new GlobalTable(this, "global-table", {
@@ -66,7 +61,7 @@ export class TicketsStack extends TerraformStack {
       replicaRegions: standbys.map((region) => region.name),
     });
     const { bundles } = new LambdaBundles(this, "lambda-bundles", {
-      buildDir: props.bundleDir ?? join(PROJECT_ROOT, "dist", "lambdas"),
+      buildDir: join(PROJECT_ROOT, "dist", "lambdas"),
     });
     const certificates = new DomainCertificates(this, "certificates", {
       domainName: config.domainName,

@@ -107,14 +107,14 @@ export class FailoverDns extends Construct {
     const standbySet = standbys.map(
       (standby) =>
         new Route53Record(this, `standby-${standby.region}`, {
-        provider,
-        zoneId: hostedZoneId,
-        name: standbySetName,
-        type: "A",
-        setIdentifier: standby.label,
-        latencyRoutingPolicy: { region: standby.region },
-        alias: { ...standby.apiTarget, evaluateTargetHealth: false },
-        healthCheckId: healthChecks.get(standby.region)!.id,
+          provider,
+          zoneId: hostedZoneId,
+          name: standbySetName,
+          type: "A",
+          setIdentifier: standby.label,
+          latencyRoutingPolicy: { region: standby.region },
+          alias: { ...standby.apiTarget, evaluateTargetHealth: false },
+          healthCheckId: healthChecks.get(standby.region)!.id,
         }),
     );
     // An alias target must exist before the alias: hence the explicit dependency.

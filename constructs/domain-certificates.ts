@@ -4,6 +4,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { terraformAddress } from "./terraform-address";
 
 export interface CertificateRegion {
   readonly region: string;
@@ -55,7 +56,7 @@ export class DomainCertificates extends Construct {
     if (created.length === 0) return;
 
     const source = created[0]!.certificate;
-    const options = `${source.terraformResourceType}.${source.friendlyUniqueId}.domain_validation_options`;
+    const options = `${terraformAddress(source)}.domain_validation_options`;
     const pick = (field: string) =>
       Token.asString(`\${one([for option in ${options} : option.${field} if option.domain_name == each.key])}`);
     // The wildcard's record is the apex's: one key covers both.
@@ -71,7 +72,7 @@ export class DomainCertificates extends Construct {
       // The value is fixed per account and name: an earlier validation may have left it.
       allowOverwrite: true,
     });
-    const recordFqdns = Token.asList(`\${[for record in ${records.terraformResourceType}.${records.friendlyUniqueId} : record.fqdn]}`);
+    const recordFqdns = Token.asList(`\${[for record in ${terraformAddress(records)} : record.fqdn]}`);
 
     for (const { region, provider, certificate } of created) {
       const validation = new AcmCertificateValidation(this, `validation-${region}`, {

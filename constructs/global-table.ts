@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { Token } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { terraformAddress } from "./terraform-address";
 
 export interface GlobalTableProps {
   /** Table name, the same in every region. */
@@ -59,8 +60,7 @@ export class GlobalTable extends Construct {
       throw new Error(`GlobalTable: no table or replica in "${region}" (regions: ${this.regions.join(", ")})`);
     }
     if (region === this.primaryRegion) return this.table.arn;
-    const address = `${this.table.terraformResourceType}.${this.table.friendlyUniqueId}`;
-    return Token.asString(`\${one([for replica in ${address}.replica : replica.arn if replica.region_name == "${region}"])}`);
+    return Token.asString(`\${one([for replica in ${terraformAddress(this.table)}.replica : replica.arn if replica.region_name == "${region}"])}`);
   }
 
   /** ARNs of the table and every replica, by region. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { OfflinePlanResult, ResourceChange } from "../tools/terraform";
+import { type OfflinePlanResult, readOfflineResult, type ResourceChange } from "../tools/terraform";
 import { MODULE_EXAMPLE_PLAN, MODULE_EXAMPLE_VARS, MODULE_TEST_DIR, PROJECT_ROOT, TEST_CACHE } from "./support/paths";
 import { describeWithTerraform } from "./support/terraform-tests";
 
@@ -80,7 +80,7 @@ describeWithTerraform("terraform on examples/terraform-native", () => {
   let result: OfflinePlanResult;
   let changes: ResourceChange[];
   beforeAll(() => {
-    result = JSON.parse(readFileSync(join(MODULE_EXAMPLE_PLAN, "result.json"), "utf8")) as OfflinePlanResult;
+    result = readOfflineResult(MODULE_EXAMPLE_PLAN);
     changes = result.plan.resource_changes!.filter((c) => c.mode === "managed");
   });
   const after = (type: string) => changes.filter((c) => c.type === type).map((c) => c.change.after ?? {});

@@ -155,6 +155,14 @@ export interface OfflinePlanOptions {
   readonly validate?: boolean;
 }
 
+/** `planOffline` leaves its result (validate + plan) here in the work dir, for other processes. */
+export const OFFLINE_RESULT_FILE = "result.json";
+
+/** What `planOffline` left in `workDir`. */
+export function readOfflineResult(workDir: string): OfflinePlanResult {
+  return JSON.parse(readFileSync(join(workDir, OFFLINE_RESULT_FILE), "utf8")) as OfflinePlanResult;
+}
+
 export interface OfflinePlanResult {
   /** `terraform validate -json`; `undefined` when it was not asked for. */
   readonly validate: { valid: boolean; error_count: number; diagnostics: unknown[] } | undefined;
@@ -237,7 +245,9 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
   await terraform(toolchain, workDir, ["plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", ...varArgs, "-out=plan.bin"]);
   const plan = JSON.parse(await terraform(toolchain, workDir, ["show", "-json", "-no-color", "plan.bin"])) as TerraformPlan;
   writeFileSync(join(workDir, "plan.json"), JSON.stringify(plan, null, 2));
-  return { validate, plan };
+  const result = { validate, plan };
+  writeFileSync(join(workDir, OFFLINE_RESULT_FILE), JSON.stringify(result));
+  return result;
 }
 
 /** The stack folders below a synth output directory (`<outdir>/stacks/*`). */

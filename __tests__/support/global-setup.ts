@@ -51,18 +51,16 @@ export default async function globalSetup(): Promise<void> {
   }
 
   const jobs = names.flatMap((name) =>
-    synthesizedStacks(synthOutdir(name)).map(async (stack) => {
-      const workDir = planDir(name, stack);
-      const result = await planOffline(toolchain, { sourceDir: join(synthOutdir(name), "stacks", stack), workDir });
-      writeFileSync(join(workDir, "result.json"), JSON.stringify(result));
-    }),
+    synthesizedStacks(synthOutdir(name)).map((stack) =>
+      planOffline(toolchain, { sourceDir: join(synthOutdir(name), "stacks", stack), workDir: planDir(name, stack) }),
+    ),
   );
   const moduleExample = planOffline(toolchain, {
     sourceDir: MODULE_EXAMPLE_COPY,
     workDir: MODULE_EXAMPLE_PLAN,
     providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
     vars: MODULE_EXAMPLE_VARS,
-  }).then((result) => writeFileSync(join(MODULE_EXAMPLE_PLAN, "result.json"), JSON.stringify(result)));
+  });
 
   await Promise.all([...jobs, moduleExample, buildPlanFixtures(toolchain, join(TEST_CACHE, "plan-summary"))]);
 }

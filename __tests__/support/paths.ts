@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { OfflinePlanResult } from "../../tools/terraform";
+import { type OfflinePlanResult, readOfflineResult } from "../../tools/terraform";
 
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 /** Everything the global setup produces, shared by the test files of one run. */
@@ -21,7 +21,7 @@ export const TERRAFORM_UNAVAILABLE = join(TEST_CACHE, "terraform-unavailable");
 
 /** `terraform validate` and offline plan of one stack, as the global setup left them. */
 export function readOfflinePlan(config: SynthConfigName, stack: string): OfflinePlanResult {
-  return JSON.parse(readFileSync(join(planDir(config, stack), "result.json"), "utf8")) as OfflinePlanResult;
+  return readOfflineResult(planDir(config, stack));
 }
 
 /** The synthesized Terraform JSON of one stack. */

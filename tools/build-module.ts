@@ -70,6 +70,8 @@ export function buildTerraformModule(config: TicketsConfig, outDir: string = DEF
 }
 
 if (require.main === module) {
+  // No checkpoint calls to HashiCorp from the cdktf synth below (README: "Offline").
+  process.env.CHECKPOINT_DISABLE ??= "1";
   try {
     const outDir = process.argv[2] ?? DEFAULT_MODULE_DIR;
     const moduleJson = buildTerraformModule(loadConfig(), outDir);

@@ -2,11 +2,8 @@ import { Construct } from "constructs";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { STANDBY_SET_LABEL } from "../config/schema";
+import { HEALTH_PATH } from "../contract/handlers";
 import type { AliasTarget } from "./regional-domains";
-
-/** Path of the deep ping every health check requests. */
-export const HEALTH_CHECK_PATH = "/health";
 
 export interface FailoverRegion {
   readonly region: string;
@@ -21,9 +18,10 @@ export interface FailoverDnsProps {
   /** Provider for the Route 53 resources (a global service). */
   readonly provider: AwsProvider;
   readonly hostedZoneId: string;
-  readonly domainName: string;
   /** `api.<domain>` */
   readonly apiDomainName: string;
+  /** `api-standby.<domain>`: the latency-routed set of standbys, used with three or more regions. */
+  readonly standbySetDomainName: string;
   /** Primary first. */
   readonly regions: readonly FailoverRegion[];
   /** Seconds between checks: 10 (fast) or 30. */
@@ -64,7 +62,7 @@ export class FailoverDns extends Construct {
           type: "HTTPS",
           fqdn: entry.regionalDomainName,
           port: 443,
-          resourcePath: HEALTH_CHECK_PATH,
+          resourcePath: HEALTH_PATH,
           enableSni: true,
           requestInterval: props.requestInterval,
           failureThreshold: props.failureThreshold,
@@ -103,7 +101,7 @@ export class FailoverDns extends Construct {
       return;
     }
 
-    const standbySetName = `${STANDBY_SET_LABEL}.${props.domainName}`;
+    const standbySetName = props.standbySetDomainName;
     const standbySet = standbys.map(
       (standby) =>
         new Route53Record(this, `standby-${standby.region}`, {

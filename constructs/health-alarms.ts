@@ -7,6 +7,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { HEALTH_PATH } from "../contract/handlers";
 
 export interface MonitoredHealthCheck {
   /** DNS label of the region, e.g. `ireland`: names the alarm. */
@@ -32,7 +33,6 @@ export interface HealthAlarmsProps {
  */
 export class HealthAlarms extends Construct {
   readonly topicArn: string;
-  readonly alarmNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: HealthAlarmsProps) {
     super(scope, id);
@@ -77,11 +77,11 @@ export class HealthAlarms extends Construct {
       new SnsTopicSubscription(this, "email", { provider, topicArn: topic.arn, protocol: "email", endpoint: props.email });
     }
 
-    this.alarmNames = props.healthChecks.map(({ label, endpoint, healthCheckId }) => {
-      const alarm = new CloudwatchMetricAlarm(this, `alarm-${label}`, {
+    for (const { label, endpoint, healthCheckId } of props.healthChecks) {
+      new CloudwatchMetricAlarm(this, `alarm-${label}`, {
         provider,
         alarmName: `${namePrefix}-${label}-api-unhealthy`,
-        alarmDescription: `Route 53 health check of https://${endpoint}/health is failing`,
+        alarmDescription: `Route 53 health check of https://${endpoint}${HEALTH_PATH} is failing`,
         namespace: "AWS/Route53",
         metricName: "HealthCheckStatus",
         dimensions: { HealthCheckId: healthCheckId },
@@ -95,8 +95,7 @@ export class HealthAlarms extends Construct {
         okActions: [topic.arn],
         dependsOn: [policy],
       });
-      return alarm.alarmName;
-    });
+    }
     this.topicArn = topic.arn;
   }
 }

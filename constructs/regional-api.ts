@@ -13,12 +13,10 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { ticketsApiDocument } from "../api/openapi";
-import { BUNDLE_HANDLER, HANDLER_ENV, HANDLER_NAMES, HANDLERS, type HandlerName } from "../lambdas/manifest";
+import { ticketsApiDocument } from "../contract/openapi";
+import { BUNDLE_HANDLER, HANDLER_ENV, HANDLER_NAMES, HANDLERS, type HandlerName, STAGE_NAME } from "../contract/handlers";
 import type { LambdaBundle } from "./lambda-bundles";
 
-/** The stage every region serves; the custom domains map `/` to it. */
-export const STAGE_NAME = "prod";
 /** Runtime and architecture of every function. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
 export const LAMBDA_ARCHITECTURE = "arm64";
@@ -57,13 +55,6 @@ export interface RegionalApiProps {
   readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
-/** A function of the API with what others need of it. */
-export interface ApiFunction {
-  readonly functionName: string;
-  readonly roleArn: string;
-  readonly logGroupName: string;
-}
-
 /**
  * The ticket API in one region: per function a least-privilege role and its own log group;
  * a REGIONAL REST API defined by the shared OpenAPI document; a deployment replaced whenever
@@ -71,11 +62,9 @@ export interface ApiFunction {
  */
 export class RegionalApi extends Construct {
   readonly restApiId: string;
-  readonly executionArn: string;
   readonly stageName: string;
   /** `https://<id>.execute-api.<region>.amazonaws.com/prod/` */
   readonly invokeUrl: string;
-  readonly functions: Readonly<Record<HandlerName, ApiFunction>>;
 
   constructor(scope: Construct, id: string, props: RegionalApiProps) {
     super(scope, id);
@@ -156,15 +145,8 @@ export class RegionalApi extends Construct {
     }
 
     this.restApiId = api.id;
-    this.executionArn = api.executionArn;
     this.stageName = stage.stageName;
     this.invokeUrl = `${stage.invokeUrl}/`;
-    this.functions = Object.fromEntries(
-      HANDLER_NAMES.map((handler) => {
-        const fn = lambdaFunctions[handler];
-        return [handler, { functionName: fn.functionName, roleArn: fn.role, logGroupName: fn.loggingConfig.logGroup }];
-      }),
-    ) as Record<HandlerName, ApiFunction>;
   }
 
   /** A function with its own log group and a role that may do only what its handler needs. */

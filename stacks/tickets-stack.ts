@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Construct } from "constructs";
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { ROUTE53_METRICS_REGION } from "../config/aws-regions";
-import { API_LABEL, type TicketsConfig } from "../config/schema";
+import { API_LABEL, STANDBY_SET_LABEL, type TicketsConfig } from "../config/schema";
 import { DomainCertificates } from "../constructs/domain-certificates";
 import { FailoverDns } from "../constructs/failover-dns";
 import { GlobalTable } from "../constructs/global-table";
@@ -12,7 +12,7 @@ import { RegionalApi } from "../constructs/regional-api";
 import { RegionalDomains } from "../constructs/regional-domains";
 import { RegionalProviders } from "../constructs/regional-providers";
 import { apiUrl, regionUrl } from "../config/urls";
-import { PROJECT_ROOT } from "../tools/project-root";
+import { PROJECT_ROOT } from "../build/project-root";
 import { deploymentVariables } from "./deployment-inputs";
 
 export interface TicketsStackProps {
@@ -104,8 +104,8 @@ export class TicketsStack extends TerraformStack {
     const dns = new FailoverDns(this, "failover-dns", {
       provider: primaryProvider,
       hostedZoneId: config.hostedZoneId,
-      domainName: config.domainName,
       apiDomainName,
+      standbySetDomainName: `${STANDBY_SET_LABEL}.${config.domainName}`,
       regions: regional.map(({ region, label, domains }) => ({
         region,
         label,

@@ -1,0 +1,66 @@
+/**
+ * Synthesizes every test configuration once and runs `terraform init`, `validate` and an
+ * offline `plan` once per stack, in parallel; the test files read the results from
+ * `.cache/test/`. Terraform missing fails the run when `CI` is set.
+ */
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "../../../config/load";
+import { buildTerraformModule } from "../../../tools/build-module";
+import { planOffline, prepareToolchain, synthesizedStacks } from "../../../tools/terraform";
+import { buildPlanFixtures } from "./plan-fixtures";
+import {
+  MODULE_EXAMPLE_COPY,
+  MODULE_EXAMPLE_PLAN,
+  MODULE_EXAMPLE_VARS,
+  MODULE_TEST_DIR,
+  PROJECT_ROOT,
+  planDir,
+  SYNTH_CONFIGS,
+  type SynthConfigName,
+  synthOutdir,
+  TERRAFORM_UNAVAILABLE,
+  TEST_CACHE,
+} from "./paths";
+import { runSynth } from "../../support/synth-cli";
+
+export default async function globalSetup(): Promise<void> {
+  rmSync(TEST_CACHE, { recursive: true, force: true });
+  mkdirSync(TEST_CACHE, { recursive: true });
+
+  const names = Object.keys(SYNTH_CONFIGS) as SynthConfigName[];
+  for (const name of names) {
+    const result = runSynth(synthOutdir(name), SYNTH_CONFIGS[name]);
+    if (result.status !== 0) {
+      throw new Error(`synth of the "${name}" test config failed:\n${result.stderr}${result.stdout}`);
+    }
+  }
+
+  const moduleJson = buildTerraformModule(loadConfig({}), MODULE_TEST_DIR);
+  cpSync(join(PROJECT_ROOT, "examples", "terraform-native"), MODULE_EXAMPLE_COPY, { recursive: true });
+  writeFileSync(join(TEST_CACHE, "module.json"), JSON.stringify(moduleJson));
+
+  const toolchain = prepareToolchain(join(TEST_CACHE, "terraform"));
+  if (toolchain === undefined) {
+    if (process.env.CI) {
+      throw new Error("terraform not found (set TERRAFORM_BIN or put it on PATH): CI needs it for validate and plan");
+    }
+    console.warn("\nterraform not found: the terraform validate/plan tests are skipped (they fail under CI).");
+    writeFileSync(TERRAFORM_UNAVAILABLE, "terraform not found\n");
+    return;
+  }
+
+  const jobs = names.flatMap((name) =>
+    synthesizedStacks(synthOutdir(name)).map((stack) =>
+      planOffline(toolchain, { sourceDir: join(synthOutdir(name), "stacks", stack), workDir: planDir(name, stack) }),
+    ),
+  );
+  const moduleExample = planOffline(toolchain, {
+    sourceDir: MODULE_EXAMPLE_COPY,
+    workDir: MODULE_EXAMPLE_PLAN,
+    providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
+    vars: MODULE_EXAMPLE_VARS,
+  });
+
+  await Promise.all([...jobs, moduleExample, buildPlanFixtures(toolchain, join(TEST_CACHE, "plan-summary"))]);
+}

@@ -24,9 +24,6 @@ export interface TicketsStackProps {
   readonly deploymentVariables?: boolean;
 }
 
-/** Prefix of every named resource. */
-export const NAME_PREFIX = "tickets";
-
 /**
  * The multi-region ticket API: in every configured region the functions, the REST API, its
  * custom domains and a table replica; Route 53 failover from the primary to the standbys;
@@ -79,7 +76,7 @@ export class TicketsStack extends TerraformStack {
       const api = new RegionalApi(this, `api-${region}`, {
         region,
         provider,
-        namePrefix: NAME_PREFIX,
+        namePrefix: config.namePrefix,
         tableName: table.tableName,
         tableArn: table.arnIn(region),
         bundles,
@@ -88,6 +85,8 @@ export class TicketsStack extends TerraformStack {
         timeout: config.lambda.timeout,
         logRetentionDays: config.logRetentionDays,
         throttling: config.throttling,
+        healthReservedConcurrency: config.healthCheck.reservedConcurrency || undefined,
+        manageApiGatewayAccount: config.manageApiGatewayAccount,
       });
       const domains = new RegionalDomains(this, `domains-${region}`, {
         provider,
@@ -110,6 +109,7 @@ export class TicketsStack extends TerraformStack {
         region,
         label,
         regionalDomainName: domains.regionalDomainName,
+        regionalRecord: domains.regionalRecord,
         apiTarget: domains.apiTarget,
       })),
       requestInterval: config.healthCheck.requestInterval,
@@ -117,7 +117,7 @@ export class TicketsStack extends TerraformStack {
     });
     const alarms = new HealthAlarms(this, "health-alarms", {
       provider: providers.forRegion(ROUTE53_METRICS_REGION),
-      namePrefix: NAME_PREFIX,
+      namePrefix: config.namePrefix,
       email: config.alarmEmail,
       healthChecks: regional.map(({ region, label }) => ({
         label,

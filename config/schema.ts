@@ -43,7 +43,10 @@ const domainName = z
   )
   .refine((name) => /^[a-z]{2,63}$/.test(name.split(".").at(-1) ?? ""), {
     message: "must end in an alphabetic top-level domain, e.g. .com",
-  });
+  })
+  // The checks above as one pattern, for tools that read the schema as JSON Schema (the
+  // Terraform module's variable validation).
+  .meta({ pattern: "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" });
 
 const awsRegion = z.enum(AWS_REGIONS, {
   error: (issue) =>

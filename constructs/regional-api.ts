@@ -20,6 +20,8 @@ import type { LambdaBundle } from "./lambda-bundles";
 /** Runtime and architecture of every function. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
 export const LAMBDA_ARCHITECTURE = "arm64";
+/** `<namePrefix>-<suffix>`: `tickets-get`, `tickets-post`, `tickets-health` by default. */
+const FUNCTION_NAME_SUFFIX: Readonly<Record<HandlerName, string>> = { "tickets-get": "get", "tickets-post": "post", health: "health" };
 /** What active tracing needs; X-Ray supports no resource-level permissions for them. */
 export const XRAY_WRITE_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;
 
@@ -190,8 +192,7 @@ export class RegionalApi extends Construct {
   private apiFunction(handler: HandlerName, props: RegionalApiProps): LambdaFunction {
     const { provider, region, namePrefix } = props;
     const spec = HANDLERS[handler];
-    // tickets-get -> tickets-get, health -> tickets-health: the prefix once, not twice.
-    const functionName = `${namePrefix}-${handler.replace(`${namePrefix}-`, "")}`;
+    const functionName = `${namePrefix}-${FUNCTION_NAME_SUFFIX[handler]}`;
     const scope = new Construct(this, handler);
 
     const logGroup = new CloudwatchLogGroup(scope, "log-group", {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse as parseJsonc, type ParseError, ParseErrorCode } from "jsonc-parser";
+import { parse as parseJsonc, type ParseError, printParseErrorCode } from "jsonc-parser";
 import type { z } from "zod";
 import { configSchema, DEFAULTS, type TicketsConfig } from "./schema";
 
@@ -84,7 +84,8 @@ function describe(issue: z.core.$ZodIssue): string[] {
     expectation = `must be ${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected}`;
   }
   const expected = expectedType(issue);
-  const typeNote = expected !== undefined && expected !== typeof input && typeof input !== "object" ? ` (${jsonType(input)})` : "";
+  const typeNote =
+    expected !== undefined && expected !== typeof input && typeof input !== "object" ? ` (${jsonType(input)})` : "";
   return [`${field}: ${expectation}, got ${shown(input)}${typeNote}`];
 }
 
@@ -98,23 +99,23 @@ export function parseConfig(raw: unknown, source = "inline"): TicketsConfig {
 }
 
 /** What each JSON syntax error means, in words (jsonc-parser's codes). */
-const JSON_SYNTAX_REASONS: Partial<Record<ParseErrorCode, string>> = {
-  [ParseErrorCode.InvalidSymbol]: "unexpected character (keys and strings need double quotes)",
-  [ParseErrorCode.InvalidNumberFormat]: "invalid number",
-  [ParseErrorCode.PropertyNameExpected]: "expected a double-quoted key",
-  [ParseErrorCode.ValueExpected]: "expected a value",
-  [ParseErrorCode.ColonExpected]: "expected ':' after the key",
-  [ParseErrorCode.CommaExpected]: "expected ',' between entries",
-  [ParseErrorCode.CloseBraceExpected]: "expected '}'",
-  [ParseErrorCode.CloseBracketExpected]: "expected ']'",
-  [ParseErrorCode.EndOfFileExpected]: "unexpected text after the end of the JSON document",
-  [ParseErrorCode.InvalidCommentToken]: "comments are not allowed in JSON",
-  [ParseErrorCode.UnexpectedEndOfComment]: "comments are not allowed in JSON",
-  [ParseErrorCode.UnexpectedEndOfString]: "unterminated string",
-  [ParseErrorCode.UnexpectedEndOfNumber]: "unterminated number",
-  [ParseErrorCode.InvalidUnicode]: "invalid \\u escape",
-  [ParseErrorCode.InvalidEscapeCharacter]: "invalid escape character",
-  [ParseErrorCode.InvalidCharacter]: "control character in a string (escape it)",
+const JSON_SYNTAX_REASONS: Readonly<Record<string, string>> = {
+  InvalidSymbol: "unexpected character (keys and strings need double quotes)",
+  InvalidNumberFormat: "invalid number",
+  PropertyNameExpected: "expected a double-quoted key",
+  ValueExpected: "expected a value",
+  ColonExpected: "expected ':' after the key",
+  CommaExpected: "expected ',' between entries",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: "unexpected text after the end of the JSON document",
+  InvalidCommentToken: "comments are not allowed in JSON",
+  UnexpectedEndOfComment: "comments are not allowed in JSON",
+  UnexpectedEndOfString: "unterminated string",
+  UnexpectedEndOfNumber: "unterminated number",
+  InvalidUnicode: "invalid \\u escape",
+  InvalidEscapeCharacter: "invalid escape character",
+  InvalidCharacter: "control character in a string (escape it)",
 };
 
 /** 1-based line and column of a character offset. */
@@ -135,14 +136,15 @@ export function jsonSyntaxError(text: string, fallback: string): string {
   if (first === undefined) return fallback;
   const { line, column } = lineAndColumn(text, first.offset);
   const previous = text.slice(0, first.offset).trimEnd().at(-1);
-  const afterComma =
-    previous === "," && (first.error === ParseErrorCode.PropertyNameExpected || first.error === ParseErrorCode.ValueExpected);
+  // jsonc-parser's codes are a const enum, which isolatedModules can't read: compare names.
+  const code = printParseErrorCode(first.error);
+  const afterComma = previous === "," && (code === "PropertyNameExpected" || code === "ValueExpected");
   const reason =
-    first.offset >= text.trimEnd().length && first.error !== ParseErrorCode.EndOfFileExpected
+    first.offset >= text.trimEnd().length && code !== "EndOfFileExpected"
       ? "unexpected end of file"
       : afterComma
         ? "trailing comma (JSON allows none after the last entry)"
-        : (JSON_SYNTAX_REASONS[first.error] ?? fallback);
+        : (JSON_SYNTAX_REASONS[code] ?? fallback);
   return `line ${line}, column ${column}: ${reason}`;
 }
 

@@ -13,16 +13,14 @@ const RESERVED_LABELS = [API_LABEL, STANDBY_SET_LABEL] as const;
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
 /** `z.strictObject` whose unknown-key error lists the keys that are allowed. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape).join(", ");
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; allowed keys are: ${allowed}` : undefined,
+    error: (issue) => (issue.code === "unrecognized_keys" ? `unknown key; allowed keys are: ${allowed}` : undefined),
   });
 }
 
@@ -43,7 +41,10 @@ const domainName = z
   )
   .refine((name) => /^[a-z]{2,63}$/.test(name.split(".").at(-1) ?? ""), {
     message: "must end in an alphabetic top-level domain, e.g. .com",
-  });
+  })
+  // The checks above as one pattern, for tools that read the schema as JSON Schema (the
+  // Terraform module's variable validation).
+  .meta({ pattern: "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" });
 
 const awsRegion = z.enum(AWS_REGIONS, { error: "must be an AWS region code such as eu-west-1" });
 
@@ -89,7 +90,9 @@ export const DEFAULTS = {
     { name: "ap-southeast-1", label: "singapore" },
   ],
   tableName: "SXRTickets",
-  healthCheck: { requestInterval: 10, failureThreshold: 1 },
+  namePrefix: "tickets",
+  manageApiGatewayAccount: true,
+  healthCheck: { requestInterval: 10, failureThreshold: 1, reservedConcurrency: 10 },
   corsAllowOrigin: "*",
   certificateArns: {},
   throttling: { rateLimit: 50, burstLimit: 100 },
@@ -118,6 +121,17 @@ const healthCheck = strictObject({
     .min(1, "must be 1..10")
     .max(10, "must be 1..10")
     .default(DEFAULTS.healthCheck.failureThreshold),
+  /**
+   * Concurrency reserved for each region's health function (1..100), or `false` for none.
+   * Lambda keeps 100 of an account's concurrency unreserved, so the account's quota in each
+   * region must be above 100 plus this.
+   */
+  reservedConcurrency: z
+    .union(
+      [z.literal(false), z.int("must be an integer").min(1, "must be 1..100, or false").max(100, "must be 1..100, or false")],
+      { error: "must be an integer 1..100, or false for no reservation" },
+    )
+    .default(DEFAULTS.healthCheck.reservedConcurrency),
 }).prefault({});
 
 const throttling = strictObject({
@@ -182,6 +196,16 @@ export const configSchema = strictObject({
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be 3-255 letters, digits, underscores, dots or hyphens")
     .default(DEFAULTS.tableName),
+  /** Prefix of every named resource (functions, roles, APIs, log groups, topic, alarms). */
+  namePrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, "must be 1-20 lowercase letters, digits or hyphens, starting with a letter")
+    .default(DEFAULTS.namePrefix),
+  /**
+   * Whether this stack manages API Gateway's account-level CloudWatch role in each region
+   * (`aws_api_gateway_account`). Turn off where another stack or the organisation sets it.
+   */
+  manageApiGatewayAccount: z.boolean("must be true or false").default(DEFAULTS.manageApiGatewayAccount),
   /** Route 53 health check of each region's endpoint. */
   healthCheck,
   /** `Access-Control-Allow-Origin` of every response: `*` or one origin. */
@@ -192,7 +216,9 @@ export const configSchema = strictObject({
   /** Existing ACM certificate per region (for `<domain>` and `*.<domain>`); others get a new one. */
   certificateArns: z
     .partialRecord(awsRegion, z.string().regex(ACM_CERTIFICATE_ARN, "must be an ACM certificate ARN"), {
-      error: (issue) => (issue.code === "unrecognized_keys" ? "is not an AWS region code (e.g. eu-west-1)" : undefined),
+      // zod reports a key outside the enum as unrecognized, although its types don't list that code.
+      error: (issue) =>
+        (issue.code as string) === "unrecognized_keys" ? "is not an AWS region code (e.g. eu-west-1)" : undefined,
     })
     .default({}),
   /** E-mail address subscribed to the health-check alarm topic. */

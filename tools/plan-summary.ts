@@ -7,6 +7,7 @@
  * How to read the output: docs/plan-review.md.
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parsePlan, PlanInputError } from "./plan-summary/plan-schema";
 import { renderMarkdown } from "./plan-summary/render-markdown";
 import { stateLosingChanges, summarizePlan } from "./plan-summary/summarize";
@@ -39,10 +40,14 @@ export function parseArgs(args: readonly string[]): CliOptions {
 
 function readPlanFile(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    // npm runs scripts in the project root; a relative path is meant from where the user typed
+    // the command (npm's INIT_CWD), e.g. the stack folder that holds plan.json.
+    return readFileSync(resolve(process.env.INIT_CWD ?? process.cwd(), path), "utf8");
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException;
-    throw new PlanInputError(code === "ENOENT" ? `${path}: no such file` : `${path}: cannot read (${code ?? (error as Error).message})`);
+    throw new PlanInputError(
+      code === "ENOENT" ? `${path}: no such file` : `${path}: cannot read (${code ?? (error as Error).message})`,
+    );
   }
 }
 

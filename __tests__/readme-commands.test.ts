@@ -36,6 +36,8 @@ const LOCAL_API_REQUEST = /^curl -s .*localhost:3000\//;
  */
 const RUNS_HERE: readonly (readonly [string | RegExp, Runner])[] = [
   [UI_ENV_COMMAND, runUiEnvCommand],
+  // One test file by jest: the suite runs that file anyway; what can break is the path.
+  [/^npx jest \S+\.test\.ts$/, (command) => expect(existsSync(join(PROJECT_ROOT, command.split(" ")[2]!))).toBe(true)],
   ["npm run api:local", WITH_LOCAL_API],
   [LOCAL_API_REQUEST, WITH_LOCAL_API],
   [

@@ -103,7 +103,7 @@ const RUNNERS: Record<Command, (command: string) => void> = {
     const stackDir = join(root, "cdktf.out", "stacks", "tickets");
     const result = sh(command, stackDir);
     expectSucceeded(result);
-    expect(result.stdout).toMatch(/to create/i);
+    expect(result.stdout).toMatch(/^### Terraform plan$/m);
   },
 };
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type OfflinePlanResult, readOfflineResult, type ResourceChange } from "../tools/terraform";
+import type { PlanResourceChange } from "../tools/plan-summary/plan-schema";
+import { type OfflinePlanResult, readOfflineResult } from "../tools/terraform/offline-plan";
 import { MODULE_EXAMPLE_PLAN, MODULE_EXAMPLE_VARS, MODULE_TEST_DIR, PROJECT_ROOT, TEST_CACHE } from "./support/paths";
 import { describeWithTerraform } from "./support/terraform-tests";
 
@@ -78,7 +79,7 @@ describe("plain Terraform module (npm run build:module)", () => {
 
 describeWithTerraform("terraform on examples/terraform-native", () => {
   let result: OfflinePlanResult;
-  let changes: ResourceChange[];
+  let changes: PlanResourceChange[];
   beforeAll(() => {
     result = readOfflineResult(MODULE_EXAMPLE_PLAN);
     changes = result.plan.resource_changes!.filter((c) => c.mode === "managed");

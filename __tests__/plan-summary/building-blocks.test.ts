@@ -59,7 +59,7 @@ describe("placeResources", () => {
     }),
   );
   const place = placeResources(plan);
-  const change = (moduleAddress: string | undefined, before: unknown = null): PlanResourceChange => ({
+  const change = (moduleAddress: string | undefined, before: Record<string, unknown> | null = null): PlanResourceChange => ({
     address: "x",
     module_address: moduleAddress,
     mode: "managed",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type OfflinePlanResult, readOfflineResult } from "../../tools/terraform";
+import { type OfflinePlanResult, readOfflineResult } from "../../tools/terraform/offline-plan";
 
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 /** Everything the global setup produces, shared by the test files of one run. */

@@ -4,7 +4,8 @@
  * (`prior-state.ts`), once per test run, and the tests read `<cacheDir>/<fixture>/plan.json`.
  */
 import { join } from "node:path";
-import { planOffline, type TerraformToolchain } from "../../tools/terraform";
+import { planOffline } from "../../tools/terraform/offline-plan";
+import type { TerraformToolchain } from "../../tools/terraform/toolchain";
 import { PRIOR_STATES } from "../fixtures/plan-summary/prior-state";
 import { PROJECT_ROOT, TEST_CACHE } from "./paths";
 

@@ -3,7 +3,8 @@ import { parsePlan, type PlanResourceChange } from "../../tools/plan-summary/pla
 import { moduleConfigPath, placeResources } from "../../tools/plan-summary/provider-regions";
 import { code, tableCell } from "../../tools/plan-summary/render-markdown";
 import { STATEFUL_RESOURCE_TYPES } from "../../tools/plan-summary/stateful-resources";
-import { changeKind, formatAttributePath } from "../../tools/plan-summary/summarize";
+import { formatAttributePath } from "../../tools/plan-summary/attribute-diff";
+import { changeKind } from "../../tools/plan-summary/summarize";
 
 describe("changeKind", () => {
   test.each([

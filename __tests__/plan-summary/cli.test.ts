@@ -20,7 +20,7 @@ interface CliResult {
 
 async function planSummary(...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "tools/plan-summary.ts", ...args], { cwd: PROJECT_ROOT });
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "tools/plan-summary/cli.ts", ...args], { cwd: PROJECT_ROOT });
     return { status: 0, stdout, stderr };
   } catch (error) {
     const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };

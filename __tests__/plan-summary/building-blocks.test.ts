@@ -3,7 +3,8 @@ import { parsePlan, type PlanResourceChange } from "../../tools/plan-summary/pla
 import { moduleConfigPath, placeResources } from "../../tools/plan-summary/provider-regions";
 import { code, tableCell } from "../../tools/plan-summary/render-markdown";
 import { STATEFUL_RESOURCE_TYPES } from "../../tools/plan-summary/stateful-resources";
-import { formatAttributePath } from "../../tools/plan-summary/attribute-diff";
+import { attributeChanges, formatAttributePath, MAX_VALUE_CHARS } from "../../tools/plan-summary/attribute-diff";
+import { githubRunFromEnv, runUrl } from "../../tools/plan-summary/github-run";
 import { changeKind } from "../../tools/plan-summary/summarize";
 
 describe("changeKind", () => {
@@ -103,5 +104,97 @@ describe("STATEFUL_RESOURCE_TYPES", () => {
     for (const configOnly of ["aws_lambda_function", "aws_iam_role", "aws_acm_certificate", "aws_route53_record", "aws_s3_object"]) {
       expect(STATEFUL_RESOURCE_TYPES).not.toHaveProperty(configOnly);
     }
+  });
+});
+
+describe("attributeChanges", () => {
+  const value = (text: string) => ({ kind: "value", text });
+
+  test("masks a sensitive value inside an object that is added, and keeps the rest readable", () => {
+    expect(
+      attributeChanges({
+        before: { environment: [] },
+        after: { environment: [{ variables: { MODE: "strict", TOKEN: "s3cret" } }] },
+        after_sensitive: { environment: [{ variables: { TOKEN: true } }] },
+      }),
+    ).toEqual([
+      { path: "environment[0]", before: { kind: "absent" }, after: value('{ variables = { MODE = "strict", TOKEN = (sensitive value) } }'), forcesReplacement: false },
+    ]);
+  });
+
+  test("lists a sensitive value only when it changes", () => {
+    const sensitive = { before_sensitive: { password: true }, after_sensitive: { password: true } };
+    expect(attributeChanges({ before: { password: "a" }, after: { password: "a" }, ...sensitive })).toEqual([]);
+    expect(attributeChanges({ before: { password: "a" }, after: { password: "b" }, ...sensitive })).toEqual([
+      { path: "password", before: { kind: "sensitive" }, after: { kind: "sensitive" }, forcesReplacement: false },
+    ]);
+  });
+
+  test("matches list elements by value when the length changes", () => {
+    expect(attributeChanges({ before: { names: ["a", "b", "c"] }, after: { names: ["a", "c"] } })).toEqual([
+      { path: "names[1]", before: value('"b"'), after: { kind: "absent" }, forcesReplacement: false },
+    ]);
+  });
+
+  test("marks every attribute inside a replace path as forcing the replacement", () => {
+    const rows = attributeChanges({
+      before: { attribute: [{ name: "id" }], billing_mode: "PROVISIONED" },
+      after: { attribute: [{ name: "ticketId" }], billing_mode: "PAY_PER_REQUEST" },
+      replace_paths: [["attribute"]],
+    });
+    expect(rows.map((row) => [row.path, row.forcesReplacement])).toEqual([
+      ["attribute[0].name", true],
+      ["billing_mode", false],
+    ]);
+  });
+
+  test("quotes map keys that are not identifiers", () => {
+    expect(attributeChanges({ before: { tags: { "cost center": "1" } }, after: { tags: { "cost center": "2" } } })[0]?.path).toBe('tags["cost center"]');
+  });
+
+  test("compares JSON strings as JSON, and shows the strings when only their formatting differs", () => {
+    expect(attributeChanges({ before: { policy: '{"a":[1]}' }, after: { policy: '{"a":[1,2]}' } })).toEqual([
+      { path: "jsondecode(policy).a[1]", before: { kind: "absent" }, after: value("2"), forcesReplacement: false },
+    ]);
+    expect(attributeChanges({ before: { policy: '{"a":1}' }, after: { policy: '{ "a": 1 }' } })).toEqual([
+      { path: "policy", before: value('"{\\"a\\":1}"'), after: value('"{ \\"a\\": 1 }"'), forcesReplacement: false },
+    ]);
+  });
+
+  test("cuts long values and says how long they were", () => {
+    const long = "x".repeat(500);
+    const [row] = attributeChanges({ before: { body: "short" }, after: { body: long } });
+    expect(row?.after).toEqual(value(`"${"x".repeat(MAX_VALUE_CHARS - 21)}… (502 chars)`));
+  });
+
+  test("leaves out attributes that only become known after apply, unless nothing else changes", () => {
+    expect(attributeChanges({ before: { arn: null, name: "a" }, after: { name: "b" }, after_unknown: { arn: true } }).map((row) => row.path)).toEqual(["name"]);
+    expect(attributeChanges({ before: { arn: null, name: "a" }, after: { name: "a" }, after_unknown: { arn: true } })).toEqual([
+      { path: "arn", before: value("null"), after: { kind: "unknown" }, forcesReplacement: false },
+    ]);
+  });
+});
+
+describe("githubRunFromEnv", () => {
+  const env = {
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_REPOSITORY: "acme/tickets",
+    GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+    GITHUB_RUN_ID: "42",
+  };
+
+  test("reads the run from the variables of an Actions job", () => {
+    const run = githubRunFromEnv({ ...env, GITHUB_RUN_ATTEMPT: "1" });
+    expect(run).toEqual({ serverUrl: "https://github.com", repository: "acme/tickets", sha: env.GITHUB_SHA, runId: "42", runAttempt: "1" });
+    expect(runUrl(run!)).toBe("https://github.com/acme/tickets/actions/runs/42/attempts/1");
+  });
+
+  test.each([
+    ["outside Actions", {}],
+    ["without a run id", { ...env, GITHUB_RUN_ID: undefined }],
+    ["with a sha that is not a commit id", { ...env, GITHUB_SHA: "main" }],
+    ["with a repository that would break the link", { ...env, GITHUB_REPOSITORY: "acme/tickets)[x](y" }],
+  ])("gives no run %s", (_, variables) => {
+    expect(githubRunFromEnv(variables)).toBeUndefined();
   });
 });

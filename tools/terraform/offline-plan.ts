@@ -95,6 +95,11 @@ export function readOfflineResult(workDir: string): OfflinePlanResult {
   return { validate, plan: parsePlan(JSON.stringify(plan), path) };
 }
 
+/** A terraform command that failed; the message holds the command, the folder and terraform's output. */
+export class TerraformCommandError extends Error {
+  override readonly name = "TerraformCommandError";
+}
+
 async function terraform(toolchain: TerraformToolchain, cwd: string, args: string[]): Promise<string> {
   try {
     const { stdout } = await run(toolchain.terraform, args, {
@@ -105,7 +110,7 @@ async function terraform(toolchain: TerraformToolchain, cwd: string, args: strin
     return stdout;
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${stderr ?? ""}${stdout ?? ""}`);
+    throw new TerraformCommandError(`terraform ${args.join(" ")} failed in ${cwd}:\n${stderr ?? ""}${stdout ?? ""}`);
   }
 }
 

@@ -196,7 +196,9 @@ function walkList(path: Step[], before: Side, after: Side, rows: Row[]): void {
 
 /** `path` lies inside (or is) one of the replace paths. */
 function forcesReplacement(path: readonly Step[], replacePaths: ChangeValues["replace_paths"]): boolean {
-  return (replacePaths ?? []).some((replacePath) => replacePath.length <= path.length && replacePath.every((step, index) => path[index] === step));
+  return (replacePaths ?? []).some(
+    (replacePath) => replacePath.length <= path.length && replacePath.every((step, index) => path[index] === step),
+  );
 }
 
 /**

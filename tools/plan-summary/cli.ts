@@ -39,7 +39,8 @@ export interface CliOptions {
 /** `--help` anywhere in the arguments. */
 class HelpRequested extends Error {}
 
-const SHORT_USAGE = "usage: plan-summary <plan.json> [--fail-on-stateful-change] [--title <text>] [--max-length <chars>] (--help for more)";
+const SHORT_USAGE =
+  "usage: plan-summary <plan.json> [--fail-on-stateful-change] [--title <text>] [--max-length <chars>] (--help for more)";
 
 /** The value after an option; throws when it is missing. */
 function optionValue(args: readonly string[], index: number): string {
@@ -61,7 +62,8 @@ export function parseArgs(args: readonly string[]): CliOptions {
     else if (arg === "--title") title = optionValue(args, i++);
     else if (arg === "--max-length") {
       const value = optionValue(args, i++);
-      if (!/^[1-9]\d*$/.test(value)) throw new PlanInputError(`--max-length must be a positive whole number of characters, got "${value}"`);
+      if (!/^[1-9]\d*$/.test(value))
+        throw new PlanInputError(`--max-length must be a positive whole number of characters, got "${value}"`);
       maxLength = Number(value);
     } else if (arg.startsWith("-")) throw new PlanInputError(`unknown option ${arg}; ${SHORT_USAGE}`);
     else files.push(arg);
@@ -80,7 +82,9 @@ export function readPlanFile(path: string): string {
     bytes = readFileSync(path);
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException;
-    throw new PlanInputError(code === "ENOENT" ? `${path}: no such file` : `${path}: cannot read (${code ?? (error as Error).message})`);
+    throw new PlanInputError(
+      code === "ENOENT" ? `${path}: no such file` : `${path}: cannot read (${code ?? (error as Error).message})`,
+    );
   }
   if (bytes.subarray(0, ZIP_SIGNATURE.length).equals(ZIP_SIGNATURE) || bytes.includes(0)) {
     throw new PlanInputError(

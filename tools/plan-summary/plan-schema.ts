@@ -140,11 +140,15 @@ export function parsePlan(text: string, source = "input"): Plan {
   }
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     const kind = json === null ? "null" : Array.isArray(json) ? "an array" : typeof json;
-    throw new PlanInputError(`${source} is not a Terraform plan: expected the object of \`terraform show -json <planfile>\`, got ${kind}`);
+    throw new PlanInputError(
+      `${source} is not a Terraform plan: expected the object of \`terraform show -json <planfile>\`, got ${kind}`,
+    );
   }
   const { format_version: version } = json as { format_version?: unknown };
   if (typeof version !== "string") {
-    throw new PlanInputError(`${source} is not a Terraform plan: "format_version" is missing (expected the output of \`terraform show -json <planfile>\`)`);
+    throw new PlanInputError(
+      `${source} is not a Terraform plan: "format_version" is missing (expected the output of \`terraform show -json <planfile>\`)`,
+    );
   }
   const major = /^(\d+)\.\d+$/.exec(version)?.[1];
   if (major === undefined || Number(major) !== SUPPORTED_FORMAT_MAJOR) {

@@ -99,7 +99,9 @@ function reasonOf(change: ResourceChangeSummary): string {
 
 /** Whether a change is listed at all: it changes something in AWS or in the state. */
 function isListed(change: ResourceChangeSummary): boolean {
-  return (change.kind !== "no-op" && change.kind !== "read") || change.importId !== undefined || change.previousAddress !== undefined;
+  return (
+    (change.kind !== "no-op" && change.kind !== "read") || change.importId !== undefined || change.previousAddress !== undefined
+  );
 }
 
 /** `update`, `import + update`, `move`, …: what happens to the object. */
@@ -124,12 +126,22 @@ interface Omissions {
 }
 
 /** The rows `detail` keeps, and a line saying how many it left out. */
-function keepRows<T extends ObjectChange>(items: readonly T[], detail: Detail, omitted: Omissions): { rows: T[]; note: string[] } {
+function keepRows<T extends ObjectChange>(
+  items: readonly T[],
+  detail: Detail,
+  omitted: Omissions,
+): { rows: T[]; note: string[] } {
   if (detail.rows === "all") return { rows: [...items], note: [] };
   const rows = items.filter(isNotable);
   const left = items.length - rows.length;
   omitted.rows += left;
-  return { rows, note: left === 0 ? [] : ["", `…and ${left} more stateless ${left === 1 ? "change" : "changes"}, left out to fit the comment limit.`] };
+  return {
+    rows,
+    note:
+      left === 0
+        ? []
+        : ["", `…and ${left} more stateless ${left === 1 ? "change" : "changes"}, left out to fit the comment limit.`],
+  };
 }
 
 function totalsTable(summary: PlanSummary, listed: readonly ResourceChangeSummary[]): string[] {
@@ -141,7 +153,11 @@ function totalsTable(summary: PlanSummary, listed: readonly ResourceChangeSummar
   ];
   const imports = listed.filter((change) => change.importId !== undefined).length;
   const moves = listed.filter((change) => change.previousAddress !== undefined).length;
-  for (const [label, count] of [["Import", imports], ["Move", moves], ["Forget", summary.counts.forget]] as const) {
+  for (const [label, count] of [
+    ["Import", imports],
+    ["Move", moves],
+    ["Forget", summary.counts.forget],
+  ] as const) {
     if (count > 0) columns.push([label, count]);
   }
   return table(
@@ -204,7 +220,11 @@ function shownValue(value: ShownValue): string {
 }
 
 function attributeRow(change: AttributeChange): string[] {
-  return [`${code(change.path)}${change.forcesReplacement ? " **forces replacement**" : ""}`, shownValue(change.before), shownValue(change.after)];
+  return [
+    `${code(change.path)}${change.forcesReplacement ? " **forces replacement**" : ""}`,
+    shownValue(change.before),
+    shownValue(change.after),
+  ];
 }
 
 /** One resource's changed attributes, collapsed under a line that says what changes where. */
@@ -222,9 +242,16 @@ function attributeDetails(change: ObjectChange, action: string): string[] {
 }
 
 /** Attribute tables for the changes `detail` keeps them for; counts the others as left out. */
-function attributeSections<T extends ObjectChange>(changes: readonly T[], action: (change: T) => string, detail: Detail, omitted: Omissions): string[][] {
+function attributeSections<T extends ObjectChange>(
+  changes: readonly T[],
+  action: (change: T) => string,
+  detail: Detail,
+  omitted: Omissions,
+): string[][] {
   const withAttributes = changes.filter((change) => change.attributeChanges.length > 0);
-  const kept = withAttributes.filter((change) => detail.attributes === "all" || (detail.attributes === "stateful" && change.statefulReason !== undefined));
+  const kept = withAttributes.filter(
+    (change) => detail.attributes === "all" || (detail.attributes === "stateful" && change.statefulReason !== undefined),
+  );
   omitted.attributeTables += withAttributes.length - kept.length;
   return kept.map((change) => attributeDetails(change, action(change)));
 }
@@ -243,7 +270,12 @@ function driftSection(drift: readonly ObjectChange[], detail: Detail, omitted: O
       "",
       ...table(
         ["Address", "Change", "Region", "Attributes"],
-        rows.map((change) => [code(change.address), change.kind === "delete" ? "**deleted**" : change.kind, regionOf(change), attributes(change) || "—"]),
+        rows.map((change) => [
+          code(change.address),
+          change.kind === "delete" ? "**deleted**" : change.kind,
+          regionOf(change),
+          attributes(change) || "—",
+        ]),
       ),
       ...note,
     ],
@@ -311,7 +343,11 @@ function forgetsSection(forgets: readonly ResourceChangeSummary[], detail: Detai
     "",
     ...table(
       ["Address", "Provider", "Region"],
-      rows.map((change) => [code(change.address), change.provider === undefined ? "— (not in configuration)" : code(change.provider), regionOf(change)]),
+      rows.map((change) => [
+        code(change.address),
+        change.provider === undefined ? "— (not in configuration)" : code(change.provider),
+        regionOf(change),
+      ]),
     ),
     ...note,
   ];
@@ -363,7 +399,8 @@ function renderAt(summary: PlanSummary, options: RenderOptions, detail: Detail, 
   const listed = summary.changes.filter(isListed);
   const losing = listed.filter((change) => change.losesData);
   const statefulInPlace = listed.filter(
-    (change) => change.statefulReason !== undefined && !change.losesData && (change.kind === "update" || change.kind === "forget"),
+    (change) =>
+      change.statefulReason !== undefined && !change.losesData && (change.kind === "update" || change.kind === "forget"),
   );
   const replacements = listed.filter((change) => change.kind === "replace");
   const imports = listed.filter((change) => change.importId !== undefined);

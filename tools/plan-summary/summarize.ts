@@ -69,7 +69,9 @@ export function changeKind(actions: readonly PlanAction[]): ChangeKind {
 function replicaRegions(values: Record<string, unknown> | null | undefined): string[] {
   const replicas = values?.replica;
   if (!Array.isArray(replicas)) return [];
-  return replicas.map((replica) => (replica as { region_name?: unknown }).region_name).filter((r): r is string => typeof r === "string");
+  return replicas
+    .map((replica) => (replica as { region_name?: unknown }).region_name)
+    .filter((r): r is string => typeof r === "string");
 }
 
 /**
@@ -79,7 +81,9 @@ function replicaRegions(values: Record<string, unknown> | null | undefined): str
 export function removedReplicaRegions(change: PlanResourceChange): string[] {
   if (change.type !== "aws_dynamodb_table") return [];
   const after = new Set(replicaRegions(change.change.after));
-  return replicaRegions(change.change.before).filter((region) => !after.has(region)).sort();
+  return replicaRegions(change.change.before)
+    .filter((region) => !after.has(region))
+    .sort();
 }
 
 /** What a plan entry and a drift entry share: where the object is and what changes in it. */
@@ -107,7 +111,8 @@ function summarizeChange(change: PlanResourceChange, place: ReturnType<typeof pl
     ...object,
     previousAddress: change.previous_address,
     importId: change.change.importing?.id,
-    replaceOrder: object.kind !== "replace" ? undefined : actions[0] === "create" ? "create-before-destroy" : "destroy-before-create",
+    replaceOrder:
+      object.kind !== "replace" ? undefined : actions[0] === "create" ? "create-before-destroy" : "destroy-before-create",
     reason: change.action_reason,
     replacedBy: (change.change.replace_paths ?? []).map(formatAttributePath).sort(),
     removedReplicaRegions: removedReplicas,

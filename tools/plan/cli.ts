@@ -50,7 +50,12 @@ export function parseArgs(args: readonly string[]): CliOptions | undefined {
     values[key] = value;
     i += 1;
   }
-  return { stack: values.stack ?? STACK_NAMES.tickets, configFile: values.configFile, outDir: values.outDir, stateFile: values.stateFile };
+  return {
+    stack: values.stack ?? STACK_NAMES.tickets,
+    configFile: values.configFile,
+    outDir: values.outDir,
+    stateFile: values.stateFile,
+  };
 }
 
 function report(stack: string, planned: PlannedStack, cwd: string): string {
@@ -67,7 +72,11 @@ function report(stack: string, planned: PlannedStack, cwd: string): string {
   ].join("\n");
 }
 
-export async function main(args: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<number> {
+export async function main(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<number> {
   try {
     const options = parseArgs(args);
     if (options === undefined) {

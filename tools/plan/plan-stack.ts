@@ -29,7 +29,12 @@ export class PlanStackError extends Error {
 export const STACKS: readonly string[] = Object.values(STACK_NAMES);
 
 /** What `planStack` writes into the out folder. */
-export const OUTPUT_FILES = { savedPlan: "tfplan", planJson: "plan.json", summary: "plan-summary.md", workDir: "terraform" } as const;
+export const OUTPUT_FILES = {
+  savedPlan: "tfplan",
+  planJson: "plan.json",
+  summary: "plan-summary.md",
+  workDir: "terraform",
+} as const;
 
 export interface PlanStackOptions {
   readonly stack: string;
@@ -66,7 +71,9 @@ function readState(stateFile: string): unknown {
   }
   const { version, resources } = (state ?? {}) as { version?: unknown; resources?: unknown };
   if (version !== 4 || !Array.isArray(resources)) {
-    throw new PlanStackError(`--state ${stateFile}: not a Terraform state (expected the JSON of \`terraform state pull\`, format version 4)`);
+    throw new PlanStackError(
+      `--state ${stateFile}: not a Terraform state (expected the JSON of \`terraform state pull\`, format version 4)`,
+    );
   }
   return state;
 }
@@ -92,7 +99,9 @@ export async function planStack(options: PlanStackOptions): Promise<PlannedStack
   if (findTerraform(options.env) === undefined) throw new PlanStackError(terraformNotFound(options.env));
 
   const outDir = resolve(options.outDir);
-  const files = Object.fromEntries(Object.entries(OUTPUT_FILES).map(([key, name]) => [key, join(outDir, name)])) as PlannedStack["files"];
+  const files = Object.fromEntries(
+    Object.entries(OUTPUT_FILES).map(([key, name]) => [key, join(outDir, name)]),
+  ) as PlannedStack["files"];
   const scratch = mkdtempSync(join(tmpdir(), "tickets-plan-"));
   try {
     const toolchain = prepareToolchain(scratch, options.env)!;
@@ -104,7 +113,10 @@ export async function planStack(options: PlanStackOptions): Promise<PlannedStack
       const summary = summarizePlan(plan);
       copyFileSync(join(files.workDir, SAVED_PLAN_FILE), files.savedPlan);
       copyFileSync(join(files.workDir, PLAN_JSON_FILE), files.planJson);
-      writeFileSync(files.summary, renderMarkdown(summary, { title: `Terraform plan: ${options.stack} (offline)`, maxLength: Number.MAX_SAFE_INTEGER }));
+      writeFileSync(
+        files.summary,
+        renderMarkdown(summary, { title: `Terraform plan: ${options.stack} (offline)`, maxLength: Number.MAX_SAFE_INTEGER }),
+      );
       return { settings, summary, files };
     } catch (error) {
       rmSync(files.workDir, { recursive: true, force: true });

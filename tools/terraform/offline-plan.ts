@@ -14,7 +14,10 @@ import type { TerraformToolchain } from "./toolchain";
 const run = promisify(execFile);
 
 /** Fake credentials and no AWS calls for one `aws` provider configuration. */
-function offlineProvider(alias: string | undefined, endpoints: Readonly<Record<string, string>> | undefined): Record<string, unknown> {
+function offlineProvider(
+  alias: string | undefined,
+  endpoints: Readonly<Record<string, string>> | undefined,
+): Record<string, unknown> {
   return {
     ...(alias === undefined ? {} : { alias }),
     access_key: "AKIAOFFLINEPLAN00000",
@@ -110,7 +113,9 @@ async function terraform(toolchain: TerraformToolchain, cwd: string, args: strin
     return stdout;
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new TerraformCommandError(`terraform ${args.join(" ")} failed in ${cwd}:\n${stderr ?? ""}${stdout ?? ""}`);
+    throw new TerraformCommandError(`terraform ${args.join(" ")} failed in ${cwd}:\n${stderr ?? ""}${stdout ?? ""}`, {
+      cause: error,
+    });
   }
 }
 
@@ -143,7 +148,15 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
       : (JSON.parse(await terraform(toolchain, workDir, ["validate", "-json", "-no-color"])) as OfflinePlanResult["validate"]);
   const varArgs = Object.entries(options.vars ?? {}).map(([name, value]) => `-var=${name}=${value}`);
   const refresh = `-refresh=${options.refresh === true}`;
-  await terraform(toolchain, workDir, ["plan", "-input=false", "-no-color", refresh, "-lock=false", ...varArgs, `-out=${SAVED_PLAN_FILE}`]);
+  await terraform(toolchain, workDir, [
+    "plan",
+    "-input=false",
+    "-no-color",
+    refresh,
+    "-lock=false",
+    ...varArgs,
+    `-out=${SAVED_PLAN_FILE}`,
+  ]);
   const planJson = await terraform(toolchain, workDir, ["show", "-json", "-no-color", SAVED_PLAN_FILE]);
   const plan = parsePlan(planJson, join(workDir, SAVED_PLAN_FILE));
   writeFileSync(join(workDir, PLAN_JSON_FILE), JSON.stringify(plan, null, 2));

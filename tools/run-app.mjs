@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const outfile = `${root}dist/app.cjs`; // one folder below the root, like the sources (tools/project-root.ts)
+const outfile = `${root}dist/app.cjs`; // one folder below the root, like the sources (build/project-root.ts)
 const { outputFiles } = buildSync({
   entryPoints: [`${root}main.ts`],
   outfile,

@@ -12,8 +12,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { unzipSync } from "fflate";
-import { HANDLER_NAMES, type HandlerName } from "../../lambdas/manifest";
-import { BUNDLE_ENTRY_FILE, bundleHandler, type HandlerBundle } from "../lambda-bundle";
+import { HANDLER_NAMES, type HandlerName } from "../../contract/handlers";
+import { BUNDLE_ENTRY_FILE, bundleHandler, type HandlerBundle } from "../../build/lambda-bundle";
 
 const PROJECT_ROOT = resolve(__dirname, "..", "..");
 const LOAD_RUNS = 7;

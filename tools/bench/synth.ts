@@ -5,7 +5,7 @@
  *   npm run bench
  */
 import { spawnSync } from "node:child_process";
-import { PROJECT_ROOT } from "../project-root";
+import { PROJECT_ROOT } from "../../build/project-root";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const TARGET_SECONDS = 1.5;

@@ -189,7 +189,13 @@ class DrillRun {
       this.progress.settle();
       const message = describeError(error);
       const interrupted = error instanceof DrillInterrupted;
-      this.steps.push({ name, startedAt, endedAt: this.offset(), outcome: interrupted ? "interrupted" : "failed", detail: message });
+      this.steps.push({
+        name,
+        startedAt,
+        endedAt: this.offset(),
+        outcome: interrupted ? "interrupted" : "failed",
+        detail: message,
+      });
       if (error instanceof DrillRefused) {
         this.refused = true;
         this.problems.push(...error.problems);
@@ -239,7 +245,11 @@ class DrillRun {
       targets: this.targets,
       signal: this.drillAbort.signal,
     });
-    this.healthChecks = result.healthChecks.map(({ region, healthCheck }) => ({ region: region.name, label: region.label, id: healthCheck.id }));
+    this.healthChecks = result.healthChecks.map(({ region, healthCheck }) => ({
+      region: region.name,
+      label: region.label,
+      id: healthCheck.id,
+    }));
     this.warnings.push(...result.warnings);
     for (const warning of result.warnings) this.progress.line(`warning: ${warning}`);
     if (result.problems.length > 0) throw new DrillRefused(result.problems);
@@ -260,7 +270,9 @@ class DrillRun {
     await this.route53.setMarker(this.primaryCheckId, this.drillId);
     const marker = await this.route53.markerOf(this.primaryCheckId);
     if (marker !== this.drillId) {
-      throw new DrillFailure(`another drill (${marker ?? "unknown"}) marked health check ${this.primaryCheckId} at the same time; nothing was changed`);
+      throw new DrillFailure(
+        `another drill (${marker ?? "unknown"}) marked health check ${this.primaryCheckId} at the same time; nothing was changed`,
+      );
     }
     return `tag ${DRILL_MARKER_TAG}=${this.drillId} on health check ${this.primaryCheckId}`;
   }
@@ -430,7 +442,12 @@ class DrillRun {
             `${this.describeSample(sample)}`,
         );
       }
-      this.progress.status("fail back", restoredAt, `primary ${this.describeSample(sample)}`, `${sample.health} ${sample.answer ?? "?"}`);
+      this.progress.status(
+        "fail back",
+        restoredAt,
+        `primary ${this.describeSample(sample)}`,
+        `${sample.health} ${sample.answer ?? "?"}`,
+      );
       await this.sleepUntil(Math.min(restoredAt + poll * this.pollMs, deadline), signal);
     }
   }
@@ -465,7 +482,9 @@ class DrillRun {
     }
     const lost = written.filter((probe) => Object.values(probe.readBack!).includes("missing"));
     for (const probe of lost) {
-      const where = Object.entries(probe.readBack!).filter(([, state]) => state === "missing").map(([region]) => region);
+      const where = Object.entries(probe.readBack!)
+        .filter(([, state]) => state === "missing")
+        .map(([region]) => region);
       this.problems.push(`probe ${probe.index} (ticket ${probe.ticketId}) is lost: missing in ${where.join(", ")}`);
     }
     for (const [region, error] of result.errors) this.problems.push(`verify: could not read the tickets in ${region}: ${error}`);
@@ -491,7 +510,11 @@ class DrillRun {
       exitCode: outcome === "interrupted" ? EXIT_CODES[this.interruptedBy!] : EXIT_CODES[outcome],
       configSource: this.settings.configSource,
       targets: this.targets,
-      settings: { probes: this.settings.probes, timeoutSeconds: this.settings.timeoutSeconds, pollSeconds: this.settings.pollSeconds },
+      settings: {
+        probes: this.settings.probes,
+        timeoutSeconds: this.settings.timeoutSeconds,
+        pollSeconds: this.settings.pollSeconds,
+      },
       healthChecks: this.healthChecks,
       steps: this.steps,
       samples: this.samples,

@@ -36,7 +36,9 @@ function pinnedLookup(address: string): LookupFunction {
   return (_hostname, options, callback) => {
     // Node asks for every address (`all`) when it races IPv4 and IPv6 (autoSelectFamily).
     if ((options as { all?: boolean }).all) {
-      (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address, family }]);
+      (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [
+        { address, family },
+      ]);
     } else {
       callback(null, address, family);
     }

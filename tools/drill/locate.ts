@@ -5,7 +5,7 @@
  * address answers `{"region": ...}` (200, or 503 with the same body). Answers are cached per
  * address for the drill's duration.
  */
-import { HEALTH_PATH } from "./targets";
+import { HEALTH_PATH } from "../../contract/handlers";
 import type { HttpClient, HttpResponse } from "./http";
 
 export const LOCATE_TIMEOUT_MS = 5_000;

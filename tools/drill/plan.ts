@@ -7,7 +7,7 @@
  */
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import { NEXT_TOKEN_HEADER } from "../../lambdas/core/http";
-import { PAGE_LIMITS } from "../../lambdas/core/ticket-fields";
+import { PAGE_LIMITS } from "../../contract/ticket-json-schema";
 import type { DrillSettings } from "./drill";
 import type { HttpClient } from "./http";
 import { AddressLocator } from "./locate";
@@ -17,7 +17,8 @@ import type { Output } from "./progress";
 import { EXIT_CODES } from "./record";
 import { REPORT_FILES } from "./report";
 import { DrillRoute53, HEALTHY_CHECKER_SHARE } from "./route53";
-import { DRILL_MARKER_TAG, HEALTH_PATH, type RegionTarget } from "./targets";
+import { HEALTH_PATH } from "../../contract/handlers";
+import { DRILL_MARKER_TAG, type RegionTarget } from "./targets";
 
 export async function dryRun(
   settings: DrillSettings,
@@ -30,7 +31,10 @@ export async function dryRun(
   let found: Awaited<ReturnType<typeof findHealthChecks>> | undefined;
   try {
     found = await findHealthChecks(route53, targets);
-    result = await preflight({ route53, http: deps.http, locator: new AddressLocator(deps.http, targets.apiUrl), targets }, found);
+    result = await preflight(
+      { route53, http: deps.http, locator: new AddressLocator(deps.http, targets.apiUrl), targets },
+      found,
+    );
   } catch (error) {
     lookupError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   }
@@ -46,7 +50,10 @@ export async function dryRun(
   const healthUrl = (region: RegionTarget) => `https://${region.endpoint}${HEALTH_PATH}`;
   const listUrl = (region: RegionTarget) => `${region.url}ticket?limit=${PAGE_LIMITS.max}`;
   const early = Math.ceil(settings.probes / 2);
-  const probeKeys = settings.probes === 0 ? "" : ` (Idempotency-Key ${idempotencyKey(deps.drillId, 1)} … ${idempotencyKey(deps.drillId, settings.probes)})`;
+  const probeKeys =
+    settings.probes === 0
+      ? ""
+      : ` (Idempotency-Key ${idempotencyKey(deps.drillId, 1)} … ${idempotencyKey(deps.drillId, settings.probes)})`;
 
   const lines = [
     "Failover drill plan (dry run: no AWS write call is made)",

@@ -6,7 +6,8 @@ import type { HttpClient } from "./http";
 import { describeAnswer } from "./http";
 import { regionOfHealthAnswer, type AddressLocator } from "./locate";
 import { routingHealth, type DrillRoute53, type HealthCheckInfo, type RoutingHealth } from "./route53";
-import { DRILL_MARKER_TAG, HEALTH_PATH, type DrillTargets, type RegionTarget } from "./targets";
+import { HEALTH_PATH } from "../../contract/handlers";
+import { DRILL_MARKER_TAG, type DrillTargets, type RegionTarget } from "./targets";
 
 export const REGION_HEALTH_TIMEOUT_MS = 5_000;
 
@@ -43,7 +44,9 @@ export async function findHealthChecks(
     if (matches.length === 1) {
       healthChecks.push({ region, healthCheck: matches[0]! });
     } else if (matches.length === 0) {
-      problems.push(`no Route 53 health check requests ${healthUrl(region)} (is the tickets stack deployed for ${targets.domainName}?)`);
+      problems.push(
+        `no Route 53 health check requests ${healthUrl(region)} (is the tickets stack deployed for ${targets.domainName}?)`,
+      );
     } else {
       problems.push(
         `${matches.length} health checks request ${healthUrl(region)} (${matches.map((m) => m.id).join(", ")}); the drill needs exactly one`,
@@ -68,7 +71,9 @@ async function checkHealthChecks(
   for (const { region, healthCheck } of healthChecks) {
     const name = `health check ${healthCheck.id} (${region.endpoint})`;
     if (healthCheck.inverted) {
-      problems.push(`${name} is inverted: an earlier drill may have been interrupted; see docs/failover-drill.md "Recovering by hand"`);
+      problems.push(
+        `${name} is inverted: an earlier drill may have been interrupted; see docs/failover-drill.md "Recovering by hand"`,
+      );
     }
     if (healthCheck.disabled) problems.push(`${name} is disabled: Route 53 then counts it healthy whatever the endpoint does`);
     const health = routingHealth(await route53.checkerReports(healthCheck.id, signal), () => healthCheck.inverted);
@@ -102,7 +107,8 @@ async function checkRegionEndpoints(http: HttpClient, targets: DrillTargets, sig
       const response = await http({ method: "GET", url, timeoutMs: REGION_HEALTH_TIMEOUT_MS, signal });
       const answeredBy = regionOfHealthAnswer(response);
       if (response.status !== 200) problems.push(`${url} answered ${describeAnswer(response)}`);
-      else if (answeredBy !== region.name) problems.push(`${url} answered from ${answeredBy ?? "an unknown region"}, expected ${region.name}`);
+      else if (answeredBy !== region.name)
+        problems.push(`${url} answered from ${answeredBy ?? "an unknown region"}, expected ${region.name}`);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       problems.push(`${url} did not answer: ${(error as Error).message}`);
@@ -120,12 +126,17 @@ async function checkApiAnswer(
 ): Promise<string[]> {
   const answer = await route53.answer(targets.hostedZoneId, targets.apiName, signal);
   if (answer.responseCode !== "NOERROR" || answer.addresses.length === 0) {
-    return [`Route 53 answers ${answer.responseCode || "nothing"} for ${targets.apiName} A (TestDNSAnswer in ${targets.hostedZoneId})`];
+    return [
+      `Route 53 answers ${answer.responseCode || "nothing"} for ${targets.apiName} A (TestDNSAnswer in ${targets.hostedZoneId})`,
+    ];
   }
   const located = await locator.locate(answer.addresses, signal);
-  if ("error" in located) return [`${targets.apiName} answers ${answer.addresses.join(", ")}, which could not be placed: ${located.error}`];
+  if ("error" in located)
+    return [`${targets.apiName} answers ${answer.addresses.join(", ")}, which could not be placed: ${located.error}`];
   if (located.region !== targets.primary.name) {
-    return [`${targets.apiName} answers ${located.region} (${answer.addresses.join(", ")}), expected the primary ${targets.primary.name}`];
+    return [
+      `${targets.apiName} answers ${located.region} (${answer.addresses.join(", ")}), expected the primary ${targets.primary.name}`,
+    ];
   }
   return [];
 }

@@ -9,7 +9,7 @@
  * line or a future deduplicating API can match a ticket to its probe.
  */
 import { NEXT_TOKEN_HEADER } from "../../lambdas/core/http";
-import { PAGE_LIMITS } from "../../lambdas/core/ticket-fields";
+import { PAGE_LIMITS } from "../../contract/ticket-json-schema";
 import type { Clock } from "./clock";
 import { describeAnswer, type HttpClient } from "./http";
 import type { ProbeRecord } from "./record";
@@ -64,7 +64,12 @@ export async function writeProbe(args: {
 export const READ_PAGE_TIMEOUT_MS = 15_000;
 
 /** Ids among `wanted` that a region lists, following `X-Next-Token` until all are found or the pages end. */
-async function findInRegion(http: HttpClient, region: RegionTarget, wanted: ReadonlySet<string>, signal: AbortSignal): Promise<Set<string>> {
+async function findInRegion(
+  http: HttpClient,
+  region: RegionTarget,
+  wanted: ReadonlySet<string>,
+  signal: AbortSignal,
+): Promise<Set<string>> {
   const found = new Set<string>();
   let nextToken: string | undefined;
   do {

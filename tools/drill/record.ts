@@ -93,7 +93,10 @@ export interface DrillRecord {
 
 /** `drill-20261130T090000Z`: the drill's id, from its start time (unique while the marker holds). */
 export function drillIdAt(epochMs: number): string {
-  return `drill-${new Date(epochMs).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "")}`;
+  return `drill-${new Date(epochMs)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "")}`;
 }
 
 export function probeOutcome(probe: ProbeRecord): "verified" | "lost" | "failed" | "unverified" {

@@ -25,7 +25,8 @@ function iso(epochMs: number): string {
 }
 
 export function probeSummary(record: Pick<DrillRecord, "probes">) {
-  const count = (outcome: ReturnType<typeof probeOutcome>) => record.probes.filter((probe) => probeOutcome(probe) === outcome).length;
+  const count = (outcome: ReturnType<typeof probeOutcome>) =>
+    record.probes.filter((probe) => probeOutcome(probe) === outcome).length;
   return {
     written: record.probes.filter((probe) => probe.outcome === "written").length,
     verified: count("verified"),
@@ -69,7 +70,10 @@ export function reportJson(record: DrillRecord): string {
     milestones: Object.fromEntries(
       (Object.keys(MILESTONES) as MilestoneName[])
         .filter((name) => record.milestones[name] !== undefined)
-        .map((name) => [name, { offsetSeconds: seconds(record.milestones[name]), at: iso(record.startedAt + record.milestones[name]!) }]),
+        .map((name) => [
+          name,
+          { offsetSeconds: seconds(record.milestones[name]), at: iso(record.startedAt + record.milestones[name]!) },
+        ]),
     ),
     steps: record.steps.map((step) => ({
       name: step.name,
@@ -186,11 +190,18 @@ function budgetSection(record: DrillRecord): string[] {
         ],
         [
           "clients fail over: cached answers expired",
-          timings.timeToFailOver === undefined ? "not observed" : `at most ${formatSeconds(timings.timeToFailOver + budget.recordTtlSeconds * 1000)}`,
+          timings.timeToFailOver === undefined
+            ? "not observed"
+            : `at most ${formatSeconds(timings.timeToFailOver + budget.recordTtlSeconds * 1000)}`,
           `${budget.clientFailoverSeconds} s`,
           `fail over + record TTL ${budget.recordTtlSeconds} s (an alias record has the TTL of its API Gateway target)`,
         ],
-        ["time to healthy after the restore", measured(timings.timeToHealthy), "—", "not budgeted: the check itself never failed"],
+        [
+          "time to healthy after the restore",
+          measured(timings.timeToHealthy),
+          "—",
+          "not budgeted: the check itself never failed",
+        ],
         [
           "time to fail back: Route 53 answers the primary again",
           measured(timings.timeToFailBack),
@@ -270,7 +281,13 @@ export function renderMarkdown(record: DrillRecord): string {
     ...table(
       ["step", "at", "took", "outcome", "detail"],
       ["l", "r", "r", "l", "l"],
-      record.steps.map((step) => [step.name, formatSeconds(step.startedAt), formatSeconds(step.endedAt - step.startedAt), step.outcome, step.detail]),
+      record.steps.map((step) => [
+        step.name,
+        formatSeconds(step.startedAt),
+        formatSeconds(step.endedAt - step.startedAt),
+        step.outcome,
+        step.detail,
+      ]),
     ),
     "",
   );

@@ -101,7 +101,11 @@ export class DrillRoute53 {
 
   async removeMarker(healthCheckId: string): Promise<void> {
     await this.client.send(
-      new ChangeTagsForResourceCommand({ ResourceType: "healthcheck", ResourceId: healthCheckId, RemoveTagKeys: [DRILL_MARKER_TAG] }),
+      new ChangeTagsForResourceCommand({
+        ResourceType: "healthcheck",
+        ResourceId: healthCheckId,
+        RemoveTagKeys: [DRILL_MARKER_TAG],
+      }),
     );
   }
 
@@ -117,7 +121,9 @@ export class DrillRoute53 {
 
   /** Each checker's last check (GetHealthCheckStatus). */
   async checkerReports(healthCheckId: string, signal?: AbortSignal): Promise<CheckerReport[]> {
-    const result = await this.client.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }), { abortSignal: signal });
+    const result = await this.client.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }), {
+      abortSignal: signal,
+    });
     signal?.throwIfAborted();
     return (result.HealthCheckObservations ?? []).map((observation) => {
       const status = observation.StatusReport?.Status ?? "";
@@ -161,7 +167,10 @@ export interface RoutingHealth {
  * its check ran while the inversion was in force, so the status flips as the checkers catch
  * up with the change rather than the moment the drill sends it.
  */
-export function routingHealth(reports: readonly CheckerReport[], invertedAt: (checkedAt: number | undefined) => boolean): RoutingHealth {
+export function routingHealth(
+  reports: readonly CheckerReport[],
+  invertedAt: (checkedAt: number | undefined) => boolean,
+): RoutingHealth {
   const healthyCheckers = reports.filter((report) => report.success !== invertedAt(report.checkedAt)).length;
   const healthy = reports.length > 0 && healthyCheckers / reports.length > HEALTHY_CHECKER_SHARE;
   return { status: healthy ? "healthy" : "unhealthy", healthyCheckers, checkers: reports.length };

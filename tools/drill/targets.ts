@@ -6,11 +6,6 @@
 import type { TicketsConfig } from "../../config/schema";
 import { STANDBY_SET_LABEL } from "../../config/schema";
 import { apiUrl, regionUrl } from "../../config/urls";
-import { HANDLERS } from "../../lambdas/manifest";
-
-/** The path every Route 53 health check requests (the health function's route). */
-export const HEALTH_PATH = HANDLERS.health.route.path;
-
 /** Tag on the primary health check while a drill runs; its value is the drill id. */
 export const DRILL_MARKER_TAG = "drill-in-progress";
 
@@ -42,14 +37,12 @@ export interface DrillTargets {
 }
 
 export function drillTargets(config: TicketsConfig): DrillTargets {
-  const regions = config.regions.map(
-    ({ name, label }): RegionTarget => ({
-      name,
-      label,
-      endpoint: `${label}.${config.domainName}`,
-      url: regionUrl(config, label),
-    }),
-  );
+  const regions = config.regions.map(({ name, label }): RegionTarget => ({
+    name,
+    label,
+    endpoint: `${label}.${config.domainName}`,
+    url: regionUrl(config, label),
+  }));
   const [primary, ...standbys] = regions;
   // The schema guarantees two or more regions; this only narrows the type.
   if (primary === undefined) throw new Error("config.regions: no primary region");

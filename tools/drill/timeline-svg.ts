@@ -75,7 +75,10 @@ function tickStep(endMs: number): number {
 export function regionColors(record: Pick<DrillRecord, "targets">): Map<string, string> {
   return new Map([
     [record.targets.primary.name, COLORS.primary],
-    ...record.targets.standbys.map((standby, index): [string, string] => [standby.name, COLORS.standbys[index % COLORS.standbys.length]!]),
+    ...record.targets.standbys.map((standby, index): [string, string] => [
+      standby.name,
+      COLORS.standbys[index % COLORS.standbys.length]!,
+    ]),
   ]);
 }
 
@@ -113,7 +116,9 @@ export function renderTimelineSvg(record: DrillRecord): string {
     for (const run of runs) {
       const left = x(run.from);
       const width = Math.max(x(run.to) - left, 1);
-      out.push(`<rect x="${n(left)}" y="${top}" width="${n(width)}" height="${LANE_HEIGHT}" fill="${color(run.value)}"><title>${escapeXml(`${run.value}: ${formatSeconds(run.from)} to ${formatSeconds(run.to)}`)}</title></rect>`);
+      out.push(
+        `<rect x="${n(left)}" y="${top}" width="${n(width)}" height="${LANE_HEIGHT}" fill="${color(run.value)}"><title>${escapeXml(`${run.value}: ${formatSeconds(run.from)} to ${formatSeconds(run.to)}`)}</title></rect>`,
+      );
       if (width >= run.value.length * CHAR_WIDTH + 8) {
         out.push(`<text x="${n(left + 4)}" y="${top + LANE_HEIGHT / 2 + 4}" fill="#ffffff">${escapeXml(run.value)}</text>`);
       }
@@ -121,12 +126,18 @@ export function renderTimelineSvg(record: DrillRecord): string {
   };
   drawRuns(
     0,
-    segments(record.samples.map((sample) => ({ at: sample.at, value: sample.health })), end),
+    segments(
+      record.samples.map((sample) => ({ at: sample.at, value: sample.health })),
+      end,
+    ),
     (value) => (value === "healthy" ? COLORS.healthy : COLORS.unhealthy),
   );
   drawRuns(
     1,
-    segments(record.samples.map((sample) => ({ at: sample.at, value: sample.answer ?? "unknown" })), end),
+    segments(
+      record.samples.map((sample) => ({ at: sample.at, value: sample.answer ?? "unknown" })),
+      end,
+    ),
     (value) => colors.get(value) ?? COLORS.unknown,
   );
 

@@ -70,7 +70,7 @@ describe("plain Terraform module (npm run build:module)", () => {
     ["health_check_request_interval", "contains([10, 30], var.health_check_request_interval)"],
     ["health_check_failure_threshold", "(var.health_check_failure_threshold >= 1) && (var.health_check_failure_threshold <= 10)"],
     ["lambda_memory_size", "(var.lambda_memory_size >= 128) && (var.lambda_memory_size <= 10240)"],
-    ["name_prefix", 'can(regex(\"^[a-z][a-z0-9-]{0,19}$\", var.name_prefix))'],
+    ["name_prefix", String.raw`can(regex("^[a-z][a-z0-9-]{0,19}$", var.name_prefix))`],
     ["alarm_email", "var.alarm_email == null ? true :"],
   ])("%s carries the config schema's rule", (name, fragment) => {
     expect(JSON.stringify(moduleJson().variable[name].validation[0].condition)).toContain(JSON.stringify(fragment).slice(1, -1));

@@ -34,12 +34,15 @@ export function regionalProvider(scope: Construct, region: string): AwsProvider 
  * `name`, where the synthesized JSON shows what it resolves to.
  */
 export function exposeValue(scope: Construct, name: string, value: unknown): void {
-  new TerraformOutput(scope, name, { value });
+  new TerraformOutput(scope, outputName(name), { value });
 }
+
+/** Prefixed, so that it never takes the id of a construct under test. */
+const outputName = (name: string) => `exposed_${name}`;
 
 /** The resolved value of the output `name` (see `exposeValue`). */
 export function exposedValue(json: TerraformJson, name: string): any {
-  const output = json.output?.[name];
+  const output = json.output?.[outputName(name)];
   if (output === undefined) throw new Error(`no output ${name}`);
   return output.value;
 }

@@ -4,7 +4,7 @@ import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificat
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { DomainCertificates } from "../../constructs/domain-certificates";
 import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
-import { addressOf, attributeRef, type BlockType, expectResources, resourcesIn, type TerraformJson } from "../support/terraform-json";
+import { addressOf, attributeRef, expectOnlyIn, expectResources } from "../support/terraform-json";
 
 const REGIONS = ["eu-west-1", "ap-southeast-1"] as const;
 /** Route 53 is global: a provider of its own shows which one the validation record uses. */
@@ -36,16 +36,9 @@ function synthCertificates(
   });
 }
 
-/** The only resource of `type` on `region`'s provider. */
-function onlyIn(json: TerraformJson, type: BlockType, region: string) {
-  const found = resourcesIn(json, type, region);
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
-
 describe("DomainCertificates, every certificate new", () => {
   const { text, json } = synthCertificates();
-  const certificateAddress = (region: string) => addressOf(json, AcmCertificate, onlyIn(json, AcmCertificate, region));
+  const certificateAddress = (region: string) => addressOf(json, AcmCertificate, expectOnlyIn(json, AcmCertificate, region));
   const [record] = expectResources(json, Route53Record, 1) as [Record<string, any>];
 
   test("one certificate per region, on its provider, for the apex and the wildcard, validated by DNS, RSA 2048, replaced before destroyed", () => {
@@ -85,7 +78,7 @@ describe("DomainCertificates, every certificate new", () => {
 
   test.each(REGIONS)("%s waits for its own certificate's validation through that record", (region) => {
     expectResources(json, AcmCertificateValidation, 2);
-    expect(onlyIn(json, AcmCertificateValidation, region)).toEqual({
+    expect(expectOnlyIn(json, AcmCertificateValidation, region)).toEqual({
       provider: `aws.${region}`,
       certificate_arn: `\${${certificateAddress(region)}.arn}`,
       validation_record_fqdns: `\${[for record in ${addressOf(json, Route53Record, record)} : record.fqdn]}`,
@@ -93,7 +86,7 @@ describe("DomainCertificates, every certificate new", () => {
   });
 
   test.each(REGIONS)("arnIn(%s) is the validated certificate: known only once validation is done", (region) => {
-    const validation = onlyIn(json, AcmCertificateValidation, region);
+    const validation = expectOnlyIn(json, AcmCertificateValidation, region);
     expect(exposedValue(json, `arn_${region}`)).toBe(attributeRef(json, AcmCertificateValidation, validation, "certificate_arn"));
   });
 

@@ -6,7 +6,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { HealthAlarms, type HealthAlarmsProps } from "../../constructs/health-alarms";
 import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
-import { addressOf, attributeRef, expectDataSources, expectResources, policyDocument, type TerraformJson } from "../support/terraform-json";
+import { addressOf, attributeRef, expectDataSources, expectOnlyResource, expectResources, policyDocument } from "../support/terraform-json";
 
 const HEALTH_CHECKS = [
   { label: "ireland", endpoint: "ireland.example.com", healthCheckId: "11111111-aaaa-bbbb-cccc-000000000001" },
@@ -26,13 +26,11 @@ function synthAlarms(props: Partial<Omit<HealthAlarmsProps, "provider">> = {}) {
   });
 }
 
-const only = (json: TerraformJson, type: Parameters<typeof expectResources>[1]) => expectResources(json, type, 1)[0]!;
-
 describe("HealthAlarms", () => {
   const { text, json } = synthAlarms();
-  const key = only(json, KmsKey);
-  const topic = only(json, SnsTopic);
-  const keyPolicy = only(json, KmsKeyPolicy);
+  const key = expectOnlyResource(json, KmsKey);
+  const topic = expectOnlyResource(json, SnsTopic);
+  const keyPolicy = expectOnlyResource(json, KmsKeyPolicy);
   const topicArn = attributeRef(json, SnsTopic, topic, "arn");
 
   test("encrypts the topic with its own rotating KMS key", () => {
@@ -112,9 +110,9 @@ describe("HealthAlarms", () => {
 
   test("subscribes the given e-mail address to the topic", () => {
     const { json: withEmail } = synthAlarms({ email: "oncall@example.org" });
-    expect(only(withEmail, SnsTopicSubscription)).toEqual({
+    expect(expectOnlyResource(withEmail, SnsTopicSubscription)).toEqual({
       provider: "aws.us-east-1",
-      topic_arn: attributeRef(withEmail, SnsTopic, only(withEmail, SnsTopic), "arn"),
+      topic_arn: attributeRef(withEmail, SnsTopic, expectOnlyResource(withEmail, SnsTopic), "arn"),
       protocol: "email",
       endpoint: "oncall@example.org",
     });

@@ -19,6 +19,7 @@ import {
   addressOf,
   attributeRef,
   expectDataSources,
+  expectOnlyResource,
   expectResources,
   policyDocument,
   referencedResource,
@@ -64,14 +65,11 @@ function functionOf(json: TerraformJson, handler: HandlerName): TerraformBlock {
   return found[0]!;
 }
 
-/** The only resource of `type`. */
-const only = (json: TerraformJson, type: Parameters<typeof expectResources>[1]) => expectResources(json, type, 1)[0]!;
-
 describe("RegionalApi", () => {
   const { text, json } = synthApi();
-  const api = only(json, ApiGatewayRestApi);
+  const api = expectOnlyResource(json, ApiGatewayRestApi);
   const apiRef = (attribute: string) => attributeRef(json, ApiGatewayRestApi, api, attribute);
-  const stage = only(json, ApiGatewayStage);
+  const stage = expectOnlyResource(json, ApiGatewayStage);
 
   test("puts every resource and data source on the region's provider", () => {
     const blocks = [json.resource, json.data].flatMap((byType) => Object.values<Record<string, TerraformBlock>>(byType)).flatMap((byName) => Object.values(byName));
@@ -167,7 +165,7 @@ describe("RegionalApi", () => {
   });
 
   test("redeploys whenever the API body changes, creating the new deployment first", () => {
-    const deployment = only(json, ApiGatewayDeployment);
+    const deployment = expectOnlyResource(json, ApiGatewayDeployment);
     expect(deployment).toMatchObject({
       rest_api_id: apiRef("id"),
       triggers: { redeployment: `\${sha1(${addressOf(json, ApiGatewayRestApi, api)}.body)}` },
@@ -176,7 +174,7 @@ describe("RegionalApi", () => {
   });
 
   test("serves stage prod of the latest deployment with one line of JSON access log per request, kept for the retention", () => {
-    expect(stage).toMatchObject({ stage_name: "prod", rest_api_id: apiRef("id"), deployment_id: attributeRef(json, ApiGatewayDeployment, only(json, ApiGatewayDeployment), "id") });
+    expect(stage).toMatchObject({ stage_name: "prod", rest_api_id: apiRef("id"), deployment_id: attributeRef(json, ApiGatewayDeployment, expectOnlyResource(json, ApiGatewayDeployment), "id") });
     expect(JSON.parse(stage.access_log_settings.format)).toEqual({
       requestId: "$context.requestId",
       ip: "$context.identity.sourceIp",
@@ -194,7 +192,7 @@ describe("RegionalApi", () => {
   });
 
   test("throttles every method, records metrics and logs errors without request data, into a log group with retention", () => {
-    const settings = only(json, ApiGatewayMethodSettings);
+    const settings = expectOnlyResource(json, ApiGatewayMethodSettings);
     expect(settings).toMatchObject({ rest_api_id: apiRef("id"), stage_name: attributeRef(json, ApiGatewayStage, stage, "stage_name"), method_path: "*/*" });
     expect(settings.settings).toEqual({
       throttling_rate_limit: 50,
@@ -210,7 +208,7 @@ describe("RegionalApi", () => {
   });
 
   test("lets API Gateway write logs through an account-level role of its own, set before the stage", () => {
-    const account = only(json, ApiGatewayAccount);
+    const account = expectOnlyResource(json, ApiGatewayAccount);
     const role = referencedResource(json, account.cloudwatch_role_arn);
     expect(role).toMatchObject({ name: `tickets-apigateway-logs-${REGION}`, description: `API Gateway access logging (${REGION})` });
     expect(policyDocument(json, role.assume_role_policy).statement).toEqual([
@@ -253,8 +251,8 @@ describe("RegionalApi props", () => {
     ]);
     // Three function logs, access logs, execution logs.
     expect(expectResources(json, CloudwatchLogGroup, 5).map((group) => group.retention_in_days)).toEqual([90, 90, 90, 90, 90]);
-    expect(only(json, ApiGatewayMethodSettings).settings).toMatchObject({ throttling_rate_limit: 10, throttling_burst_limit: 20 });
-    expect(JSON.parse(only(json, ApiGatewayRestApi).body).paths["/ticket"].options["x-amazon-apigateway-integration"].responses.default.responseParameters).toMatchObject({
+    expect(expectOnlyResource(json, ApiGatewayMethodSettings).settings).toMatchObject({ throttling_rate_limit: 10, throttling_burst_limit: 20 });
+    expect(JSON.parse(expectOnlyResource(json, ApiGatewayRestApi).body).paths["/ticket"].options["x-amazon-apigateway-integration"].responses.default.responseParameters).toMatchObject({
       "method.response.header.Access-Control-Allow-Origin": "'https://tickets.example.com'",
     });
   });

@@ -57,6 +57,16 @@ export function expectNamedResources(stackJson: TerraformJson, type: BlockType, 
   return expectCount(Object.entries(resourcesOf(stackJson, type)), "resource", type, count);
 }
 
+/** The one resource of `type`, asserted to be the only one. */
+export function expectOnlyResource(stackJson: TerraformJson, type: BlockType): TerraformBlock {
+  return expectResources(stackJson, type, 1)[0]!;
+}
+
+/** The one resource of `type` on the provider of `region`, asserted to be the only one there. */
+export function expectOnlyIn(stackJson: TerraformJson, type: BlockType, region: string): TerraformBlock {
+  return expectCount(resourcesIn(stackJson, type, region), `resource in ${region}`, type, 1)[0]!;
+}
+
 /** Exactly `count` data sources of `type`. */
 export function expectDataSources(stackJson: TerraformJson, type: BlockType, count: number): TerraformBlock[] {
   return expectCount(Object.values(dataSourcesOf(stackJson, type)), "data source", type, count);

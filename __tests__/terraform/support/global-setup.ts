@@ -24,7 +24,16 @@ import {
 } from "./paths";
 import { runSynth } from "../../support/synth-cli";
 
+/** One line per finished job, so a long terraform phase shows what it is doing. */
+async function reported<T>(label: string, job: Promise<T>): Promise<T> {
+  const started = process.hrtime.bigint();
+  const result = await job;
+  process.stderr.write(`  terraform setup: ${label} (${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`);
+  return result;
+}
+
 export default async function globalSetup(): Promise<void> {
+  process.stderr.write("\nterraform setup: synthesizing the test configurations, then init + validate + offline plan of each stack, in parallel\n");
   rmSync(TEST_CACHE, { recursive: true, force: true });
   mkdirSync(TEST_CACHE, { recursive: true });
 
@@ -52,15 +61,19 @@ export default async function globalSetup(): Promise<void> {
 
   const jobs = names.flatMap((name) =>
     synthesizedStacks(synthOutdir(name)).map((stack) =>
-      planOffline(toolchain, { sourceDir: join(synthOutdir(name), "stacks", stack), workDir: planDir(name, stack) }),
+      reported(`${name}/${stack} planned`, planOffline(toolchain, { sourceDir: join(synthOutdir(name), "stacks", stack), workDir: planDir(name, stack) })),
     ),
   );
-  const moduleExample = planOffline(toolchain, {
+  const moduleExample = reported("module example planned", planOffline(toolchain, {
     sourceDir: MODULE_EXAMPLE_COPY,
     workDir: MODULE_EXAMPLE_PLAN,
     providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
     vars: MODULE_EXAMPLE_VARS,
-  });
+  }));
 
-  await Promise.all([...jobs, moduleExample, buildPlanFixtures(toolchain, join(TEST_CACHE, "plan-summary"))]);
+  await Promise.all([
+    ...jobs,
+    moduleExample,
+    reported("plan-summary fixtures planned", buildPlanFixtures(toolchain, join(TEST_CACHE, "plan-summary"))),
+  ]);
 }

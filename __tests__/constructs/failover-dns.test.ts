@@ -7,12 +7,14 @@ import { addressOf, attributeRef, expectResources, type TerraformJson } from "..
 
 const ZONE = "Z0000000000EXAMPLE";
 
-/** A region as RegionalDomains would hand it over, with literal endpoints. */
+/** A region as RegionalDomains would hand it over, with literal endpoints and record. */
 function region(name: string, label: string): FailoverRegion {
   return {
     region: name,
     label,
     regionalDomainName: `${label}.example.com`,
+    // A dependable is its address; a literal one stands for RegionalDomains' record.
+    regionalRecord: { fqn: `aws_route53_record.${label}_regional` },
     apiTarget: { name: `d-${label}.execute-api.${name}.amazonaws.com`, zoneId: `ZONE-OF-${name}` },
   };
 }
@@ -72,6 +74,8 @@ describe("FailoverDns, two regions", () => {
         failure_threshold: 1,
         measure_latency: false,
         tags: { Name: `${check.fqdn.split(".")[0]}-api` },
+        // Probing a name before its record exists would only fail the check and fire its alarm.
+        depends_on: [`aws_route53_record.${check.fqdn.split(".")[0]}_regional`],
       });
     }
   });

@@ -1,3 +1,4 @@
+import { TerraformVariable } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -115,6 +116,22 @@ describe("HealthAlarms", () => {
       topic_arn: attributeRef(withEmail, SnsTopic, expectOnlyResource(withEmail, SnsTopic), "arn"),
       protocol: "email",
       endpoint: "oncall@example.org",
+    });
+  });
+
+  test("an address known only at plan time (a module input) subscribes only when it is set", () => {
+    const { json: withInput } = synthScope((scope) => {
+      const email = new TerraformVariable(scope, "alarm_email", { type: "string", nullable: true });
+      new HealthAlarms(scope, "alarms", {
+        provider: regionalProvider(scope, "us-east-1"),
+        namePrefix: "tickets",
+        healthChecks: HEALTH_CHECKS,
+        email: email.stringValue,
+      });
+    });
+    expect(expectOnlyResource(withInput, SnsTopicSubscription)).toMatchObject({
+      endpoint: "${var.alarm_email}",
+      count: "${(var.alarm_email == null) ? 0 : 1}",
     });
   });
 

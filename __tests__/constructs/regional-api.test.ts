@@ -13,7 +13,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from "../../contract/handlers";
 import { ticketsApiDocument } from "../../contract/openapi";
 import type { LambdaBundle } from "../../constructs/lambda-bundles";
-import { RegionalApi, type RegionalApiProps } from "../../constructs/regional-api";
+import { HEALTH_THROTTLING, RegionalApi, type RegionalApiProps, XRAY_WRITE_ACTIONS } from "../../constructs/regional-api";
 import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
 import {
   addressOf,
@@ -45,7 +45,7 @@ const PROPS: Omit<RegionalApiProps, "provider"> = {
   logRetentionDays: 30,
   throttling: { rateLimit: 50, burstLimit: 100 },
 };
-/** The prefix once: `tickets-get`, not `tickets-tickets-get`. */
+/** `<namePrefix>-<what it does>`. */
 const FUNCTION_NAMES: Record<HandlerName, string> = { "tickets-get": "tickets-get", "tickets-post": "tickets-post", health: "tickets-health" };
 
 /** A RegionalApi alone, with literal props; its attributes become outputs. */
@@ -65,6 +65,13 @@ function functionOf(json: TerraformJson, handler: HandlerName): TerraformBlock {
   return found[0]!;
 }
 
+/** The method settings of `methodPath` (exactly one). */
+function methodSettingsOf(json: TerraformJson, methodPath: string): TerraformBlock {
+  const found = expectResources(json, ApiGatewayMethodSettings, 2).filter((settings) => settings.method_path === methodPath);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
 describe("RegionalApi", () => {
   const { text, json } = synthApi();
   const api = expectOnlyResource(json, ApiGatewayRestApi);
@@ -74,13 +81,13 @@ describe("RegionalApi", () => {
   test("puts every resource and data source on the region's provider", () => {
     const blocks = [json.resource, json.data].flatMap((byType) => Object.values<Record<string, TerraformBlock>>(byType)).flatMap((byName) => Object.values(byName));
     // Per function 7 (function, log group, role, role policy, invoke permission, two policy
-    // documents); the API, deployment, stage, method settings and two log groups; the logging
-    // role with its trust document, managed policy attachment and account setting.
-    expect(blocks).toHaveLength(3 * 7 + 6 + 4);
+    // documents); the API, deployment, stage, two method settings and two log groups; the
+    // logging role with its trust document, managed policy attachment and account setting.
+    expect(blocks).toHaveLength(3 * 7 + 7 + 4);
     for (const block of blocks) expect(block.provider).toBe(`aws.${REGION}`);
   });
 
-  test("has exactly the three functions, named with the prefix once", () => {
+  test("has exactly the three functions, named after the prefix", () => {
     expect(expectResources(json, LambdaFunction, 3).map((fn) => fn.function_name).sort()).toEqual(["tickets-get", "tickets-health", "tickets-post"]);
   });
 
@@ -98,6 +105,16 @@ describe("RegionalApi", () => {
         timeout: handler === "health" ? 3 : 10,
         description: HANDLERS[handler].description,
       });
+    });
+
+    test("traces every invocation with X-Ray, once its role may write the traces", () => {
+      expect(fn.tracing_config).toEqual({ mode: "Active" });
+      const rolePolicy = expectResources(json, IamRolePolicy, 3).find((p) => p.role === attributeRef(json, IamRole, role, "name"))!;
+      expect(fn.depends_on).toEqual([addressOf(json, IamRolePolicy, rolePolicy)]);
+    });
+
+    test("reserves no concurrency unless asked to", () => {
+      expect(fn.reserved_concurrent_executions).toBeUndefined();
     });
 
     test("gets the table name and the CORS origin", () => {
@@ -120,7 +137,7 @@ describe("RegionalApi", () => {
       ]);
     });
 
-    test("may do only its handler's DynamoDB actions on the given table, and write only its own logs", () => {
+    test("may do only its handler's DynamoDB actions on the given table, write only its own logs, and send traces", () => {
       const rolePolicies = expectResources(json, IamRolePolicy, 3).filter((p) => p.role === attributeRef(json, IamRole, role, "name"));
       expect(rolePolicies).toHaveLength(1);
       expect(rolePolicies[0]!.name).toBe("least-privilege");
@@ -133,8 +150,10 @@ describe("RegionalApi", () => {
           actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
           resources: [`${attributeRef(json, CloudwatchLogGroup, logGroup, "arn")}:*`],
         },
+        // X-Ray has no resource-level permissions for these: the only "*" of the policy.
+        { sid: "XRayTraces", effect: "Allow", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
       ]);
-      expect(JSON.stringify(statements)).not.toMatch(/"\*"/);
+      expect(XRAY_WRITE_ACTIONS).toEqual(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
     });
 
     test("may be invoked only by this API's prod stage on its own route", () => {
@@ -174,7 +193,12 @@ describe("RegionalApi", () => {
   });
 
   test("serves stage prod of the latest deployment with one line of JSON access log per request, kept for the retention", () => {
-    expect(stage).toMatchObject({ stage_name: "prod", rest_api_id: apiRef("id"), deployment_id: attributeRef(json, ApiGatewayDeployment, expectOnlyResource(json, ApiGatewayDeployment), "id") });
+    expect(stage).toMatchObject({
+      stage_name: "prod",
+      rest_api_id: apiRef("id"),
+      deployment_id: attributeRef(json, ApiGatewayDeployment, expectOnlyResource(json, ApiGatewayDeployment), "id"),
+      xray_tracing_enabled: true,
+    });
     expect(JSON.parse(stage.access_log_settings.format)).toEqual({
       requestId: "$context.requestId",
       ip: "$context.identity.sourceIp",
@@ -192,7 +216,7 @@ describe("RegionalApi", () => {
   });
 
   test("throttles every method, records metrics and logs errors without request data, into a log group with retention", () => {
-    const settings = expectOnlyResource(json, ApiGatewayMethodSettings);
+    const settings = methodSettingsOf(json, "*/*");
     expect(settings).toMatchObject({ rest_api_id: apiRef("id"), stage_name: attributeRef(json, ApiGatewayStage, stage, "stage_name"), method_path: "*/*" });
     expect(settings.settings).toEqual({
       throttling_rate_limit: 50,
@@ -207,9 +231,21 @@ describe("RegionalApi", () => {
     expect(executionLogs).toEqual({ name: `API-Gateway-Execution-Logs_${apiRef("id")}/prod`, retention_in_days: 30, provider: `aws.${REGION}` });
   });
 
+  test("GET /health has its own throttle, so client bursts never turn Route 53's probes into 429s", () => {
+    const stageWide = methodSettingsOf(json, "*/*");
+    const health = methodSettingsOf(json, "health/GET");
+    expect(health).toMatchObject({ rest_api_id: apiRef("id"), stage_name: attributeRef(json, ApiGatewayStage, stage, "stage_name") });
+    expect(health.settings).toEqual({ ...stageWide.settings, throttling_rate_limit: 100, throttling_burst_limit: 200 });
+    expect(HEALTH_THROTTLING).toEqual({ rateLimit: 100, burstLimit: 200 });
+    // Both update the stage, which API Gateway won't do concurrently.
+    expect(health.depends_on).toEqual([addressOf(json, ApiGatewayMethodSettings, stageWide)]);
+  });
+
   test("lets API Gateway write logs through an account-level role of its own, set before the stage", () => {
     const account = expectOnlyResource(json, ApiGatewayAccount);
     const role = referencedResource(json, account.cloudwatch_role_arn);
+    // A destroy unsets the role rather than leaving the account pointing at a deleted one.
+    expect(account.reset_on_delete).toBe(true);
     expect(role).toMatchObject({ name: `tickets-apigateway-logs-${REGION}`, description: `API Gateway access logging (${REGION})` });
     expect(policyDocument(json, role.assume_role_policy).statement).toEqual([
       { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["apigateway.amazonaws.com"] }] },
@@ -218,7 +254,8 @@ describe("RegionalApi", () => {
       role: attributeRef(json, IamRole, role, "name"),
       policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
     });
-    expectResources(json, IamRolePolicyAttachment, 1);
+    // API Gateway checks the role's permissions when the setting is made.
+    expect(account.depends_on).toEqual([addressOf(json, IamRolePolicyAttachment, expectOnlyResource(json, IamRolePolicyAttachment))]);
     expect(stage.depends_on).toEqual([addressOf(json, ApiGatewayAccount, account)]);
   });
 
@@ -251,10 +288,47 @@ describe("RegionalApi props", () => {
     ]);
     // Three function logs, access logs, execution logs.
     expect(expectResources(json, CloudwatchLogGroup, 5).map((group) => group.retention_in_days)).toEqual([90, 90, 90, 90, 90]);
-    expect(expectOnlyResource(json, ApiGatewayMethodSettings).settings).toMatchObject({ throttling_rate_limit: 10, throttling_burst_limit: 20 });
+    expect(methodSettingsOf(json, "*/*").settings).toMatchObject({ throttling_rate_limit: 10, throttling_burst_limit: 20 });
+    expect(methodSettingsOf(json, "health/GET").settings).toMatchObject({ throttling_rate_limit: 100, throttling_burst_limit: 200 });
     expect(JSON.parse(expectOnlyResource(json, ApiGatewayRestApi).body).paths["/ticket"].options["x-amazon-apigateway-integration"].responses.default.responseParameters).toMatchObject({
       "method.response.header.Access-Control-Allow-Origin": "'https://tickets.example.com'",
     });
+  });
+
+  test("the name prefix names the functions, their logs and roles, the API and its logs", () => {
+    const { json } = synthApi({ namePrefix: "acme" });
+    expect(expectResources(json, LambdaFunction, 3).map((fn) => fn.function_name).sort()).toEqual(["acme-get", "acme-health", "acme-post"]);
+    expect(expectResources(json, IamRole, 4).map((role) => role.name).sort()).toEqual([
+      "acme-apigateway-logs-eu-west-1",
+      "acme-get-eu-west-1",
+      "acme-health-eu-west-1",
+      "acme-post-eu-west-1",
+    ]);
+    expect(expectOnlyResource(json, ApiGatewayRestApi).name).toBe("acme-api");
+    expect(JSON.parse(expectOnlyResource(json, ApiGatewayRestApi).body).info.title).toBe("acme-api");
+    expect(
+      expectResources(json, CloudwatchLogGroup, 5)
+        .map((group) => group.name)
+        .filter((name: string) => !name.startsWith("API-Gateway-Execution-Logs_"))
+        .sort(),
+    ).toEqual(["/aws/apigateway/acme-api/prod/access", "/aws/lambda/acme-get", "/aws/lambda/acme-health", "/aws/lambda/acme-post"]);
+  });
+
+  test("a reserved concurrency goes to the health function only, so client load can't starve the probes", () => {
+    const { json } = synthApi({ healthReservedConcurrency: 10 });
+    expect(expectResources(json, LambdaFunction, 3).map((fn) => [fn.function_name, fn.reserved_concurrent_executions]).sort()).toEqual([
+      ["tickets-get", undefined],
+      ["tickets-health", 10],
+      ["tickets-post", undefined],
+    ]);
+  });
+
+  test("without the account setting there is no logging role, attachment or account resource, and the stage waits for none", () => {
+    const { json } = synthApi({ manageApiGatewayAccount: false });
+    expectResources(json, ApiGatewayAccount, 0);
+    expectResources(json, IamRolePolicyAttachment, 0);
+    expect(expectResources(json, IamRole, 3).map((role) => role.name).sort()).toEqual(["tickets-get-eu-west-1", "tickets-health-eu-west-1", "tickets-post-eu-west-1"]);
+    expect(expectOnlyResource(json, ApiGatewayStage).depends_on).toBeUndefined();
   });
 
   test("a timeout below the health function's own applies to it too", () => {

@@ -1,6 +1,8 @@
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { RegionalProviders } from "../../constructs/regional-providers";
 import { synthScope } from "../support/construct";
+import { expectDataSources } from "../support/terraform-json";
 
 const TAGS = { Project: "wild-rydes-tickets", ManagedBy: "cdktf" };
 
@@ -33,6 +35,25 @@ describe("RegionalProviders", () => {
       expect(provider.default_tags).toEqual([{ tags: TAGS }]);
     }
     expect(text).toHaveProviderWithProperties(AwsProvider, { alias: "ap-southeast-1", default_tags: [{ tags: TAGS }] });
+  });
+
+  test("guards every alias: the plan fails when the provider behind aws.<region> is set to another region", () => {
+    const { text, json } = synthProviders((providers) => providers.forRegion("us-east-1"));
+    const guards = expectDataSources(json, DataAwsRegion, 3);
+    expect(guards.map((guard) => guard.provider).sort()).toEqual(["aws.ap-southeast-1", "aws.eu-west-1", "aws.us-east-1"]);
+    for (const region of ["eu-west-1", "ap-southeast-1", "us-east-1"]) {
+      expect(text).toHaveDataSourceWithProperties(DataAwsRegion, {
+        provider: `aws.${region}`,
+        lifecycle: {
+          postcondition: [
+            {
+              condition: `\${self.name == "${region}"}`,
+              error_message: `The provider passed as aws.${region} is configured for region \${self.name}; it must be ${region}.`,
+            },
+          ],
+        },
+      });
+    }
   });
 
   test("forRegion of a given region returns its provider instead of adding one", () => {

@@ -41,7 +41,9 @@ function synthFailover(regions: readonly FailoverRegion[], props: Partial<Failov
 
 /** The health check probing `entry`'s own endpoint (exactly one). */
 function checkOf(json: TerraformJson, entry: FailoverRegion) {
-  const found = Object.values(json.resource.aws_route53_health_check as Record<string, any>).filter((c) => c.fqdn === entry.regionalDomainName);
+  const found = Object.values(json.resource.aws_route53_health_check as Record<string, any>).filter(
+    (c) => c.fqdn === entry.regionalDomainName,
+  );
   expect(found).toHaveLength(1);
   return found[0]!;
 }
@@ -125,11 +127,11 @@ describe("FailoverDns, three regions", () => {
   const standbySet = records.filter((r) => r.latency_routing_policy !== undefined);
 
   test("every region's endpoint gets a health check", () => {
-    expect(expectResources(json, Route53HealthCheck, 3).map((c) => c.fqdn).sort()).toEqual([
-      "ireland.example.com",
-      "singapore.example.com",
-      "tokyo.example.com",
-    ]);
+    expect(
+      expectResources(json, Route53HealthCheck, 3)
+        .map((c) => c.fqdn)
+        .sort(),
+    ).toEqual(["ireland.example.com", "singapore.example.com", "tokyo.example.com"]);
   });
 
   test("PRIMARY is the first region with its health check; SECONDARY an alias to the standby set, itself unchecked", () => {

@@ -8,7 +8,10 @@ const PRIMARY = "eu-west-1";
 const REPLICA = "ap-southeast-1";
 
 /** A GlobalTable alone; `inspect` runs on it inside the scope (e.g. to expose its ARNs). */
-function synthTable(props: Partial<Omit<GlobalTableProps, "provider">> = {}, inspect: (table: GlobalTable, scope: Construct) => void = () => {}) {
+function synthTable(
+  props: Partial<Omit<GlobalTableProps, "provider">> = {},
+  inspect: (table: GlobalTable, scope: Construct) => void = () => {},
+) {
   return synthScope((scope) => {
     const primaryRegion = props.primaryRegion ?? PRIMARY;
     const table = new GlobalTable(scope, "table", {
@@ -76,7 +79,11 @@ describe("GlobalTable", () => {
   });
 
   test("with three regions gets two replicas, in the given order", () => {
-    const { json: stack } = synthTable({ tableName: "Tickets", primaryRegion: "us-west-2", replicaRegions: ["eu-central-1", "ap-northeast-1"] });
+    const { json: stack } = synthTable({
+      tableName: "Tickets",
+      primaryRegion: "us-west-2",
+      replicaRegions: ["eu-central-1", "ap-northeast-1"],
+    });
     const [t] = expectResources(stack, DynamodbTable, 1) as [Record<string, any>];
     expect(t.provider).toBe("aws.us-west-2");
     expect(t.name).toBe("Tickets");

@@ -7,7 +7,14 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { HealthAlarms, type HealthAlarmsProps } from "../../constructs/health-alarms";
 import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
-import { addressOf, attributeRef, expectDataSources, expectOnlyResource, expectResources, policyDocument } from "../support/terraform-json";
+import {
+  addressOf,
+  attributeRef,
+  expectDataSources,
+  expectOnlyResource,
+  expectResources,
+  policyDocument,
+} from "../support/terraform-json";
 
 const HEALTH_CHECKS = [
   { label: "ireland", endpoint: "ireland.example.com", healthCheckId: "11111111-aaaa-bbbb-cccc-000000000001" },
@@ -75,23 +82,26 @@ describe("HealthAlarms", () => {
     });
   });
 
-  test.each(HEALTH_CHECKS)("alarms when the $label health check fails, or reports nothing, for a minute", ({ label, endpoint, healthCheckId }) => {
-    expectResources(json, CloudwatchMetricAlarm, HEALTH_CHECKS.length);
-    expect(text).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
-      provider: "aws.us-east-1",
-      alarm_name: `tickets-${label}-api-unhealthy`,
-      alarm_description: `Route 53 health check of https://${endpoint}/health is failing`,
-      namespace: "AWS/Route53",
-      metric_name: "HealthCheckStatus",
-      dimensions: { HealthCheckId: healthCheckId },
-      statistic: "Minimum",
-      period: 60,
-      evaluation_periods: 1,
-      threshold: 1,
-      comparison_operator: "LessThanThreshold",
-      treat_missing_data: "breaching",
-    });
-  });
+  test.each(HEALTH_CHECKS)(
+    "alarms when the $label health check fails, or reports nothing, for a minute",
+    ({ label, endpoint, healthCheckId }) => {
+      expectResources(json, CloudwatchMetricAlarm, HEALTH_CHECKS.length);
+      expect(text).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+        provider: "aws.us-east-1",
+        alarm_name: `tickets-${label}-api-unhealthy`,
+        alarm_description: `Route 53 health check of https://${endpoint}/health is failing`,
+        namespace: "AWS/Route53",
+        metric_name: "HealthCheckStatus",
+        dimensions: { HealthCheckId: healthCheckId },
+        statistic: "Minimum",
+        period: 60,
+        evaluation_periods: 1,
+        threshold: 1,
+        comparison_operator: "LessThanThreshold",
+        treat_missing_data: "breaching",
+      });
+    },
+  );
 
   test("every alarm notifies the topic when it fires and when it clears, once the key lets CloudWatch publish", () => {
     for (const alarm of expectResources(json, CloudwatchMetricAlarm, HEALTH_CHECKS.length)) {
@@ -137,9 +147,16 @@ describe("HealthAlarms", () => {
 
   test("an alarm per health check, however many", () => {
     const { json: three } = synthAlarms({
-      healthChecks: [...HEALTH_CHECKS, { label: "tokyo", endpoint: "tokyo.example.com", healthCheckId: "33333333-aaaa-bbbb-cccc-000000000003" }],
+      healthChecks: [
+        ...HEALTH_CHECKS,
+        { label: "tokyo", endpoint: "tokyo.example.com", healthCheckId: "33333333-aaaa-bbbb-cccc-000000000003" },
+      ],
     });
-    expect(expectResources(three, CloudwatchMetricAlarm, 3).map((alarm) => alarm.dimensions.HealthCheckId).sort()).toEqual([
+    expect(
+      expectResources(three, CloudwatchMetricAlarm, 3)
+        .map((alarm) => alarm.dimensions.HealthCheckId)
+        .sort(),
+    ).toEqual([
       "11111111-aaaa-bbbb-cccc-000000000001",
       "22222222-aaaa-bbbb-cccc-000000000002",
       "33333333-aaaa-bbbb-cccc-000000000003",

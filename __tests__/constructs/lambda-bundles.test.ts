@@ -33,7 +33,9 @@ describe("LambdaBundles", () => {
 
   test("builds one zip per handler into the build folder, beside the record that lets a later synth skip esbuild", () => {
     expect(Object.keys(bundles!)).toEqual(HANDLER_NAMES);
-    expect(readdirSync(buildDir).sort()).toEqual(["bundle-cache.json", ...HANDLER_NAMES.map((handler) => `${handler}.zip`)].sort());
+    expect(readdirSync(buildDir).sort()).toEqual(
+      ["bundle-cache.json", ...HANDLER_NAMES.map((handler) => `${handler}.zip`)].sort(),
+    );
   });
 
   test.each(HANDLER_NAMES)("%s: the source code hash is the zip's base64 SHA-256 (what filebase64sha256 gives)", (handler) => {
@@ -49,12 +51,15 @@ describe("LambdaBundles", () => {
     expect(Object.keys(unzipSync(zipOf(handler)))).toEqual([`${file}.mjs`]);
   });
 
-  test.each(HANDLER_NAMES)("%s: the filename is an asset path inside the synthesized stack, named after the handler", (handler) => {
-    const { filename, sourceCodeHash } = exposedValue(json, "bundles")[handler];
-    expect(filename).toMatch(new RegExp(`^assets/[^/]+/[0-9A-F]+/${handler}\\.zip$`));
-    expect(filename).toBe(bundles![handler].filename);
-    expect(sourceCodeHash).toBe(bundles![handler].sourceCodeHash);
-  });
+  test.each(HANDLER_NAMES)(
+    "%s: the filename is an asset path inside the synthesized stack, named after the handler",
+    (handler) => {
+      const { filename, sourceCodeHash } = exposedValue(json, "bundles")[handler];
+      expect(filename).toMatch(new RegExp(`^assets/[^/]+/[0-9A-F]+/${handler}\\.zip$`));
+      expect(filename).toBe(bundles![handler].filename);
+      expect(sourceCodeHash).toBe(bundles![handler].sourceCodeHash);
+    },
+  );
 
   test("a synth copies every zip to its filename, relative to the stack's folder", () => {
     const app = Testing.app({ outdir: temporaryDir("lambda-bundles-synth-") });

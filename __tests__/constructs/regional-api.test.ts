@@ -31,7 +31,10 @@ import {
 const REGION = "eu-west-1";
 const TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/SXRTickets";
 const BUNDLES = Object.fromEntries(
-  HANDLER_NAMES.map((handler) => [handler, { filename: `assets/${handler}/${handler}.zip`, sourceCodeHash: `sha256-of-${handler}=` }]),
+  HANDLER_NAMES.map((handler) => [
+    handler,
+    { filename: `assets/${handler}/${handler}.zip`, sourceCodeHash: `sha256-of-${handler}=` },
+  ]),
 ) as Record<HandlerName, LambdaBundle>;
 const PROPS: Omit<RegionalApiProps, "provider"> = {
   region: REGION,
@@ -46,7 +49,11 @@ const PROPS: Omit<RegionalApiProps, "provider"> = {
   throttling: { rateLimit: 50, burstLimit: 100 },
 };
 /** `<namePrefix>-<what it does>`. */
-const FUNCTION_NAMES: Record<HandlerName, string> = { "tickets-get": "tickets-get", "tickets-post": "tickets-post", health: "tickets-health" };
+const FUNCTION_NAMES: Record<HandlerName, string> = {
+  "tickets-get": "tickets-get",
+  "tickets-post": "tickets-post",
+  health: "tickets-health",
+};
 
 /** A RegionalApi alone, with literal props; its attributes become outputs. */
 function synthApi(overrides: Partial<Omit<RegionalApiProps, "provider">> = {}) {
@@ -60,7 +67,9 @@ function synthApi(overrides: Partial<Omit<RegionalApiProps, "provider">> = {}) {
 
 /** The function of `handler`, found by its name among exactly three. */
 function functionOf(json: TerraformJson, handler: HandlerName): TerraformBlock {
-  const found = expectResources(json, LambdaFunction, HANDLER_NAMES.length).filter((fn) => fn.function_name === FUNCTION_NAMES[handler]);
+  const found = expectResources(json, LambdaFunction, HANDLER_NAMES.length).filter(
+    (fn) => fn.function_name === FUNCTION_NAMES[handler],
+  );
   expect(found).toHaveLength(1);
   return found[0]!;
 }
@@ -79,7 +88,9 @@ describe("RegionalApi", () => {
   const stage = expectOnlyResource(json, ApiGatewayStage);
 
   test("puts every resource and data source on the region's provider", () => {
-    const blocks = [json.resource, json.data].flatMap((byType) => Object.values<Record<string, TerraformBlock>>(byType)).flatMap((byName) => Object.values(byName));
+    const blocks = [json.resource, json.data]
+      .flatMap((byType) => Object.values<Record<string, TerraformBlock>>(byType))
+      .flatMap((byName) => Object.values(byName));
     // Per function 7 (function, log group, role, role policy, invoke permission, two policy
     // documents); the API, deployment, stage, two method settings and two log groups; the
     // logging role with its trust document, managed policy attachment and account setting.
@@ -88,7 +99,11 @@ describe("RegionalApi", () => {
   });
 
   test("has exactly the three functions, named after the prefix", () => {
-    expect(expectResources(json, LambdaFunction, 3).map((fn) => fn.function_name).sort()).toEqual(["tickets-get", "tickets-health", "tickets-post"]);
+    expect(
+      expectResources(json, LambdaFunction, 3)
+        .map((fn) => fn.function_name)
+        .sort(),
+    ).toEqual(["tickets-get", "tickets-health", "tickets-post"]);
   });
 
   describe.each(HANDLER_NAMES)("function %s", (handler) => {
@@ -109,7 +124,9 @@ describe("RegionalApi", () => {
 
     test("traces every invocation with X-Ray, once its role may write the traces", () => {
       expect(fn.tracing_config).toEqual({ mode: "Active" });
-      const rolePolicy = expectResources(json, IamRolePolicy, 3).find((p) => p.role === attributeRef(json, IamRole, role, "name"))!;
+      const rolePolicy = expectResources(json, IamRolePolicy, 3).find(
+        (p) => p.role === attributeRef(json, IamRole, role, "name"),
+      )!;
       expect(fn.depends_on).toEqual([addressOf(json, IamRolePolicy, rolePolicy)]);
     });
 
@@ -126,19 +143,35 @@ describe("RegionalApi", () => {
     });
 
     test("logs as JSON to its own log group with retention, which exists before the function", () => {
-      expect(fn.logging_config).toEqual({ log_format: "JSON", log_group: attributeRef(json, CloudwatchLogGroup, logGroup, "name") });
-      expect(logGroup).toEqual({ name: `/aws/lambda/${FUNCTION_NAMES[handler]}`, retention_in_days: 30, provider: `aws.${REGION}` });
+      expect(fn.logging_config).toEqual({
+        log_format: "JSON",
+        log_group: attributeRef(json, CloudwatchLogGroup, logGroup, "name"),
+      });
+      expect(logGroup).toEqual({
+        name: `/aws/lambda/${FUNCTION_NAMES[handler]}`,
+        retention_in_days: 30,
+        provider: `aws.${REGION}`,
+      });
     });
 
     test("has its own role, named per region (IAM is global), assumable only by Lambda", () => {
-      expect(role).toMatchObject({ name: `${FUNCTION_NAMES[handler]}-${REGION}`, description: `${HANDLERS[handler].description} (${REGION})` });
+      expect(role).toMatchObject({
+        name: `${FUNCTION_NAMES[handler]}-${REGION}`,
+        description: `${HANDLERS[handler].description} (${REGION})`,
+      });
       expect(policyDocument(json, role.assume_role_policy).statement).toEqual([
-        { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+        },
       ]);
     });
 
     test("may do only its handler's DynamoDB actions on the given table, write only its own logs, and send traces", () => {
-      const rolePolicies = expectResources(json, IamRolePolicy, 3).filter((p) => p.role === attributeRef(json, IamRole, role, "name"));
+      const rolePolicies = expectResources(json, IamRolePolicy, 3).filter(
+        (p) => p.role === attributeRef(json, IamRole, role, "name"),
+      );
       expect(rolePolicies).toHaveLength(1);
       expect(rolePolicies[0]!.name).toBe("least-privilege");
       const statements = policyDocument(json, rolePolicies[0]!.policy).statement;
@@ -174,7 +207,11 @@ describe("RegionalApi", () => {
   });
 
   test("serves one REGIONAL REST API whose body is the OpenAPI document, integrated with these functions", () => {
-    expect(api).toMatchObject({ name: "tickets-api", description: `Wild Rydes ticket API (${REGION})`, endpoint_configuration: { types: ["REGIONAL"] } });
+    expect(api).toMatchObject({
+      name: "tickets-api",
+      description: `Wild Rydes ticket API (${REGION})`,
+      endpoint_configuration: { types: ["REGIONAL"] },
+    });
     const expected = ticketsApiDocument({
       title: "tickets-api",
       corsAllowOrigin: "*",
@@ -217,7 +254,11 @@ describe("RegionalApi", () => {
 
   test("throttles every method, records metrics and logs errors without request data, into a log group with retention", () => {
     const settings = methodSettingsOf(json, "*/*");
-    expect(settings).toMatchObject({ rest_api_id: apiRef("id"), stage_name: attributeRef(json, ApiGatewayStage, stage, "stage_name"), method_path: "*/*" });
+    expect(settings).toMatchObject({
+      rest_api_id: apiRef("id"),
+      stage_name: attributeRef(json, ApiGatewayStage, stage, "stage_name"),
+      method_path: "*/*",
+    });
     expect(settings.settings).toEqual({
       throttling_rate_limit: 50,
       throttling_burst_limit: 100,
@@ -228,13 +269,20 @@ describe("RegionalApi", () => {
     // API Gateway would create the execution log group itself, without retention.
     expect(settings.depends_on).toHaveLength(1);
     const executionLogs = referencedResource(json, `\${${settings.depends_on[0]}.id}`);
-    expect(executionLogs).toEqual({ name: `API-Gateway-Execution-Logs_${apiRef("id")}/prod`, retention_in_days: 30, provider: `aws.${REGION}` });
+    expect(executionLogs).toEqual({
+      name: `API-Gateway-Execution-Logs_${apiRef("id")}/prod`,
+      retention_in_days: 30,
+      provider: `aws.${REGION}`,
+    });
   });
 
   test("GET /health has its own throttle, so client bursts never turn Route 53's probes into 429s", () => {
     const stageWide = methodSettingsOf(json, "*/*");
     const health = methodSettingsOf(json, "health/GET");
-    expect(health).toMatchObject({ rest_api_id: apiRef("id"), stage_name: attributeRef(json, ApiGatewayStage, stage, "stage_name") });
+    expect(health).toMatchObject({
+      rest_api_id: apiRef("id"),
+      stage_name: attributeRef(json, ApiGatewayStage, stage, "stage_name"),
+    });
     expect(health.settings).toEqual({ ...stageWide.settings, throttling_rate_limit: 100, throttling_burst_limit: 200 });
     expect(HEALTH_THROTTLING).toEqual({ rateLimit: 100, burstLimit: 200 });
     // Both update the stage, which API Gateway won't do concurrently.
@@ -246,16 +294,25 @@ describe("RegionalApi", () => {
     const role = referencedResource(json, account.cloudwatch_role_arn);
     // A destroy unsets the role rather than leaving the account pointing at a deleted one.
     expect(account.reset_on_delete).toBe(true);
-    expect(role).toMatchObject({ name: `tickets-apigateway-logs-${REGION}`, description: `API Gateway access logging (${REGION})` });
+    expect(role).toMatchObject({
+      name: `tickets-apigateway-logs-${REGION}`,
+      description: `API Gateway access logging (${REGION})`,
+    });
     expect(policyDocument(json, role.assume_role_policy).statement).toEqual([
-      { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["apigateway.amazonaws.com"] }] },
+      {
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["apigateway.amazonaws.com"] }],
+      },
     ]);
     expect(text).toHaveResourceWithProperties(IamRolePolicyAttachment, {
       role: attributeRef(json, IamRole, role, "name"),
       policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
     });
     // API Gateway checks the role's permissions when the setting is made.
-    expect(account.depends_on).toEqual([addressOf(json, IamRolePolicyAttachment, expectOnlyResource(json, IamRolePolicyAttachment))]);
+    expect(account.depends_on).toEqual([
+      addressOf(json, IamRolePolicyAttachment, expectOnlyResource(json, IamRolePolicyAttachment)),
+    ]);
     expect(stage.depends_on).toEqual([addressOf(json, ApiGatewayAccount, account)]);
   });
 
@@ -281,7 +338,11 @@ describe("RegionalApi props", () => {
       logRetentionDays: 90,
       throttling: { rateLimit: 10, burstLimit: 20 },
     });
-    expect(expectResources(json, LambdaFunction, 3).map((fn) => [fn.function_name, fn.memory_size, fn.timeout, fn.environment.variables.CORS_ALLOW_ORIGIN]).sort()).toEqual([
+    expect(
+      expectResources(json, LambdaFunction, 3)
+        .map((fn) => [fn.function_name, fn.memory_size, fn.timeout, fn.environment.variables.CORS_ALLOW_ORIGIN])
+        .sort(),
+    ).toEqual([
       ["tickets-get", 512, 20, "https://tickets.example.com"],
       ["tickets-health", 512, 3, "https://tickets.example.com"],
       ["tickets-post", 512, 20, "https://tickets.example.com"],
@@ -289,21 +350,30 @@ describe("RegionalApi props", () => {
     // Three function logs, access logs, execution logs.
     expect(expectResources(json, CloudwatchLogGroup, 5).map((group) => group.retention_in_days)).toEqual([90, 90, 90, 90, 90]);
     expect(methodSettingsOf(json, "*/*").settings).toMatchObject({ throttling_rate_limit: 10, throttling_burst_limit: 20 });
-    expect(methodSettingsOf(json, "health/GET").settings).toMatchObject({ throttling_rate_limit: 100, throttling_burst_limit: 200 });
-    expect(JSON.parse(expectOnlyResource(json, ApiGatewayRestApi).body).paths["/ticket"].options["x-amazon-apigateway-integration"].responses.default.responseParameters).toMatchObject({
+    expect(methodSettingsOf(json, "health/GET").settings).toMatchObject({
+      throttling_rate_limit: 100,
+      throttling_burst_limit: 200,
+    });
+    expect(
+      JSON.parse(expectOnlyResource(json, ApiGatewayRestApi).body).paths["/ticket"].options["x-amazon-apigateway-integration"]
+        .responses.default.responseParameters,
+    ).toMatchObject({
       "method.response.header.Access-Control-Allow-Origin": "'https://tickets.example.com'",
     });
   });
 
   test("the name prefix names the functions, their logs and roles, the API and its logs", () => {
     const { json } = synthApi({ namePrefix: "acme" });
-    expect(expectResources(json, LambdaFunction, 3).map((fn) => fn.function_name).sort()).toEqual(["acme-get", "acme-health", "acme-post"]);
-    expect(expectResources(json, IamRole, 4).map((role) => role.name).sort()).toEqual([
-      "acme-apigateway-logs-eu-west-1",
-      "acme-get-eu-west-1",
-      "acme-health-eu-west-1",
-      "acme-post-eu-west-1",
-    ]);
+    expect(
+      expectResources(json, LambdaFunction, 3)
+        .map((fn) => fn.function_name)
+        .sort(),
+    ).toEqual(["acme-get", "acme-health", "acme-post"]);
+    expect(
+      expectResources(json, IamRole, 4)
+        .map((role) => role.name)
+        .sort(),
+    ).toEqual(["acme-apigateway-logs-eu-west-1", "acme-get-eu-west-1", "acme-health-eu-west-1", "acme-post-eu-west-1"]);
     expect(expectOnlyResource(json, ApiGatewayRestApi).name).toBe("acme-api");
     expect(JSON.parse(expectOnlyResource(json, ApiGatewayRestApi).body).info.title).toBe("acme-api");
     expect(
@@ -311,12 +381,21 @@ describe("RegionalApi props", () => {
         .map((group) => group.name)
         .filter((name: string) => !name.startsWith("API-Gateway-Execution-Logs_"))
         .sort(),
-    ).toEqual(["/aws/apigateway/acme-api/prod/access", "/aws/lambda/acme-get", "/aws/lambda/acme-health", "/aws/lambda/acme-post"]);
+    ).toEqual([
+      "/aws/apigateway/acme-api/prod/access",
+      "/aws/lambda/acme-get",
+      "/aws/lambda/acme-health",
+      "/aws/lambda/acme-post",
+    ]);
   });
 
   test("a reserved concurrency goes to the health function only, so client load can't starve the probes", () => {
     const { json } = synthApi({ healthReservedConcurrency: 10 });
-    expect(expectResources(json, LambdaFunction, 3).map((fn) => [fn.function_name, fn.reserved_concurrent_executions]).sort()).toEqual([
+    expect(
+      expectResources(json, LambdaFunction, 3)
+        .map((fn) => [fn.function_name, fn.reserved_concurrent_executions])
+        .sort(),
+    ).toEqual([
       ["tickets-get", undefined],
       ["tickets-health", 10],
       ["tickets-post", undefined],
@@ -327,7 +406,11 @@ describe("RegionalApi props", () => {
     const { json } = synthApi({ manageApiGatewayAccount: false });
     expectResources(json, ApiGatewayAccount, 0);
     expectResources(json, IamRolePolicyAttachment, 0);
-    expect(expectResources(json, IamRole, 3).map((role) => role.name).sort()).toEqual(["tickets-get-eu-west-1", "tickets-health-eu-west-1", "tickets-post-eu-west-1"]);
+    expect(
+      expectResources(json, IamRole, 3)
+        .map((role) => role.name)
+        .sort(),
+    ).toEqual(["tickets-get-eu-west-1", "tickets-health-eu-west-1", "tickets-post-eu-west-1"]);
     expect(expectOnlyResource(json, ApiGatewayStage).depends_on).toBeUndefined();
   });
 
@@ -339,13 +422,19 @@ describe("RegionalApi props", () => {
   test("the region names the global IAM roles, and the table ARN is the only table the functions may touch", () => {
     const tableArn = "arn:aws:dynamodb:ap-southeast-1:123456789012:table/SXRTickets";
     const { json } = synthApi({ region: "ap-southeast-1", tableArn });
-    expect(expectResources(json, IamRole, 4).map((role) => role.name).sort()).toEqual([
+    expect(
+      expectResources(json, IamRole, 4)
+        .map((role) => role.name)
+        .sort(),
+    ).toEqual([
       "tickets-apigateway-logs-ap-southeast-1",
       "tickets-get-ap-southeast-1",
       "tickets-health-ap-southeast-1",
       "tickets-post-ap-southeast-1",
     ]);
-    const tableResources = Object.values(resourcesOf(json, IamRolePolicy)).map((p) => policyDocument(json, p.policy).statement[0].resources);
+    const tableResources = Object.values(resourcesOf(json, IamRolePolicy)).map(
+      (p) => policyDocument(json, p.policy).statement[0].resources,
+    );
     expect(tableResources).toEqual([[tableArn], [tableArn], [tableArn]]);
   });
 });

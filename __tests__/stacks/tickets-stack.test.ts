@@ -3,13 +3,14 @@
  * construct hands another, config reaching the constructs, outputs). Each construct's own
  * behaviour is tested alone under __tests__/constructs/.
  */
+import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
+import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";
 import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
-import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
@@ -49,7 +50,8 @@ const THREE_REGIONS = {
     { name: "eu-central-1", label: "frankfurt" },
     { name: "ap-northeast-1", label: "tokyo" },
   ],
-  healthCheck: { requestInterval: 30 as const, failureThreshold: 3 },
+  // healthCheck is replaced whole: every key, reservedConcurrency included.
+  healthCheck: { requestInterval: 30 as const, failureThreshold: 3, reservedConcurrency: false as const },
   alarmEmail: "oncall@example.org",
 };
 
@@ -92,42 +94,62 @@ describe("tickets stack: providers and state", () => {
     }
   });
 
-  test("keeps its state in the bootstrap bucket, encrypted and locked, under its own key", () => {
+  test("keeps its state in the bootstrap bucket, encrypted under the bucket's key and locked, under its own key", () => {
     expect(tickets.terraform.backend).toEqual({
       s3: {
         bucket: "wild-rydes-tickets-tfstate",
         key: "wild-rydes-tickets/tickets.tfstate",
         region: "eu-west-1",
         encrypt: true,
+        kms_key_id: "alias/wild-rydes-tickets-tfstate",
         use_lockfile: true,
       },
     });
   });
 
-  test("pins the AWS provider the prebuilt bindings are made for", () => {
+  test("pins the AWS provider the prebuilt bindings are made for, and a Terraform with S3-native locking", () => {
     expect(tickets.terraform.required_providers.aws).toEqual({ source: "aws", version: "5.100.0" });
+    expect(tickets.terraform.required_version).toBe(">= 1.10.0");
   });
 
   test("places every resource on an explicit provider", () => {
     const aliases = new Set(tickets.provider.aws.map((p: any) => `aws.${p.alias}`));
     const resources = Object.entries<Record<string, any>>(tickets.resource).flatMap(([type, byName]) =>
-      Object.entries<any>(byName).map(([name, resource]) => ({ resource: `${type}.${name}`, provider: aliases.has(resource.provider) })),
+      Object.entries<any>(byName).map(([name, resource]) => ({
+        resource: `${type}.${name}`,
+        provider: aliases.has(resource.provider),
+      })),
     );
-    // Per region 31 (the API's 24, the domains' 5, a certificate and its validation); shared 11
+    // Per region 32 (the API's 25, the domains' 5, a certificate and its validation); shared 11
     // (table, validation record, two health checks, two failover records, key, key policy,
     // topic, two alarms).
-    expect(resources).toHaveLength(2 * 31 + 11);
+    expect(resources).toHaveLength(2 * 32 + 11);
     for (const entry of resources) {
       expect(entry).toEqual({ resource: entry.resource, provider: true });
     }
   });
 
-  test.each(REGIONS)("%s gets its own API, functions, custom domains and certificate validation on its provider", (region, label) => {
-    expectOnlyIn(tickets, ApiGatewayRestApi, region);
-    expect(resourcesIn(tickets, LambdaFunction, region)).toHaveLength(3);
-    expect(resourcesIn(tickets, ApiGatewayDomainName, region).map((d) => d.domain_name)).toEqual(["api.example.com", `${label}.example.com`]);
-    expectOnlyIn(tickets, AcmCertificateValidation, region);
-  });
+  test.each(REGIONS)(
+    "%s gets its own API, functions, custom domains and certificate validation on its provider",
+    (region, label) => {
+      expectOnlyIn(tickets, ApiGatewayRestApi, region);
+      expect(resourcesIn(tickets, LambdaFunction, region)).toHaveLength(3);
+      expect(resourcesIn(tickets, ApiGatewayDomainName, region).map((d) => d.domain_name)).toEqual([
+        "api.example.com",
+        `${label}.example.com`,
+      ]);
+      expectOnlyIn(tickets, AcmCertificateValidation, region);
+    },
+  );
+
+  test.each(REGIONS)(
+    "%s manages its API Gateway account setting and reserves the default concurrency for its health function",
+    (region) => {
+      expectOnlyIn(tickets, ApiGatewayAccount, region);
+      const health = resourcesIn(tickets, LambdaFunction, region).filter((fn) => fn.reserved_concurrent_executions !== undefined);
+      expect(health.map((fn) => [fn.function_name, fn.reserved_concurrent_executions])).toEqual([["tickets-health", 10]]);
+    },
+  );
 
   test("Route 53 resources are on the primary's provider and the alarms in us-east-1", () => {
     for (const check of expectResources(tickets, Route53HealthCheck, 2)) expect(check.provider).toBe("aws.eu-west-1");
@@ -146,7 +168,6 @@ describe("tickets stack: providers and state", () => {
     expect(stack.provider.aws.map((p: any) => p.alias)).toEqual(["us-east-1", "eu-west-1"]);
     expect(expectResources(stack, CloudwatchMetricAlarm, 2).map((a) => a.provider)).toEqual(["aws.us-east-1", "aws.us-east-1"]);
   });
-
 });
 
 describe("tickets stack: what the constructs hand each other", () => {
@@ -169,7 +190,10 @@ describe("tickets stack: what the constructs hand each other", () => {
     const policies = resourcesIn(tickets, IamRolePolicy, region);
     expect(policies).toHaveLength(3);
     for (const policy of policies) {
-      expect(policyDocument(tickets, policy.policy).statement[0]).toMatchObject({ sid: "TicketsTable", resources: [TABLE_ARN[region]] });
+      expect(policyDocument(tickets, policy.policy).statement[0]).toMatchObject({
+        sid: "TicketsTable",
+        resources: [TABLE_ARN[region]],
+      });
     }
     const functions = resourcesIn(tickets, LambdaFunction, region);
     expect(functions).toHaveLength(3);
@@ -179,30 +203,44 @@ describe("tickets stack: what the constructs hand each other", () => {
   test.each(REGIONS)("functions in %s ship the shared bundles, copied into the stack", (region) => {
     const functions = resourcesIn(tickets, LambdaFunction, region);
     expect(functions.map((fn) => fn.function_name).sort()).toEqual(["tickets-get", "tickets-health", "tickets-post"]);
-    const handlerOf: Record<string, string> = { "tickets-get": "tickets-get", "tickets-post": "tickets-post", "tickets-health": "health" };
+    const handlerOf: Record<string, string> = {
+      "tickets-get": "tickets-get",
+      "tickets-post": "tickets-post",
+      "tickets-health": "health",
+    };
     for (const fn of functions) {
       expect(fn.filename).toMatch(new RegExp(`^assets/.+/${handlerOf[fn.function_name]}\\.zip$`));
       expect(fn.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     }
     // One bundle per handler, the same bytes in every region.
-    const hashes = (r: string) => Object.fromEntries(resourcesIn(tickets, LambdaFunction, r).map((fn) => [fn.function_name, fn.source_code_hash]));
+    const hashes = (r: string) =>
+      Object.fromEntries(resourcesIn(tickets, LambdaFunction, r).map((fn) => [fn.function_name, fn.source_code_hash]));
     expect(hashes(region)).toEqual(hashes("eu-west-1"));
   });
 
-  test.each(REGIONS)("the custom domains in %s use this region's validated certificate and map / to this region's stage", (region, label) => {
-    const domains = resourcesIn(tickets, ApiGatewayDomainName, region);
-    expect(domains.map((domain) => domain.domain_name)).toEqual(["api.example.com", `${label}.example.com`]);
-    const validation = expectOnlyIn(tickets, AcmCertificateValidation, region);
-    for (const domain of domains) {
-      expect(domain.regional_certificate_arn).toBe(attributeRef(tickets, AcmCertificateValidation, validation, "certificate_arn"));
-    }
-    const mappings = resourcesIn(tickets, ApiGatewayBasePathMapping, region);
-    expect(mappings).toHaveLength(2);
-    for (const mapping of mappings) {
-      expect(mapping.api_id).toBe(attributeRef(tickets, ApiGatewayRestApi, expectOnlyIn(tickets, ApiGatewayRestApi, region), "id"));
-      expect(mapping.stage_name).toBe(attributeRef(tickets, ApiGatewayStage, expectOnlyIn(tickets, ApiGatewayStage, region), "stage_name"));
-    }
-  });
+  test.each(REGIONS)(
+    "the custom domains in %s use this region's validated certificate and map / to this region's stage",
+    (region, label) => {
+      const domains = resourcesIn(tickets, ApiGatewayDomainName, region);
+      expect(domains.map((domain) => domain.domain_name)).toEqual(["api.example.com", `${label}.example.com`]);
+      const validation = expectOnlyIn(tickets, AcmCertificateValidation, region);
+      for (const domain of domains) {
+        expect(domain.regional_certificate_arn).toBe(
+          attributeRef(tickets, AcmCertificateValidation, validation, "certificate_arn"),
+        );
+      }
+      const mappings = resourcesIn(tickets, ApiGatewayBasePathMapping, region);
+      expect(mappings).toHaveLength(2);
+      for (const mapping of mappings) {
+        expect(mapping.api_id).toBe(
+          attributeRef(tickets, ApiGatewayRestApi, expectOnlyIn(tickets, ApiGatewayRestApi, region), "id"),
+        );
+        expect(mapping.stage_name).toBe(
+          attributeRef(tickets, ApiGatewayStage, expectOnlyIn(tickets, ApiGatewayStage, region), "stage_name"),
+        );
+      }
+    },
+  );
 
   test("each health check probes the name of its region's own record, https://<label>.example.com/health", () => {
     const checks = expectResources(tickets, Route53HealthCheck, 2);
@@ -218,17 +256,26 @@ describe("tickets stack: what the constructs hand each other", () => {
       const { record, domain } = recordOfDomain(tickets, `${label}.example.com`);
       expect(domain.provider).toBe(`aws.${region}`);
       expect(record.alias.name).toBe(attributeRef(tickets, ApiGatewayDomainName, domain, "regional_domain_name"));
-      expect(checks.filter((check) => check.fqdn === record.name)).toHaveLength(1);
+      const check = checks.filter((candidate) => candidate.fqdn === record.name);
+      expect(check).toHaveLength(1);
+      // Probing waits for the name to resolve.
+      expect(check[0]!.depends_on).toEqual([addressOf(tickets, Route53Record, record)]);
     }
   });
 
   test("api.example.com fails over from Ireland's api domain, with Ireland's health check, to Singapore's", () => {
     const failover = failoverRecords(tickets);
     expect(failover).toHaveLength(2);
-    const [primary, secondary] = (["PRIMARY", "SECONDARY"] as const).map((type) => failover.find((r) => r.failover_routing_policy.type === type)!);
+    const [primary, secondary] = (["PRIMARY", "SECONDARY"] as const).map((type) =>
+      failover.find((r) => r.failover_routing_policy.type === type)!,
+    );
     const target = (record: TerraformBlock) => {
       const domain = referencedResource(tickets, record.alias.name);
-      return [domain.domain_name, domain.provider, record.alias.zone_id === record.alias.name.replace(/\.regional_domain_name\}$/, ".regional_zone_id}")];
+      return [
+        domain.domain_name,
+        domain.provider,
+        record.alias.zone_id === record.alias.name.replace(/\.regional_domain_name\}$/, ".regional_zone_id}"),
+      ];
     };
     expect(target(primary!)).toEqual(["api.example.com", "aws.eu-west-1", true]);
     expect(target(secondary!)).toEqual(["api.example.com", "aws.ap-southeast-1", true]);
@@ -253,14 +300,36 @@ describe("tickets stack: what the constructs hand each other", () => {
   });
 
   test("outputs the API URL, the region URLs, invoke URLs, health checks, table and alarm topic", () => {
-    const stageUrl = (region: string) => `${attributeRef(tickets, ApiGatewayStage, expectOnlyIn(tickets, ApiGatewayStage, region), "invoke_url")}/`;
+    const stageUrl = (region: string) =>
+      `${attributeRef(tickets, ApiGatewayStage, expectOnlyIn(tickets, ApiGatewayStage, region), "invoke_url")}/`;
     const checkOf = (label: string) =>
-      addressOf(tickets, Route53HealthCheck, expectResources(tickets, Route53HealthCheck, 2).find((c) => c.tags.Name === `${label}-api`)!);
-    expect(Object.keys(tickets.output).sort()).toEqual(["alarm_topic_arn", "api_url", "health_check_ids", "invoke_urls", "region_urls", "table_arns", "table_name"]);
+      addressOf(
+        tickets,
+        Route53HealthCheck,
+        expectResources(tickets, Route53HealthCheck, 2).find((c) => c.tags.Name === `${label}-api`)!,
+      );
+    expect(Object.keys(tickets.output).sort()).toEqual([
+      "alarm_topic_arn",
+      "api_url",
+      "health_check_ids",
+      "invoke_urls",
+      "region_urls",
+      "table_arns",
+      "table_name",
+    ]);
     expect(tickets.output.api_url.value).toBe("https://api.example.com/");
-    expect(tickets.output.region_urls.value).toEqual({ "eu-west-1": "https://ireland.example.com/", "ap-southeast-1": "https://singapore.example.com/" });
-    expect(tickets.output.invoke_urls.value).toEqual({ "eu-west-1": stageUrl("eu-west-1"), "ap-southeast-1": stageUrl("ap-southeast-1") });
-    expect(tickets.output.health_check_ids.value).toEqual({ "eu-west-1": `\${${checkOf("ireland")}.id}`, "ap-southeast-1": `\${${checkOf("singapore")}.id}` });
+    expect(tickets.output.region_urls.value).toEqual({
+      "eu-west-1": "https://ireland.example.com/",
+      "ap-southeast-1": "https://singapore.example.com/",
+    });
+    expect(tickets.output.invoke_urls.value).toEqual({
+      "eu-west-1": stageUrl("eu-west-1"),
+      "ap-southeast-1": stageUrl("ap-southeast-1"),
+    });
+    expect(tickets.output.health_check_ids.value).toEqual({
+      "eu-west-1": `\${${checkOf("ireland")}.id}`,
+      "ap-southeast-1": `\${${checkOf("singapore")}.id}`,
+    });
     expect(tickets.output.table_name.value).toBe(`\${${tableAddress}.name}`);
     expect(tickets.output.table_arns.value).toEqual(TABLE_ARN);
     expect(tickets.output.alarm_topic_arn.value).toBe(attributeRef(tickets, SnsTopic, onlyResource(tickets, SnsTopic), "arn"));
@@ -277,23 +346,61 @@ describe("tickets stack: config reaches the constructs", () => {
     certificateArns: { "ap-southeast-1": EXISTING_CERTIFICATE },
     tags: { Environment: "prod" },
     stateBackend: { bucket: "acme-tf", keyPrefix: "teams/tickets", region: "us-west-2" },
+    namePrefix: "acme",
+    healthCheck: { requestInterval: 10, failureThreshold: 1, reservedConcurrency: 25 },
+    manageApiGatewayAccount: false,
   });
 
   test("function, log and stage settings", () => {
     const fns = resourcesIn(stack, LambdaFunction, "eu-west-1");
-    expect(fns.map((fn) => [fn.function_name, fn.memory_size, fn.timeout, fn.environment.variables.CORS_ALLOW_ORIGIN]).sort()).toEqual([
-      ["tickets-get", 512, 20, "https://tickets.example.com"],
-      ["tickets-health", 512, 3, "https://tickets.example.com"],
-      ["tickets-post", 512, 20, "https://tickets.example.com"],
+    expect(
+      fns.map((fn) => [fn.function_name, fn.memory_size, fn.timeout, fn.environment.variables.CORS_ALLOW_ORIGIN]).sort(),
+    ).toEqual([
+      ["acme-get", 512, 20, "https://tickets.example.com"],
+      ["acme-health", 512, 3, "https://tickets.example.com"],
+      ["acme-post", 512, 20, "https://tickets.example.com"],
     ]);
     const logGroups = expectResources(stack, CloudwatchLogGroup, 10);
     expect(logGroups.every((group) => group.retention_in_days === 90)).toBe(true);
-    expect(expectOnlyIn(stack, ApiGatewayMethodSettings, "eu-west-1").settings).toMatchObject({ throttling_rate_limit: 10, throttling_burst_limit: 20 });
+    const stageWide = resourcesIn(stack, ApiGatewayMethodSettings, "eu-west-1").filter(
+      (settings) => settings.method_path === "*/*",
+    );
+    expect(stageWide).toHaveLength(1);
+    expect(stageWide[0]!.settings).toMatchObject({ throttling_rate_limit: 10, throttling_burst_limit: 20 });
   });
 
   test("an existing certificate ARN serves the region's custom domains in place of a new one", () => {
     expect(expectResources(stack, AcmCertificate, 1)[0]!.provider).toBe("aws.eu-west-1");
-    expect(resourcesIn(stack, ApiGatewayDomainName, "ap-southeast-1").map((d) => d.regional_certificate_arn)).toEqual([EXISTING_CERTIFICATE, EXISTING_CERTIFICATE]);
+    expect(resourcesIn(stack, ApiGatewayDomainName, "ap-southeast-1").map((d) => d.regional_certificate_arn)).toEqual([
+      EXISTING_CERTIFICATE,
+      EXISTING_CERTIFICATE,
+    ]);
+  });
+
+  test("the name prefix names the functions in every region, the alarms and their topic", () => {
+    expect(
+      expectResources(stack, LambdaFunction, 6)
+        .map((fn) => fn.function_name)
+        .sort(),
+    ).toEqual(["acme-get", "acme-get", "acme-health", "acme-health", "acme-post", "acme-post"]);
+    expect(
+      expectResources(stack, CloudwatchMetricAlarm, 2)
+        .map((alarm) => alarm.alarm_name)
+        .sort(),
+    ).toEqual(["acme-ireland-api-unhealthy", "acme-singapore-api-unhealthy"]);
+    expect(onlyResource(stack, SnsTopic).name).toBe("acme-health-alarms");
+  });
+
+  test("the health function of every region gets the reserved concurrency", () => {
+    const reserved = expectResources(stack, LambdaFunction, 6).filter((fn) => fn.reserved_concurrent_executions !== undefined);
+    expect(reserved.map((fn) => [fn.function_name, fn.provider, fn.reserved_concurrent_executions]).sort()).toEqual([
+      ["acme-health", "aws.ap-southeast-1", 25],
+      ["acme-health", "aws.eu-west-1", 25],
+    ]);
+  });
+
+  test("the API Gateway account setting is left alone when not managed", () => {
+    expectResources(stack, ApiGatewayAccount, 0);
   });
 
   test("tags and state settings", () => {
@@ -301,7 +408,11 @@ describe("tickets stack: config reaches the constructs", () => {
     for (const provider of stack.provider.aws) {
       expect(provider.default_tags[0].tags).toEqual({ Project: "wild-rydes-tickets", ManagedBy: "cdktf", Environment: "prod" });
     }
-    expect(stack.terraform.backend.s3).toMatchObject({ bucket: "acme-tf", key: "teams/tickets/tickets.tfstate", region: "us-west-2" });
+    expect(stack.terraform.backend.s3).toMatchObject({
+      bucket: "acme-tf",
+      key: "teams/tickets/tickets.tfstate",
+      region: "us-west-2",
+    });
   });
 });
 
@@ -318,7 +429,11 @@ describe("tickets stack: three regions, another domain", () => {
       ]);
       expect(recordOfDomain(tickets, `${label}.tickets.example.org`).domain.provider).toBe(`aws.${region}`);
     }
-    expect(expectResources(tickets, AcmCertificate, 3).map((c) => c.provider).sort()).toEqual(["aws.ap-northeast-1", "aws.eu-central-1", "aws.us-west-2"]);
+    expect(
+      expectResources(tickets, AcmCertificate, 3)
+        .map((c) => c.provider)
+        .sort(),
+    ).toEqual(["aws.ap-northeast-1", "aws.eu-central-1", "aws.us-west-2"]);
     const validationRecords = Object.values(resourcesOf(tickets, Route53Record)).filter((r) => r.for_each !== undefined);
     expect(validationRecords).toHaveLength(1);
     expect(validationRecords[0]!.zone_id).toBe("Z3THREEREGIONS0");
@@ -337,9 +452,18 @@ describe("tickets stack: three regions, another domain", () => {
       ["SECONDARY", "standbys-secondary", "api.tickets.example.org"],
     ]);
     const [primary, secondary] = failover as [TerraformBlock, TerraformBlock];
-    expect(referencedResource(tickets, primary.alias.name)).toMatchObject({ domain_name: "api.tickets.example.org", provider: "aws.us-west-2" });
-    expect(referencedResource(tickets, referencedResource(tickets, primary.health_check_id).fqdn).domain_name).toBe("oregon.tickets.example.org");
-    expect(secondary.alias).toEqual({ name: "api-standby.tickets.example.org", zone_id: "Z3THREEREGIONS0", evaluate_target_health: false });
+    expect(referencedResource(tickets, primary.alias.name)).toMatchObject({
+      domain_name: "api.tickets.example.org",
+      provider: "aws.us-west-2",
+    });
+    expect(referencedResource(tickets, referencedResource(tickets, primary.health_check_id).fqdn).domain_name).toBe(
+      "oregon.tickets.example.org",
+    );
+    expect(secondary.alias).toEqual({
+      name: "api-standby.tickets.example.org",
+      zone_id: "Z3THREEREGIONS0",
+      evaluate_target_health: false,
+    });
   });
 
   test("each standby's latency record targets its own api domain and is checked by its own endpoint's health check", () => {

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { PROJECT_ROOT } from "../../build/project-root";
-import { prepareToolchain } from "../../tools/terraform";
+import { prepareToolchain } from "../../tools/terraform/toolchain";
 import { projectCopy, projectReadme, readmeCommands, RUNS_WITH_TERRAFORM } from "../support/readme-commands";
 import { planDir } from "./support/paths";
 import { describeWithTerraform } from "./support/terraform-tests";

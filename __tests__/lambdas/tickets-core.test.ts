@@ -64,15 +64,59 @@ describe("createTicket", () => {
       TableName: "SXRTickets",
       Item: ticket,
       ConditionExpression: "attribute_not_exists(id)",
+      ReturnValuesOnConditionCheckFailure: "ALL_OLD",
     });
   });
 
-  test("a failed condition (id already taken) is a ConflictError", async () => {
+  test("answers the fields in one fixed order, whatever order the input had", async () => {
+    documentClient.on(PutCommand).resolves({});
+
+    const ticket = await createTicket({ status: "open", priority: "low", description: "Flat tyre", createdBy: "ana", assigned: "bo" }, createDeps());
+
+    expect(Object.keys(ticket)).toEqual(["id", "description", "assigned", "priority", "status", "createdBy", "createdOn"]);
+  });
+
+  test("a failed condition on another ticket with the same id is a ConflictError", async () => {
+    documentClient.on(PutCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: "The conditional request failed",
+        $metadata: {},
+        Item: { id: { S: FIXED_ID }, description: { S: "someone else's" }, createdOn: { S: "2020-01-01 00:00:00" } },
+      }),
+    );
+
+    await expect(createTicket({ description: "x" }, createDeps())).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  test("a failed condition without the old item (an emulator) is a ConflictError", async () => {
     documentClient
       .on(PutCommand)
       .rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} }));
 
     await expect(createTicket({ description: "x" }, createDeps())).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  test("a failed condition on exactly our ticket (the SDK retried a write that had landed) is a success", async () => {
+    const ours = { id: { S: FIXED_ID }, description: { S: "Flat tyre" }, priority: { S: "low" }, createdOn: { S: "2024-02-29 23:59:58" } };
+    documentClient
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {}, Item: ours }));
+
+    await expect(createTicket({ description: "Flat tyre", priority: "low" }, createDeps())).resolves.toEqual({
+      id: FIXED_ID,
+      description: "Flat tyre",
+      priority: "low",
+      createdOn: "2024-02-29 23:59:58",
+    });
+  });
+
+  test("a stored ticket with one more field is not ours", async () => {
+    const longer = { id: { S: FIXED_ID }, description: { S: "Flat tyre" }, status: { S: "open" }, createdOn: { S: "2024-02-29 23:59:58" } };
+    documentClient
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {}, Item: longer }));
+
+    await expect(createTicket({ description: "Flat tyre" }, createDeps())).rejects.toBeInstanceOf(ConflictError);
   });
 
   test("any other DynamoDB failure propagates as is (it becomes a 500)", async () => {
@@ -154,15 +198,18 @@ describe("errorOutcome: the one error -> status mapping", () => {
     [new ConflictError("a ticket with this id already exists"), 409, "a ticket with this id already exists"],
     [new PayloadTooLargeError("body is larger than 16384 bytes"), 413, "body is larger than 16384 bytes"],
   ])("%p -> %i with its own message", (error, statusCode, message) => {
-    expect(errorOutcome(error)).toEqual({ statusCode, message, expected: true });
+    expect(errorOutcome(error)).toEqual({ statusCode, message, headers: {}, logLevel: "info" });
   });
 
-  test.each([new Error("connect ECONNREFUSED 10.0.0.1:443 arn:aws:dynamodb:..."), "a string", undefined])(
-    "anything else (%p) -> 500 with the generic message",
-    (error) => {
-      expect(errorOutcome(error)).toEqual({ statusCode: 500, message: INTERNAL_ERROR_MESSAGE, expected: false });
-    },
-  );
+  test.each([
+    new Error("connect ECONNREFUSED 10.0.0.1:443 arn:aws:dynamodb:..."),
+    Object.assign(new Error("Requested resource not found"), { name: "ResourceNotFoundException", $metadata: { httpStatusCode: 400 } }),
+    Object.assign(new Error("User is not authorized"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 400 } }),
+    "a string",
+    undefined,
+  ])("anything else (%p) -> 500 with the generic message, logged as an error", (error) => {
+    expect(errorOutcome(error)).toEqual({ statusCode: 500, message: INTERNAL_ERROR_MESSAGE, headers: {}, logLevel: "error" });
+  });
 
   test("apiHandler answers the mapped status, the generic body for surprises, and logs the details", async () => {
     const logger = createLogger("test");

@@ -24,7 +24,7 @@ describe("parseTicketInput accepts", () => {
     expect(parseTicketInput('{"description":"  padded  ","assigned":""}')).toEqual({ description: "  padded  ", assigned: "" });
   });
 
-  test("a body of exactly 16,384 bytes, refusing one byte more", () => {
+  test("a body of exactly the cap (TICKET_LIMITS.maxBodyBytes), refusing one byte more", () => {
     const json = '{"description":"x"}';
     const exact = json + " ".repeat(TICKET_LIMITS.maxBodyBytes - json.length);
     expect(parseTicketInput(exact)).toEqual({ description: "x" });

@@ -87,6 +87,8 @@ export function createDynamoDbClient(limits: DynamoDbCallLimits, env: NodeJS.Pro
     requestTimeout: requestTimeoutMs,
     // Without it, an exceeded requestTimeout only logs a warning and the call keeps waiting.
     throwOnRequestTimeout: true,
+    // requestTimeout stops at the response headers; a body that stalls is cut by inactivity.
+    socketTimeout: requestTimeoutMs,
   };
   return new DynamoDBClient(config);
 }

@@ -17,21 +17,21 @@ const THROTTLING_ERRORS = new Set(["ProvisionedThroughputExceededException", "Th
 const UNAVAILABLE_ERRORS = new Set(["InternalServerError", "ServiceUnavailable"]);
 /** The SDK's per-attempt timeouts (`TimeoutError`), an aborted request, a service-side timeout. */
 const TIMEOUT_ERRORS = new Set(["TimeoutError", "AbortError", "RequestTimeout", "RequestTimeoutException"]);
-/** Socket errors: the connection was refused, reset or never made. */
-const NETWORK_ERROR_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-]);
+/** A socket that waited too long. */
+const TIMEOUT_CODES = new Set(["ETIMEDOUT"]);
+/** Socket errors: the table's endpoint refused, reset or could not be reached or resolved. */
+const UNREACHABLE_CODES = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"];
+/**
+ * The same codes in a message: the SDK replaces an error it cannot recognise as one (a socket
+ * error from another JavaScript realm) by `AWS SDK error wrapper for Error: connect ECONNREFUSED …`,
+ * which keeps only the message.
+ */
+const UNREACHABLE_IN_MESSAGE = new RegExp(`\\b(${UNREACHABLE_CODES.join("|")})\\b`);
 
 interface SdkErrorShape {
   name?: unknown;
   code?: unknown;
+  message?: unknown;
   cause?: unknown;
   $metadata?: { httpStatusCode?: unknown };
 }
@@ -43,12 +43,14 @@ interface SdkErrorShape {
  */
 export function transientFault(error: unknown, depth = 0): TransientFault | undefined {
   if (error === null || typeof error !== "object" || depth > 5) return undefined;
-  const { name, code, cause, $metadata } = error as SdkErrorShape;
+  const { name, code, message, cause, $metadata } = error as SdkErrorShape;
+  const is = (names: ReadonlySet<string>, value: unknown) => typeof value === "string" && names.has(value);
   const status = typeof $metadata?.httpStatusCode === "number" ? $metadata.httpStatusCode : undefined;
-  if ((typeof name === "string" && THROTTLING_ERRORS.has(name)) || status === 429) return "throttled";
-  if ((typeof name === "string" && UNAVAILABLE_ERRORS.has(name)) || (status !== undefined && status >= 500)) return "unavailable";
-  if ((typeof name === "string" && TIMEOUT_ERRORS.has(name)) || (typeof code === "string" && NETWORK_ERROR_CODES.has(code))) {
-    return "timeout";
+  if (is(THROTTLING_ERRORS, name) || status === 429) return "throttled";
+  if (is(TIMEOUT_ERRORS, name) || is(TIMEOUT_CODES, code)) return "timeout";
+  if (is(UNAVAILABLE_ERRORS, name) || (status !== undefined && status >= 500)) return "unavailable";
+  if (UNREACHABLE_CODES.includes(code as string) || (typeof message === "string" && UNREACHABLE_IN_MESSAGE.test(message))) {
+    return "unavailable";
   }
   return transientFault(cause, depth + 1);
 }

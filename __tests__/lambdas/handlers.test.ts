@@ -124,11 +124,21 @@ describe("GET /ticket", () => {
     ["id that is not a string", Buffer.from('{"id":1}').toString("base64url")],
     ["extra key attributes", Buffer.from('{"id":"x","createdOn":"y"}').toString("base64url")],
     ["empty", ""],
+    ["id over DynamoDB's 2,048-byte key limit (forged)", Buffer.from(JSON.stringify({ id: "é".repeat(1025) })).toString("base64url")],
+    ["longer than 4,096 characters", "A".repeat(4097)],
   ])("nextToken %s -> 400 naming nextToken", async (_name, nextToken) => {
     const result = await getTickets(proxyEvent({ queryStringParameters: { nextToken } }));
 
     expect(result.statusCode).toBe(400);
     expect(jsonBody(result).message).toContain("nextToken");
+  });
+
+  test("a well-formed nextToken with an id of exactly 2,048 bytes reaches the Scan and answers 200", async () => {
+    const nextToken = Buffer.from(JSON.stringify({ id: "x".repeat(2048) })).toString("base64url");
+
+    const result = await getTickets(proxyEvent({ queryStringParameters: { nextToken } }));
+
+    expect(result.statusCode).toBe(200);
   });
 
   test("an unknown table is a 500 with a generic message and the CORS headers", async () => {

@@ -31,6 +31,14 @@ describe("parseTicketInput accepts", () => {
     expect(() => parseTicketInput(`${exact} `)).toThrow(PayloadTooLargeError);
   });
 
+  test("a deliberate U+FFFD sent as the JSON escape \\uFFFD (a raw one is refused)", () => {
+    expect(parseTicketInput('{"description":"\\uFFFD marks a lost character"}')).toEqual({ description: "\uFFFD marks a lost character" });
+  });
+
+  test("a body with a leading byte order mark", () => {
+    expect(parseTicketInput(Buffer.from("\uFEFF{\"description\":\"x\"}").toString("base64"), true)).toEqual({ description: "x" });
+  });
+
   test("a base64-encoded body, measured after decoding", () => {
     const json = '{"description":"x"}';
     const exact = Buffer.from(json + " ".repeat(TICKET_LIMITS.maxBodyBytes - json.length)).toString("base64");
@@ -67,5 +75,9 @@ describe("parseTicketInput refuses", () => {
     expect(message(JSON.stringify({ description: "x", status: "s".repeat(257) }))).toBe("status must be at most 256 characters");
     expect(message('{"description":"x","id":"y"}')).toBe("id is assigned by the server and must not be sent");
     expect(message('{"description":"x","colour":"red"}')).toBe("colour is not a ticket field");
+    expect(message('{"description":"caf\uFFFD"}')).toBe(
+      "body contains U+FFFD, the mark of bytes that were not valid UTF-8: send valid UTF-8 (escape a deliberate U+FFFD as \\uFFFD)",
+    );
+    expect(message("{\"description\":\"x\"")).toBe("body is not valid JSON");
   });
 });

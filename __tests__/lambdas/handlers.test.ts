@@ -89,6 +89,22 @@ describe("POST /ticket", () => {
     expect(jsonBody(result).description).toBe("Ünïcode ✓");
   });
 
+  test.each([
+    ["no Content-Type", {}],
+    ["text/plain", { "Content-Type": "text/plain" }],
+    ["form encoding", { "content-type": "application/x-www-form-urlencoded" }],
+    ["JSON in Latin-1", { "Content-Type": "application/json; charset=iso-8859-1" }],
+  ])("%s -> 415 naming application/json, nothing written", async (_name, headers) => {
+    const before = await countItems(table);
+
+    const result = await postTicket(proxyEvent({ httpMethod: "POST", headers, body: '{"description":"Valid JSON, wrong type"}' }));
+
+    expect(result.statusCode).toBe(415);
+    expectCommonHeaders(result.headers);
+    expect(jsonBody(result).message).toMatch(/application\/json|utf-8/);
+    expect(await countItems(table)).toBe(before);
+  });
+
   test.each(BAD_BODIES)("$name -> $status naming $field, nothing written", async ({ body, status, field, base64 }) => {
     const before = await countItems(table);
 

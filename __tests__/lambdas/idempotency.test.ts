@@ -2,7 +2,10 @@
  * POST /ticket with an Idempotency-Key, end to end: the handler module over dynalite with both
  * tables, as deployed (Powertools idempotency with its DynamoDB persistence layer).
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createHash } from "node:crypto";
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { idempotentCreate } from "../../lambdas/core/idempotent-create";
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ProxyHandler } from "../../lambdas/core/http";
 import { IDEMPOTENCY_TABLE, IDEMPOTENCY_WINDOW_SECONDS } from "../../contract/handlers";
@@ -221,5 +224,50 @@ describe("a create that fails", () => {
 
     const retried = await post({ description: "Try again" }, key);
     expect(retried.statusCode).toBe(201);
+  });
+});
+
+describe("a replay read back from DynamoDB", () => {
+  test("answers the stored ticket in the one field order, whatever order the record's map comes in", async () => {
+    const client = new DynamoDBClient({ region: "eu-west-1" });
+    const records = mockClient(client);
+    const input = { description: "Reordered", status: "open" };
+    const stored = {
+      createdOn: "2024-01-01 00:00:00",
+      status: "open",
+      description: "Reordered",
+      id: "5f0c3c36-0b7e-4a53-9d55-2b6f8b2f1b11",
+    };
+    const bodyHash = createHash("sha256")
+      .update(JSON.stringify({ description: "Reordered", status: "open" }))
+      .digest("base64");
+    records.on(PutItemCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: "The conditional request failed",
+        $metadata: {},
+        Item: {
+          id: { S: "tickets-post#x" },
+          status: { S: "COMPLETED" },
+          expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) },
+          validation: { S: bodyHash },
+          data: { M: Object.fromEntries(Object.entries(stored).map(([field, value]) => [field, { S: value }])) },
+        },
+      }),
+    );
+    const create = jest.fn();
+    const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+
+    const ticket = await idempotentCreate(create, { client, tableName: "records", logger })(
+      input,
+      "reorder-key",
+      lambdaContext(),
+    );
+
+    expect(create).not.toHaveBeenCalled();
+    expect(JSON.stringify(ticket)).toBe(
+      '{"id":"5f0c3c36-0b7e-4a53-9d55-2b6f8b2f1b11","description":"Reordered","status":"open","createdOn":"2024-01-01 00:00:00"}',
+    );
+    expect(logger.info).toHaveBeenCalledWith("idempotent replay: answered the key's first ticket", { ticketId: stored.id });
+    client.destroy();
   });
 });

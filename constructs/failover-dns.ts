@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
@@ -10,6 +11,8 @@ export interface FailoverRegion {
   readonly label: string;
   /** `<label>.<domain>`: what the region's health check probes. */
   readonly regionalDomainName: string;
+  /** The record that makes `regionalDomainName` resolve: the health check starts after it. */
+  readonly regionalRecord: ITerraformDependable;
   /** The region's `api.<domain>` endpoint. */
   readonly apiTarget: AliasTarget;
 }
@@ -39,8 +42,8 @@ export interface FailoverDnsProps {
  *   always presumed healthy (the workshop's semantics).
  * - SECONDARY, three or more regions: an alias (no health check) to `api-standby.<domain>`,
  *   a latency-routed set of the standbys, each with its own health check. Clients go to the
- *   nearest healthy standby; if every standby fails, Route 53 answers with all of them
- *   rather than none, so the SECONDARY still always answers.
+ *   nearest healthy standby; if every standby fails, Route 53 treats them all as healthy
+ *   and answers with one (the nearest by latency), so the SECONDARY still always answers.
  */
 export class FailoverDns extends Construct {
   /** Health check id per region. */
@@ -68,6 +71,8 @@ export class FailoverDns extends Construct {
           failureThreshold: props.failureThreshold,
           measureLatency: false,
           tags: { Name: `${entry.label}-api` },
+          // Probing a name before its record exists only fails the check and fires its alarm.
+          dependsOn: [entry.regionalRecord],
         }),
       ]),
     );

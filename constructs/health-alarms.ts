@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, Op, Token } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -74,7 +74,14 @@ export class HealthAlarms extends Construct {
       kmsMasterKeyId: key.arn,
     });
     if (props.email !== undefined) {
-      new SnsTopicSubscription(this, "email", { provider, topicArn: topic.arn, protocol: "email", endpoint: props.email });
+      new SnsTopicSubscription(this, "email", {
+        provider,
+        topicArn: topic.arn,
+        protocol: "email",
+        endpoint: props.email,
+        // An address known only at plan time (a module input) may be null: then no subscription.
+        count: Token.isUnresolved(props.email) ? Fn.conditional(Op.eq(props.email, Token.nullValue()), 0, 1) : undefined,
+      });
     }
 
     for (const { label, endpoint, healthCheckId } of props.healthChecks) {

@@ -1,7 +1,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type OfflinePlanResult, readOfflineResult, type ResourceChange } from "../../tools/terraform";
-import { MODULE_EXAMPLE_PLAN, MODULE_EXAMPLE_VARS, MODULE_TEST_DIR, PROJECT_ROOT, TEST_CACHE } from "./support/paths";
+import type { PlanResourceChange } from "../../tools/plan-summary/plan-schema";
+import { type OfflinePlanResult, readOfflineResult } from "../../tools/terraform/offline-plan";
+import {
+  MODULE_EXAMPLE_PLAN,
+  MODULE_EXAMPLE_VARS,
+  MODULE_TEST_DIR,
+  moduleRootPlanDir,
+  PLAN_FAILURE_FILE,
+  PROJECT_ROOT,
+  TEST_CACHE,
+} from "./support/paths";
 import { describeWithTerraform } from "./support/terraform-tests";
 
 describe("plain Terraform module (npm run build:module)", () => {
@@ -26,14 +35,60 @@ describe("plain Terraform module (npm run build:module)", () => {
     });
   });
 
-  test("takes the domain, hosted zone and table name as validated inputs", () => {
+  test("takes every per-deployment setting as a validated input", () => {
     const { variable } = moduleJson();
-    expect(Object.keys(variable).sort()).toEqual(["domain_name", "hosted_zone_id", "table_name"]);
+    expect(Object.keys(variable).sort()).toEqual([
+      "alarm_email",
+      "cors_allow_origin",
+      "domain_name",
+      "health_check_failure_threshold",
+      "health_check_request_interval",
+      "health_reserved_concurrency",
+      "hosted_zone_id",
+      "lambda_memory_size",
+      "lambda_timeout",
+      "log_retention_days",
+      "name_prefix",
+      "table_name",
+      "throttling_burst_limit",
+      "throttling_rate_limit",
+    ]);
     expect(variable.domain_name.default).toBeUndefined();
     expect(variable.hosted_zone_id.default).toBeUndefined();
     expect(variable.table_name.default).toBe("SXRTickets");
+    expect(variable.name_prefix.default).toBe("tickets");
+    expect(variable.alarm_email).toMatchObject({ default: null, nullable: true });
+    expect(variable.health_reserved_concurrency).toMatchObject({ default: 10, nullable: true });
     for (const name of Object.keys(variable)) {
+      expect(variable[name].description).toMatch(/\S/);
+      expect(variable[name].validation).toHaveLength(1);
       expect(variable[name].validation[0].condition).toContain(`var.${name}`);
+    }
+  });
+
+  test.each([
+    ["health_check_request_interval", "contains([10, 30], var.health_check_request_interval)"],
+    ["health_check_failure_threshold", "(var.health_check_failure_threshold >= 1) && (var.health_check_failure_threshold <= 10)"],
+    ["lambda_memory_size", "(var.lambda_memory_size >= 128) && (var.lambda_memory_size <= 10240)"],
+    ["name_prefix", String.raw`can(regex("^[a-z][a-z0-9-]{0,19}$", var.name_prefix))`],
+    ["alarm_email", "var.alarm_email == null ? true :"],
+  ])("%s carries the config schema's rule", (name, fragment) => {
+    expect(JSON.stringify(moduleJson().variable[name].validation[0].condition)).toContain(JSON.stringify(fragment).slice(1, -1));
+  });
+
+  test("names every named resource after name_prefix", () => {
+    const { resource } = moduleJson();
+    const named: [string, string][] = [
+      ["aws_lambda_function", "function_name"],
+      ["aws_iam_role", "name"],
+      ["aws_api_gateway_rest_api", "name"],
+      ["aws_sns_topic", "name"],
+      ["aws_cloudwatch_metric_alarm", "alarm_name"],
+    ];
+    for (const [type, attribute] of named) {
+      const names = Object.values<any>(resource[type]).map((r) => r[attribute] as string);
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) expect(name).toContain("${var.name_prefix}");
     }
   });
 
@@ -78,7 +133,7 @@ describe("plain Terraform module (npm run build:module)", () => {
 
 describeWithTerraform("terraform on examples/terraform-native", () => {
   let result: OfflinePlanResult;
-  let changes: ResourceChange[];
+  let changes: PlanResourceChange[];
   beforeAll(() => {
     result = readOfflineResult(MODULE_EXAMPLE_PLAN);
     changes = result.plan.resource_changes!.filter((c) => c.mode === "managed");
@@ -115,5 +170,43 @@ describeWithTerraform("terraform on examples/terraform-native", () => {
   test("the hosted zone variable reaches every record", () => {
     const zones = new Set(after("aws_route53_record").map((r) => r.zone_id));
     expect([...zones]).toEqual([MODULE_EXAMPLE_VARS.hosted_zone_id]);
+  });
+});
+
+describeWithTerraform("the module as Terraform teams use it (offline plans of fixture roots)", () => {
+  test("a provider wired to the wrong region fails the plan with a message naming both", () => {
+    // Terraform wraps long messages: compare with the line breaks folded.
+    const failure = readFileSync(join(moduleRootPlanDir("miswired-alarm-provider"), PLAN_FAILURE_FILE), "utf8").replace(/\s+/g, " ");
+    expect(failure).toContain("Error: Resource postcondition failed");
+    expect(failure).toContain("The provider passed as aws.us-east-1 is configured for region eu-central-1; it must be us-east-1.");
+  });
+
+  test("two instances in one account plan, and no resource of one has the name of its twin in the other", () => {
+    const created = (readOfflineResult(moduleRootPlanDir("two-instances")).plan.resource_changes ?? []).filter(
+      (change) => change.mode === "managed" && change.change.actions.includes("create"),
+    );
+    const byInstance = (instance: string) =>
+      new Map(
+        created
+          .filter((change) => change.address.startsWith(`module.${instance}.`))
+          .map((change) => [change.address.slice(`module.${instance}.`.length), change.change.after as Record<string, unknown>]),
+      );
+    const [staging, production] = [byInstance("staging"), byInstance("production")];
+    expect(staging.size).toBeGreaterThan(70);
+    // The same resources, plus the e-mail subscription that only production asks for.
+    const subscription = [...production.keys()].filter((address) => address.startsWith("aws_sns_topic_subscription."));
+    expect(subscription).toHaveLength(1);
+    expect([...production.keys()].filter((address) => !subscription.includes(address)).sort()).toEqual([...staging.keys()].sort());
+    let compared = 0;
+    // Names AWS requires to be unique in an account (per region for regional resources).
+    for (const attribute of ["name", "function_name", "alarm_name"]) {
+      for (const [address, after] of staging) {
+        const twin = production.get(address);
+        if (typeof after[attribute] !== "string" || twin === undefined) continue;
+        expect({ address, attribute, name: twin[attribute] }).not.toEqual({ address, attribute, name: after[attribute] });
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(30);
   });
 });

@@ -7,13 +7,18 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../../config/load";
 import { buildTerraformModule } from "../../../tools/build-module";
-import { planOffline, prepareToolchain, synthesizedStacks } from "../../../tools/terraform";
+import { planOffline, synthesizedStacks } from "../../../tools/terraform/offline-plan";
+import { prepareToolchain } from "../../../tools/terraform/toolchain";
 import { buildPlanFixtures } from "./plan-fixtures";
 import {
   MODULE_EXAMPLE_COPY,
   MODULE_EXAMPLE_PLAN,
   MODULE_EXAMPLE_VARS,
+  MODULE_ROOTS,
+  MODULE_ROOTS_FIXTURES,
   MODULE_TEST_DIR,
+  moduleRootPlanDir,
+  PLAN_FAILURE_FILE,
   PROJECT_ROOT,
   planDir,
   SYNTH_CONFIGS,
@@ -71,9 +76,25 @@ export default async function globalSetup(): Promise<void> {
     vars: MODULE_EXAMPLE_VARS,
   }));
 
+  // Roots that use the module the way a Terraform team would: twice in one account, and once
+  // with the alarms' provider wired to the wrong region (that plan must fail).
+  const moduleRoots = MODULE_ROOTS.map((root) =>
+    reported(
+      `module root ${root} planned`,
+      planOffline(toolchain, {
+        sourceDir: join(MODULE_ROOTS_FIXTURES, root),
+        workDir: moduleRootPlanDir(root),
+        providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
+        extraFiles: [join(MODULE_ROOTS_FIXTURES, "providers.tf")],
+        validate: false,
+      }).catch((error: Error) => writeFileSync(join(moduleRootPlanDir(root), PLAN_FAILURE_FILE), error.message)),
+    ),
+  );
+
   await Promise.all([
     ...jobs,
     moduleExample,
+    ...moduleRoots,
     reported("plan-summary fixtures planned", buildPlanFixtures(toolchain, join(TEST_CACHE, "plan-summary"))),
   ]);
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../../build/project-root";
-import { type OfflinePlanResult, readOfflineResult } from "../../../tools/terraform";
+import { type OfflinePlanResult, readOfflineResult } from "../../../tools/terraform/offline-plan";
 
 export { PROJECT_ROOT };
 /** Everything the global setup produces, shared by the test files of one run. */
@@ -38,3 +38,12 @@ export const MODULE_EXAMPLE_COPY = join(MODULE_TEST_ROOT, "examples", "terraform
 export const MODULE_EXAMPLE_PLAN = join(MODULE_TEST_ROOT, "examples", "plan");
 /** What the test plan passes to the example's variables. */
 export const MODULE_EXAMPLE_VARS = { domain_name: "tickets.example.net", hosted_zone_id: "ZMODULEEXAMPLE1" };
+
+/** Root modules under __tests__/fixtures/module-roots/ that call the module. */
+export const MODULE_ROOTS_FIXTURES = join(PROJECT_ROOT, "__tests__", "fixtures", "module-roots");
+export const MODULE_ROOTS = ["two-instances", "miswired-alarm-provider"] as const;
+export type ModuleRoot = (typeof MODULE_ROOTS)[number];
+/** Same depth as the example, so `../../dist/terraform-module` resolves. */
+export const moduleRootPlanDir = (root: ModuleRoot) => join(MODULE_TEST_ROOT, "examples", `${root}-plan`);
+/** Where the global setup leaves the error of a plan that failed. */
+export const PLAN_FAILURE_FILE = "plan-failure.txt";

@@ -1,16 +1,18 @@
 /**
- * `npm run build:module`: the tickets stack as a plain Terraform module for teams that write
- * only HCL, in `dist/terraform-module/`:
- * - no backend and no provider blocks: the caller passes one `aws` provider per region
- *   (`configuration_aliases`, named after the regions, plus us-east-1 for the alarms);
- * - input variables for the per-deployment settings, wired into every resource;
- * - the stack's outputs;
- * - the Lambda zips inside the module, referenced through `path.module`.
+ * `npm run build:module -- [--out <dir>] [--tgz <file>]`: the tickets stack as a plain
+ * Terraform module for teams that write only HCL, packaged like the modules they already use:
  *
- * The regions and everything else come from the config (`TICKETS_CONFIG` or the defaults)
- * at build time: providers can't be variables in Terraform.
+ *   dist/terraform-module/            README.md (terraform-docs style tables, usage, build-time settings)
+ *                                     versions.tf.json (required Terraform and aws provider, aliases)
+ *                                     main.tf.json (inputs, resources, moved blocks, outputs)
+ *                                     assets/ (the Lambda zips, referenced through path.module)
+ *   dist/terraform-module-<version>.tgz   the same files as a deterministic release archive
+ *
+ * The regions and the other build-time settings come from the config (`TICKETS_CONFIG` or the
+ * defaults): providers can't be variables in Terraform. Exit codes: 0 built (or help printed);
+ * 1 bad arguments, invalid configuration or a folder the build must not replace.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
@@ -19,38 +21,27 @@ import type { TicketsConfig } from "../config/schema";
 import { STACK_NAMES } from "../stacks/app";
 import { TicketsStack } from "../stacks/tickets-stack";
 import { PROJECT_ROOT } from "../build/project-root";
+import { BUILD_MODULE_USAGE, parseBuildModuleArgs, UsageError } from "./build-module/cli-args";
+import { checkReplaceable, RefusedFolderError, writeModuleFolder } from "./build-module/module-folder";
+import { moduleConfiguration, type ProjectRelease, type TerraformJson, toModule } from "./build-module/module-json";
+import { renderModuleReadme } from "./build-module/readme";
+import { writeTarball } from "./build-module/tarball";
 
-/** AWS provider versions the module works with (the bindings are generated from 5.100.0). */
-export const MODULE_PROVIDER_VERSION = ">= 5.100.0, < 6.0.0";
+export { MODULE_PROVIDER_VERSION, toModule } from "./build-module/module-json";
 export const DEFAULT_MODULE_DIR = join(PROJECT_ROOT, "dist", "terraform-module");
 
-type StackJson = Record<string, any>;
-
-/** Turns the synthesized stack into a module: see the file comment. */
-export function toModule(stack: StackJson): StackJson {
-  const aliases = (stack.provider?.aws ?? []).map((provider: { alias: string }) => `aws.${provider.alias}`);
-  const { "//": _metadata, provider: _providers, terraform: stackTerraform, ...rest } = stack;
-  const { backend: _backend, ...terraform } = stackTerraform;
-
-  const functions = rest.resource?.aws_lambda_function ?? {};
-  for (const fn of Object.values<Record<string, unknown>>(functions)) {
-    fn.filename = `\${path.module}/${fn.filename}`;
-  }
-
-  return {
-    terraform: {
-      ...terraform,
-      required_version: ">= 1.5.0",
-      required_providers: {
-        aws: { source: "hashicorp/aws", version: MODULE_PROVIDER_VERSION, configuration_aliases: aliases },
-      },
-    },
-    ...rest,
-  };
+/** Name and version from package.json: the module's release. */
+export function projectRelease(): ProjectRelease {
+  const { name, version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as Record<string, string>;
+  return { name: name!, version: version! };
 }
 
-/** Builds the module into `outDir` (emptied first) and returns the module's JSON. */
-export function buildTerraformModule(config: TicketsConfig, outDir: string = DEFAULT_MODULE_DIR): StackJson {
+/**
+ * Builds the module into `outDir` (replaced; refused when it holds anything a module build
+ * doesn't write) and returns the module's configuration as Terraform loads it (all files merged).
+ */
+export function buildTerraformModule(config: TicketsConfig, outDir: string = DEFAULT_MODULE_DIR): TerraformJson {
+  checkReplaceable(outDir); // before the synth's seconds, and again right before writing
   const synthDir = mkdtempSync(join(tmpdir(), "tickets-module-"));
   try {
     const app = new App({ outdir: synthDir });
@@ -58,28 +49,57 @@ export function buildTerraformModule(config: TicketsConfig, outDir: string = DEF
     app.synth();
 
     const stackDir = join(synthDir, "stacks", STACK_NAMES.tickets);
-    const moduleJson = toModule(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")));
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(outDir, { recursive: true });
-    cpSync(join(stackDir, "assets"), join(outDir, "assets"), { recursive: true });
-    writeFileSync(join(outDir, "main.tf.json"), `${JSON.stringify(moduleJson, null, 2)}\n`);
-    return moduleJson;
+    const release = projectRelease();
+    const files = toModule(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")), release);
+    const readme = renderModuleReadme({
+      release,
+      files,
+      build: {
+        regions: config.regions,
+        certificateArns: config.certificateArns,
+        manageApiGatewayAccount: config.manageApiGatewayAccount,
+      },
+    });
+    writeModuleFolder(outDir, { files, readme, assetsDir: join(stackDir, "assets") });
+    return moduleConfiguration(files);
   } finally {
     rmSync(synthDir, { recursive: true, force: true });
   }
 }
 
-if (require.main === module) {
+/** The command; returns the exit code. `env` holds `TICKETS_CONFIG`. */
+export function main(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
   try {
-    const outDir = process.argv[2] ?? DEFAULT_MODULE_DIR;
-    const moduleJson = buildTerraformModule(loadConfig(), outDir);
-    const aliases = moduleJson.terraform.required_providers.aws.configuration_aliases as string[];
-    console.log(`Terraform module written to ${outDir}`);
-    console.log(`  providers: ${aliases.join(", ")}`);
-    console.log(`  inputs:    ${Object.keys(moduleJson.variable).join(", ")}`);
-    console.log(`  outputs:   ${Object.keys(moduleJson.output ?? {}).join(", ")}`);
+    const command = parseBuildModuleArgs(args, { outDir: DEFAULT_MODULE_DIR, version: projectRelease().version });
+    if (command.kind === "help") {
+      console.log(BUILD_MODULE_USAGE);
+      return 0;
+    }
+    const config = loadConfig(env);
+    const configuration = buildTerraformModule(config, command.outDir);
+    const tarball = writeTarball(command.outDir, command.tarball);
+    const { required_version: terraformVersion, required_providers: providers } = configuration.terraform;
+    console.log(`Terraform module ${projectRelease().version} written to ${command.outDir}`);
+    console.log(`  terraform: ${terraformVersion}, aws ${providers.aws.version}`);
+    console.log(`  providers: ${providers.aws.configuration_aliases.join(", ")}`);
+    console.log(`  inputs:    ${Object.keys(configuration.variable).join(", ")}`);
+    console.log(`  outputs:   ${Object.keys(configuration.output ?? {}).join(", ")}`);
+    console.log(`Release archive ${tarball.path} (${tarball.bytes} bytes, sha256 ${tarball.sha256})`);
+    return 0;
   } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
+    if (error instanceof UsageError) {
+      console.error(`build-module: ${error.message}\n\n${BUILD_MODULE_USAGE}`);
+    } else if (error instanceof ConfigError) {
+      console.error(error.message);
+    } else if (error instanceof RefusedFolderError) {
+      console.error(`build-module: ${error.message}`);
+    } else {
+      throw error;
+    }
+    return 1;
   }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
 }

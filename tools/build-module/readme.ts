@@ -6,7 +6,7 @@
  * fixed when this module was built and how to rebuild it, and how to run several instances.
  */
 import { ROUTE53_METRICS_REGION } from "../../config/aws-regions";
-import { AWS_PROVIDER_VERSION } from "../terraform";
+import { AWS_PROVIDER_VERSION } from "../terraform/toolchain";
 import type { ModuleFiles, ProjectRelease, TerraformJson } from "./module-json";
 
 /** The settings that shape the module and can't be inputs (see "Fixed when built"). */

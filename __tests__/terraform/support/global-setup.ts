@@ -6,9 +6,10 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadConfig } from "../../../config/load";
-import { buildTerraformModule, projectRelease } from "../../../tools/build-module";
+import { buildTerraformModule, projectRelease } from "../../../tools/build-module/build";
 import { writeTarball } from "../../../tools/build-module/tarball";
-import { planOffline, prepareToolchain, synthesizedStacks } from "../../../tools/terraform";
+import { planOffline, synthesizedStacks } from "../../../tools/terraform/offline-plan";
+import { prepareToolchain } from "../../../tools/terraform/toolchain";
 import { validateArchiveSource } from "./module-archive";
 import { buildPlanFixtures } from "./plan-fixtures";
 import {

@@ -7,7 +7,8 @@ import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, join } from "node:path";
-import { type TerraformToolchain, validateOffline } from "../../../tools/terraform";
+import { validateOffline } from "../../../tools/terraform/offline-plan";
+import type { TerraformToolchain } from "../../../tools/terraform/toolchain";
 import { ARCHIVE_RESULT_FILE, MODULE_ARCHIVE_ROOT, MODULE_ARCHIVE_VALIDATED, MODULE_ROOTS_FIXTURES } from "./paths";
 
 export interface ArchiveResult {

@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUILD_MODULE_USAGE } from "../../../tools/build-module/cli-args";
-import { main, projectRelease } from "../../../tools/build-module";
+import { projectRelease } from "../../../tools/build-module/build";
+import { main } from "../../../tools/build-module/cli";
 
 let scratch: string;
 let output: { stdout: string; stderr: string };

@@ -12,60 +12,11 @@
  * defaults): providers can't be variables in Terraform. Exit codes: 0 built (or help printed);
  * 1 bad arguments, invalid configuration or a folder the build must not replace.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { App } from "cdktf";
-import { ConfigError, loadConfig } from "../config/load";
-import type { TicketsConfig } from "../config/schema";
-import { STACK_NAMES } from "../stacks/app";
-import { TicketsStack } from "../stacks/tickets-stack";
-import { PROJECT_ROOT } from "../build/project-root";
-import { BUILD_MODULE_USAGE, parseBuildModuleArgs, UsageError } from "./build-module/cli-args";
-import { checkReplaceable, RefusedFolderError, writeModuleFolder } from "./build-module/module-folder";
-import { moduleConfiguration, type ProjectRelease, type TerraformJson, toModule } from "./build-module/module-json";
-import { renderModuleReadme } from "./build-module/readme";
-import { writeTarball } from "./build-module/tarball";
-
-export { MODULE_PROVIDER_VERSION, toModule } from "./build-module/module-json";
-export const DEFAULT_MODULE_DIR = join(PROJECT_ROOT, "dist", "terraform-module");
-
-/** Name and version from package.json: the module's release. */
-export function projectRelease(): ProjectRelease {
-  const { name, version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as Record<string, string>;
-  return { name: name!, version: version! };
-}
-
-/**
- * Builds the module into `outDir` (replaced; refused when it holds anything a module build
- * doesn't write) and returns the module's configuration as Terraform loads it (all files merged).
- */
-export function buildTerraformModule(config: TicketsConfig, outDir: string = DEFAULT_MODULE_DIR): TerraformJson {
-  checkReplaceable(outDir); // before the synth's seconds, and again right before writing
-  const synthDir = mkdtempSync(join(tmpdir(), "tickets-module-"));
-  try {
-    const app = new App({ outdir: synthDir });
-    new TicketsStack(app, STACK_NAMES.tickets, { config, deploymentVariables: true });
-    app.synth();
-
-    const stackDir = join(synthDir, "stacks", STACK_NAMES.tickets);
-    const release = projectRelease();
-    const files = toModule(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")), release);
-    const readme = renderModuleReadme({
-      release,
-      files,
-      build: {
-        regions: config.regions,
-        certificateArns: config.certificateArns,
-        manageApiGatewayAccount: config.manageApiGatewayAccount,
-      },
-    });
-    writeModuleFolder(outDir, { files, readme, assetsDir: join(stackDir, "assets") });
-    return moduleConfiguration(files);
-  } finally {
-    rmSync(synthDir, { recursive: true, force: true });
-  }
-}
+import { ConfigError, loadConfig } from "../../config/load";
+import { buildTerraformModule, DEFAULT_MODULE_DIR, projectRelease } from "./build";
+import { BUILD_MODULE_USAGE, parseBuildModuleArgs, UsageError } from "./cli-args";
+import { RefusedFolderError } from "./module-folder";
+import { writeTarball } from "./tarball";
 
 /** The command; returns the exit code. `env` holds `TICKETS_CONFIG`. */
 export function main(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {

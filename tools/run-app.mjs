@@ -1,6 +1,13 @@
 // Runs the CDKTF app (main.ts) fast: esbuild bundles our TypeScript (not node_modules) into
 // dist/app.cjs in well under 100 ms, without type checking (`npm test` type-checks), and Node
 // runs it. Both `npm run synth` and cdktf.json's "app" use this.
+// The cdktf CLI and terraform report to checkpoint-api.hashicorp.com unless CHECKPOINT_DISABLE
+// is set (offline, cdktf prints `getaddrinfo ENOTFOUND` errors). Set for whatever this app
+// process starts, on every OS (a value the user set is kept). The cdktf CLI that runs this app
+// as its child reads its own environment: that one only the user's shell can set (README).
+// (ES imports run first; none of them reads the variable.)
+process.env.CHECKPOINT_DISABLE ??= "1";
+
 import { buildSync } from "esbuild";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";

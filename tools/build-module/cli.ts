@@ -52,5 +52,7 @@ export function main(args: readonly string[], env: NodeJS.ProcessEnv = process.e
 }
 
 if (require.main === module) {
+  // No checkpoint calls to HashiCorp from the cdktf synth (README: CHECKPOINT_DISABLE).
+  process.env.CHECKPOINT_DISABLE ??= "1";
   process.exitCode = main(process.argv.slice(2));
 }

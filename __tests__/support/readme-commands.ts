@@ -29,6 +29,8 @@ export const RUNS_WITH_TERRAFORM = [
   "terraform show -json tfplan > plan.json",
   "npm run plan:summary -- plan.json --fail-on-stateful-change",
   "npm ci && npm run build:module",
+  "npm run plan",
+  "npm run plan -- --stack tickets-state --config deploy/prod.json --out /tmp/plan",
 ] as const;
 
 /** Commands that need an AWS account, credentials or a deployed stack: why, for the reader. */
@@ -40,10 +42,9 @@ export const NEEDS_AWS: Readonly<Record<string, string>> = {
   "terraform init": "initializes the S3 backend, which needs credentials and the state bucket",
   "terraform plan -out=tfplan": "plans against the real state and account",
   "terraform apply tfplan": "applies to your account",
-  "aws lambda update-function-configuration --region eu-west-1 --function-name tickets-health --environment 'Variables={TABLE_NAME=missing,CORS_ALLOW_ORIGIN=*}'":
-    "changes a deployed function (failover drill)",
-  "curl https://ireland.example.com/health": "calls the deployed primary region",
-  "curl https://api.example.com/health": "calls the deployed failover name",
+  "npm run drill -- --dry-run": "reads the deployment (health checks, records, functions) to show what the drill would touch",
+  "npm run drill": "breaks and restores a deployed primary region (failover drill)",
+  "npm run plan -- --state prod.tfstate": "needs your state, pulled from the S3 backend with `terraform state pull`",
   "terraform init && terraform plan -var domain_name=example.com -var hosted_zone_id=Z0123456789ABCDEFGHIJ":
     "the providers need AWS credentials; the terraform group plans the same example offline (terraform-module.test.ts)",
 };

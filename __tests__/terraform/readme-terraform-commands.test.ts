@@ -92,6 +92,17 @@ const RUNNERS: Record<Command, (command: string) => void> = {
     expectSucceeded(sh("npm run build:module"));
     expect(existsSync(join(root, "dist", "terraform-module", "main.tf.json"))).toBe(true);
   },
+  "npm run plan": (command) => {
+    expectSucceeded(sh(command));
+    expect(existsSync(join(root, "dist", "plan", "tickets", "plan.json"))).toBe(true);
+  },
+  // Needs deploy/prod.json, which `TICKETS_CONFIG=deploy/prod.json npm run synth` saved above;
+  // /tmp/plan is shared on this machine, so the plan goes to a scratch folder instead.
+  "npm run plan -- --stack tickets-state --config deploy/prod.json --out /tmp/plan": (command) => {
+    const out = join(dirname(root), "plan");
+    expectSucceeded(sh(command.replace("/tmp/plan", out)));
+    expect(existsSync(join(out, "plan.json"))).toBe(true);
+  },
   "terraform show -json tfplan > plan.json": (command) => {
     const { stackDir, env } = stackFolderWithPlan();
     expectSucceeded(sh(command, stackDir, env));

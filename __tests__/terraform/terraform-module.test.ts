@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type OfflinePlanResult, readOfflineResult, type ResourceChange } from "../../tools/terraform";
+import type { PlanResourceChange } from "../../tools/plan-summary/plan-schema";
+import { type OfflinePlanResult, readOfflineResult } from "../../tools/terraform/offline-plan";
 import {
   MODULE_EXAMPLE_PLAN,
   MODULE_EXAMPLE_VARS,
@@ -69,7 +70,7 @@ describe("plain Terraform module (npm run build:module)", () => {
     ["health_check_request_interval", "contains([10, 30], var.health_check_request_interval)"],
     ["health_check_failure_threshold", "(var.health_check_failure_threshold >= 1) && (var.health_check_failure_threshold <= 10)"],
     ["lambda_memory_size", "(var.lambda_memory_size >= 128) && (var.lambda_memory_size <= 10240)"],
-    ["name_prefix", 'can(regex(\"^[a-z][a-z0-9-]{0,19}$\", var.name_prefix))'],
+    ["name_prefix", String.raw`can(regex("^[a-z][a-z0-9-]{0,19}$", var.name_prefix))`],
     ["alarm_email", "var.alarm_email == null ? true :"],
   ])("%s carries the config schema's rule", (name, fragment) => {
     expect(JSON.stringify(moduleJson().variable[name].validation[0].condition)).toContain(JSON.stringify(fragment).slice(1, -1));
@@ -132,7 +133,7 @@ describe("plain Terraform module (npm run build:module)", () => {
 
 describeWithTerraform("terraform on examples/terraform-native", () => {
   let result: OfflinePlanResult;
-  let changes: ResourceChange[];
+  let changes: PlanResourceChange[];
   beforeAll(() => {
     result = readOfflineResult(MODULE_EXAMPLE_PLAN);
     changes = result.plan.resource_changes!.filter((c) => c.mode === "managed");

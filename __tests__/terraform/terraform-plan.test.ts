@@ -1,14 +1,15 @@
-import type { OfflinePlanResult, ResourceChange, TerraformPlan } from "../../tools/terraform";
+import type { Plan, PlanResourceChange } from "../../tools/plan-summary/plan-schema";
+import type { OfflinePlanResult } from "../../tools/terraform/offline-plan";
 import { readOfflinePlan, type SynthConfigName } from "./support/paths";
 import { describeWithTerraform } from "./support/terraform-tests";
 
 /** `aws.<alias>` of every managed resource in the plan, by address. */
-function providerKeys(plan: TerraformPlan): Map<string, string> {
+function providerKeys(plan: Plan): Map<string, string> {
   const resources = (plan.configuration?.root_module as { resources?: { address: string; provider_config_key: string }[] })?.resources ?? [];
   return new Map(resources.map((r) => [r.address, r.provider_config_key]));
 }
 
-const created = (plan: TerraformPlan, type?: string): ResourceChange[] =>
+const created = (plan: Plan, type?: string): PlanResourceChange[] =>
   (plan.resource_changes ?? []).filter((c) => c.mode === "managed" && (type === undefined || c.type === type));
 
 /** Resources that belong to one region: everything but global Route 53, alarms and the table. */
@@ -30,7 +31,7 @@ const REGIONAL_TYPES = [
 
 describeWithTerraform("terraform on the state bootstrap stack", () => {
   let validate: OfflinePlanResult["validate"];
-  let plan: TerraformPlan;
+  let plan: Plan;
   beforeAll(() => ({ validate, plan } = readOfflinePlan("default", "tickets-state")));
 
   test("validates", () => {
@@ -60,13 +61,13 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
 ])("terraform on the tickets stack (%s config)", (configName, expected) => {
   describeWithTerraform("offline plan", () => {
     let validate: OfflinePlanResult["validate"];
-    let plan: TerraformPlan;
+    let plan: Plan;
     let keys: Map<string, string>;
     beforeAll(() => {
       ({ validate, plan } = readOfflinePlan(configName, "tickets"));
       keys = providerKeys(plan);
     });
-    const after = (change: ResourceChange) => change.change.after ?? {};
+    const after = (change: PlanResourceChange) => change.change.after ?? {};
 
     test("validates", () => {
       expect(validate).toMatchObject({ valid: true, error_count: 0 });

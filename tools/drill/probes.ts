@@ -10,7 +10,8 @@
  * exact within one region, which the pinned address keeps the retry in.
  */
 import { NEXT_TOKEN_HEADER } from "../../lambdas/core/http";
-import { PAGE_LIMITS } from "../../contract/ticket-json-schema";
+import { TICKETS_PATH } from "../../contract/handlers";
+import { IDEMPOTENCY_KEY, JSON_MEDIA_TYPE, PAGE_LIMITS } from "../../contract/ticket-json-schema";
 import type { Clock } from "./clock";
 import { describeAnswer, type HttpClient, type HttpResponse } from "./http";
 import type { ProbeRecord } from "./record";
@@ -53,8 +54,8 @@ export async function writeProbe(args: {
   const key = idempotencyKey(drillId, index);
   const request = {
     method: "POST",
-    url: new URL("ticket", targets.apiUrl).href,
-    headers: { "content-type": "application/json", "idempotency-key": key },
+    url: new URL(TICKETS_PATH.slice(1), targets.apiUrl).href,
+    headers: { "content-type": JSON_MEDIA_TYPE, [IDEMPOTENCY_KEY.header.toLowerCase()]: key },
     body: JSON.stringify({ description: `Failover drill ${drillId}: probe ${index} of ${total}`, createdBy: PROBE_CREATED_BY }),
     address: target.address,
     timeoutMs: PROBE_TIMEOUT_MS,
@@ -104,7 +105,7 @@ async function findInRegion(
   const found = new Set<string>();
   let nextToken: string | undefined;
   do {
-    const url = new URL("ticket", region.url);
+    const url = new URL(TICKETS_PATH.slice(1), region.url);
     url.searchParams.set("limit", String(PAGE_LIMITS.max));
     if (nextToken !== undefined) url.searchParams.set("nextToken", nextToken);
     const response = await http({ method: "GET", url: url.href, timeoutMs: READ_PAGE_TIMEOUT_MS, signal });

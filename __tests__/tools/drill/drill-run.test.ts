@@ -3,6 +3,7 @@
  * waiting): the happy path and every way it can end early, each of which must restore.
  */
 import { HealthCheckVersionMismatch } from "@aws-sdk/client-route-53";
+import { IDEMPOTENCY_KEY, JSON_MEDIA_TYPE } from "../../../contract/ticket-json-schema";
 import { probeOutcome, type DrillRecord } from "../../../tools/drill/record";
 import { DRILL_MARKER_TAG } from "../../../tools/drill/targets";
 import { drillTimings } from "../../../tools/drill/timings";
@@ -132,6 +133,9 @@ describe("the happy path (two regions)", () => {
       description: `Failover drill ${MARKER}: probe 1 of 20`,
       createdBy: "failover-drill",
     });
+    // What the API accepts (contract/): a JSON body and a key it validates.
+    expect(posts.every((post) => post.headers?.["content-type"] === JSON_MEDIA_TYPE)).toBe(true);
+    for (const post of posts) expect(post.headers?.["idempotency-key"]).toMatch(new RegExp(IDEMPOTENCY_KEY.pattern));
   });
 
   test("reads every probe back in every region, following X-Next-Token", () => {

@@ -75,6 +75,12 @@ export interface OfflinePlanOptions {
    * `endpoints` that answer for every resource in the state. @default false
    */
   readonly refresh?: boolean;
+  /**
+   * `readonly`: `terraform init -lockfile=readonly`, so init fails unless the configuration's
+   * own `.terraform.lock.hcl` already records the providers it needs, with matching hashes.
+   * @default - init may write or update the lock file
+   */
+  readonly lockfile?: "readonly";
 }
 
 /** `planOffline` leaves its result (validate + plan) here in the work dir, for other processes. */
@@ -125,23 +131,8 @@ async function terraform(toolchain: TerraformToolchain, cwd: string, args: strin
  * terraform's output when a command fails, or when the plan doesn't match the plan schema.
  */
 export async function planOffline(toolchain: TerraformToolchain, options: OfflinePlanOptions): Promise<OfflinePlanResult> {
-  const { sourceDir, workDir } = options;
-  rmSync(workDir, { recursive: true, force: true });
-  mkdirSync(workDir, { recursive: true });
-  cpSync(sourceDir, workDir, {
-    recursive: true,
-    filter: (src) => !src.includes(`${"/"}.terraform`) && !src.endsWith(".tfstate"),
-  });
-  for (const file of options.extraFiles ?? []) cpSync(file, join(workDir, basename(file)));
-  const aliases =
-    options.providerAliases ??
-    providerAliasesOf(JSON.parse(readFileSync(join(workDir, "cdk.tf.json"), "utf8")) as Parameters<typeof providerAliasesOf>[0]);
-  writeFileSync(join(workDir, "offline_override.tf.json"), JSON.stringify(offlineOverride(aliases, options.endpoints), null, 2));
-  if (options.state !== undefined) {
-    writeFileSync(join(workDir, "offline.tfstate"), JSON.stringify(options.state, null, 2));
-  }
-
-  await terraform(toolchain, workDir, ["init", "-input=false", "-no-color"]);
+  const { workDir } = options;
+  await initOffline(toolchain, options);
   const validate =
     options.validate === false
       ? undefined
@@ -163,6 +154,38 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
   const result = { validate, plan };
   writeFileSync(join(workDir, OFFLINE_RESULT_FILE), JSON.stringify(result));
   return result;
+}
+
+/** `terraform init` and `validate` only, on a copy of `sourceDir` (see {@link planOffline}). */
+export async function validateOffline(
+  toolchain: TerraformToolchain,
+  options: Omit<OfflinePlanOptions, "vars" | "state" | "validate" | "refresh">,
+): Promise<NonNullable<OfflinePlanResult["validate"]>> {
+  await initOffline(toolchain, options);
+  return JSON.parse(await terraform(toolchain, options.workDir, ["validate", "-json", "-no-color"])) as NonNullable<
+    OfflinePlanResult["validate"]
+  >;
+}
+
+/** Copies the configuration into the emptied work dir, adds the offline override and runs init. */
+async function initOffline(toolchain: TerraformToolchain, options: Omit<OfflinePlanOptions, "vars" | "validate" | "refresh">): Promise<void> {
+  const { sourceDir, workDir } = options;
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  cpSync(sourceDir, workDir, {
+    recursive: true,
+    // Not a source's own `.terraform/` (installed providers and modules), but its lock file, yes.
+    filter: (src) => basename(src) !== ".terraform" && !src.endsWith(".tfstate"),
+  });
+  for (const file of options.extraFiles ?? []) cpSync(file, join(workDir, basename(file)));
+  const aliases =
+    options.providerAliases ??
+    providerAliasesOf(JSON.parse(readFileSync(join(workDir, "cdk.tf.json"), "utf8")) as Parameters<typeof providerAliasesOf>[0]);
+  writeFileSync(join(workDir, "offline_override.tf.json"), JSON.stringify(offlineOverride(aliases, options.endpoints), null, 2));
+  if (options.state !== undefined) {
+    writeFileSync(join(workDir, "offline.tfstate"), JSON.stringify(options.state, null, 2));
+  }
+  await terraform(toolchain, workDir, ["init", "-input=false", "-no-color", ...(options.lockfile === "readonly" ? ["-lockfile=readonly"] : [])]);
 }
 
 /** The stack folders below a synth output directory (`<outdir>/stacks/*`). */

@@ -1,6 +1,6 @@
 import type { Plan, PlanResourceChange } from "../../tools/plan-summary/plan-schema";
 import type { OfflinePlanResult } from "../../tools/terraform/offline-plan";
-import { readOfflinePlan, type SynthConfigName } from "./support/paths";
+import { PLANNED_STACKS, readOfflinePlan, type SynthConfigName } from "./support/paths";
 import { describeWithTerraform } from "./support/terraform-tests";
 
 /** `aws.<alias>` of every managed resource in the plan, by address. */
@@ -35,7 +35,7 @@ describeWithTerraform("terraform on the state bootstrap stack", () => {
   beforeAll(() => ({ validate, plan } = readOfflinePlan("default", "tickets-state")));
 
   test("validates", () => {
-    expect(validate).toMatchObject({ valid: true, error_count: 0 });
+    expect(validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
   });
 
   test("plans the bucket, its six controls and its KMS key with alias, nothing else", () => {
@@ -69,9 +69,15 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
     });
     const after = (change: PlanResourceChange) => change.change.after ?? {};
 
-    test("validates", () => {
-      expect(validate).toMatchObject({ valid: true, error_count: 0 });
-    });
+    // `terraform validate` runs on the default stacks only (PLANNED_STACKS); a plan validates too.
+    if (PLANNED_STACKS.find((planned) => planned.config === configName && planned.stack === "tickets")?.validate) {
+      test("validates, warning only that reset_on_delete is deprecated (provider 6 removes it: docs/cdktf-future.md)", () => {
+        expect(validate).toMatchObject({ valid: true, error_count: 0 });
+        expect(new Set(validate!.diagnostics.map((d) => `${d.severity}: ${d.detail}`))).toEqual(
+          new Set(['warning: The "reset_on_delete" attribute will be removed in a future version of the provider']),
+        );
+      });
+    }
 
     test("only creates: a first apply", () => {
       for (const change of created(plan)) expect(change.change.actions).toEqual(["create"]);

@@ -92,7 +92,9 @@ export const PLAN_JSON_FILE = "plan.json";
 
 export interface OfflinePlanResult {
   /** `terraform validate -json`; `undefined` when it was not asked for. */
-  readonly validate: { valid: boolean; error_count: number; diagnostics: unknown[] } | undefined;
+  readonly validate:
+    | { valid: boolean; error_count: number; warning_count: number; diagnostics: { severity: string; summary: string; detail: string }[] }
+    | undefined;
   /** `terraform show -json` of the saved plan, checked by the plan summary's schema. */
   readonly plan: Plan;
 }

@@ -8,10 +8,9 @@ import { basename, join } from "node:path";
 import { loadConfig } from "../../../config/load";
 import { buildTerraformModule, projectRelease } from "../../../tools/build-module/build";
 import { writeTarball } from "../../../tools/build-module/tarball";
-import { planOffline, synthesizedStacks } from "../../../tools/terraform/offline-plan";
+import { planOffline } from "../../../tools/terraform/offline-plan";
 import { prepareToolchain } from "../../../tools/terraform/toolchain";
 import { validateArchiveSource } from "./module-archive";
-import { buildPlanFixtures } from "./plan-fixtures";
 import {
   MODULE_EXAMPLE_COPY,
   MODULE_EXAMPLE_PLAN,
@@ -23,6 +22,7 @@ import {
   moduleTestTarball,
   PLAN_FAILURE_FILE,
   PROJECT_ROOT,
+  PLANNED_STACKS,
   planDir,
   SYNTH_CONFIGS,
   type SynthConfigName,
@@ -69,9 +69,10 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
 
-  const jobs = names.flatMap((name) =>
-    synthesizedStacks(synthOutdir(name)).map((stack) =>
-      reported(`${name}/${stack} planned`, planOffline(toolchain, { sourceDir: join(synthOutdir(name), "stacks", stack), workDir: planDir(name, stack) })),
+  const jobs = PLANNED_STACKS.map(({ config, stack, validate }) =>
+    reported(
+      `${config}/${stack} planned`,
+      planOffline(toolchain, { sourceDir: join(synthOutdir(config), "stacks", stack), workDir: planDir(config, stack), validate }),
     ),
   );
   const moduleExample = reported("module example planned", planOffline(toolchain, {
@@ -79,6 +80,8 @@ export default async function globalSetup(): Promise<void> {
     workDir: MODULE_EXAMPLE_PLAN,
     providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
     vars: MODULE_EXAMPLE_VARS,
+    // The plan validates the example; a separate `terraform validate` would load the provider once more.
+    validate: false,
     // The example's committed lock file must satisfy init as it is.
     lockfile: "readonly",
   }));
@@ -103,6 +106,5 @@ export default async function globalSetup(): Promise<void> {
     moduleExample,
     ...moduleRoots,
     reported("module archive validated from HTTP", validateArchiveSource(toolchain, tarball)),
-    reported("plan-summary fixtures planned", buildPlanFixtures(toolchain, join(TEST_CACHE, "plan-summary"))),
   ]);
 }

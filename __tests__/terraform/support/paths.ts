@@ -14,6 +14,18 @@ export const SYNTH_CONFIGS = {
 } as const;
 export type SynthConfigName = keyof typeof SYNTH_CONFIGS;
 
+/**
+ * The stacks the global setup plans offline, and which of them it also runs `terraform
+ * validate -json` on (a plan validates too; this is the command a reviewer runs by hand).
+ * Every terraform command loads the AWS provider's schema, 4 to 5 s of CPU: only what a
+ * test reads is planned.
+ */
+export const PLANNED_STACKS: readonly { config: SynthConfigName; stack: string; validate: boolean }[] = [
+  { config: "default", stack: "tickets", validate: true },
+  { config: "default", stack: "tickets-state", validate: true },
+  { config: "threeRegions", stack: "tickets", validate: false },
+];
+
 export const synthOutdir = (config: SynthConfigName) => join(TEST_CACHE, "synth", config);
 export const planDir = (config: SynthConfigName, stack: string) => join(TEST_CACHE, "terraform", config, stack);
 

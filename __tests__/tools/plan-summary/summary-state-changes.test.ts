@@ -4,11 +4,10 @@
  * forgets. Each gets a section a reviewer sees without opening anything.
  */
 import { stateLosingChanges } from "../../../tools/plan-summary/summarize";
-import { PLAN_FIXTURES } from "../support/plan-fixtures";
-import { describeWithTerraform } from "../support/terraform-tests";
+import { PLAN_FIXTURES } from "../../support/plan-fixtures";
 import { attributeRows, changeRow, outsideDetails, rowOf, summarizeFixture, tableAfter } from "./markdown";
 
-describeWithTerraform("plan summary: state changes", () => {
+describe("plan summary: state changes", () => {
   describe("drift and an import (refreshed against a local DynamoDB)", () => {
     const { summary, markdown } = summarizeFixture(PLAN_FIXTURES.driftAndImport);
     const drift = tableAfter(markdown, "#### Changed outside Terraform (2)");

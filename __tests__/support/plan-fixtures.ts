@@ -1,21 +1,24 @@
 /**
- * Real Terraform plans for the plan-summary tests: each folder under
- * `__tests__/fixtures/plan-summary/` is planned offline against its crafted prior state
- * (`prior-state.ts`), once per test run, and the tests read `<cacheDir>/<fixture>/plan.json`.
+ * Real Terraform plans for the plan-summary tests. Each folder under
+ * `__tests__/fixtures/plan-summary/` is a configuration with a crafted prior state
+ * (`prior-state.ts`); `npm run fixtures:plan-summary` plans each one offline with the machine's
+ * terraform and commits the result as `<fixture>/plan.json`, which the tests read. (Planning
+ * them on every run costs the suite about a minute: every terraform command loads the AWS
+ * provider's schema, 4 to 5 s of CPU. The live path, terraform to summary, is tested on every
+ * run by `npm run plan` in __tests__/terraform/.)
  * Fixtures with tables in LOCAL_DYNAMODB_TABLES are planned with refresh against a local
  * DynamoDB holding those tables, which is how Terraform finds drift and imports offline.
  */
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { planOffline } from "../../../tools/terraform/offline-plan";
-import type { TerraformToolchain } from "../../../tools/terraform/toolchain";
-import { ACCOUNT, LOCAL_DYNAMODB_TABLES, PRIOR_STATES } from "../../fixtures/plan-summary/prior-state";
+import { PROJECT_ROOT } from "../../build/project-root";
+import { PLAN_JSON_FILE, planOffline } from "../../tools/terraform/offline-plan";
+import type { TerraformToolchain } from "../../tools/terraform/toolchain";
+import { ACCOUNT, LOCAL_DYNAMODB_TABLES, PRIOR_STATES } from "../fixtures/plan-summary/prior-state";
 import { startLocalDynamoDb } from "./local-dynamodb";
-import { PROJECT_ROOT, TEST_CACHE } from "./paths";
 
 export const PLAN_SUMMARY_FIXTURES = join(PROJECT_ROOT, "__tests__", "fixtures", "plan-summary");
-
-/** Where the global setup leaves the plans (the `cacheDir` it passes to `buildPlanFixtures`). */
-export const PLAN_SUMMARY_CACHE = join(TEST_CACHE, "plan-summary");
 
 /** Fixture folders and what their plan shows. */
 export const PLAN_FIXTURES = {
@@ -48,9 +51,9 @@ const SHARED_PROVIDERS = join(PLAN_SUMMARY_FIXTURES, "providers.tf");
 /** Fixtures without resources need no provider (and so skip loading it). */
 const WITHOUT_PROVIDERS: ReadonlySet<string> = new Set([PLAN_FIXTURES.noChanges]);
 
-/** The `terraform show -json` output of one fixture's plan. */
-export function planFixturePath(fixture: PlanFixture, cacheDir: string = PLAN_SUMMARY_CACHE): string {
-  return join(cacheDir, fixture, "plan.json");
+/** The committed `terraform show -json` output of one fixture's plan. */
+export function planFixturePath(fixture: PlanFixture): string {
+  return join(PLAN_SUMMARY_FIXTURES, fixture, PLAN_JSON_FILE);
 }
 
 /** Plans one fixture; with local tables, refreshed against a local DynamoDB holding them. */
@@ -72,7 +75,20 @@ export async function planFixture(toolchain: TerraformToolchain, fixture: PlanFi
   }
 }
 
-/** Plans every fixture, in parallel; throws if terraform rejects one (the plan validates it). */
-export async function buildPlanFixtures(toolchain: TerraformToolchain, cacheDir: string): Promise<void> {
-  await Promise.all(Object.values(PLAN_FIXTURES).map((fixture) => planFixture(toolchain, fixture, cacheDir)));
+/**
+ * Plans every fixture, in parallel, in a scratch folder, and writes each plan's JSON into its
+ * fixture folder; throws if terraform rejects one (the plan validates it).
+ */
+export async function regeneratePlanFixtures(toolchain: TerraformToolchain): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), "plan-summary-fixtures-"));
+  try {
+    await Promise.all(
+      Object.values(PLAN_FIXTURES).map(async (fixture) => {
+        await planFixture(toolchain, fixture, scratch);
+        copyFileSync(join(scratch, fixture, PLAN_JSON_FILE), planFixturePath(fixture));
+      }),
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

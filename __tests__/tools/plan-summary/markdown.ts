@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { parsePlan } from "../../../tools/plan-summary/plan-schema";
 import { type RenderOptions, renderMarkdown } from "../../../tools/plan-summary/render-markdown";
 import { summarizePlan } from "../../../tools/plan-summary/summarize";
-import { type PlanFixture, planFixturePath } from "../support/plan-fixtures";
+import { type PlanFixture, planFixturePath } from "../../support/plan-fixtures";
 
 /** The summary model and its Markdown for one fixture plan. */
 export function summarizeFixture(fixture: PlanFixture, options: RenderOptions = {}) {

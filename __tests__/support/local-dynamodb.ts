@@ -5,7 +5,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient, TagResourceCommand } from "@aws-sdk/client-dynamodb";
-import type { LocalTable } from "../../fixtures/plan-summary/prior-state";
+import type { LocalTable } from "../fixtures/plan-summary/prior-state";
 
 // dynalite ships no types; this is the part used here.
 const dynalite = require("dynalite") as (options: {

@@ -3,15 +3,14 @@
  * summary leaves out detail until it fits, and never a stateful change.
  */
 import { DEFAULT_MAX_LENGTH, GITHUB_COMMENT_LIMIT } from "../../../tools/plan-summary/render-markdown";
-import { PLAN_FIXTURES } from "../support/plan-fixtures";
-import { describeWithTerraform } from "../support/terraform-tests";
+import { PLAN_FIXTURES } from "../../support/plan-fixtures";
 import { attributeRows, changeRow, outsideDetails, summarizeFixture, tableAfter } from "./markdown";
 
 const ROLES = 200;
 const CAUTION = "> - `aws_dynamodb_table.legacy`: **delete** in eu-west-1 (from state) — DynamoDB items";
 const STATEFUL_UPDATE = "> - `aws_cloudwatch_log_group.api`: update in eu-west-1";
 
-describeWithTerraform("plan summary over the comment limit", () => {
+describe("plan summary over the comment limit", () => {
   const full = summarizeFixture(PLAN_FIXTURES.commentLimit, { maxLength: 10_000_000 }).markdown;
   const fitted = summarizeFixture(PLAN_FIXTURES.commentLimit).markdown;
   const roleRows = (markdown: string) =>

@@ -4,18 +4,18 @@
  * resource would be destroyed and `--fail-on-stateful-change` was given.
  */
 import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { PROJECT_ROOT } from "../../../build/project-root";
-import { SAVED_PLAN_FILE } from "../../../tools/terraform/offline-plan";
+import { bundleCli } from "../../support/cli-bundle";
 import {
   PLAN_FIXTURES,
-  PLAN_SUMMARY_CACHE,
   PLAN_SUMMARY_FIXTURES,
   type PlanFixture,
   planFixturePath,
-} from "../support/plan-fixtures";
-import { describeWithTerraform } from "../support/terraform-tests";
+} from "../../support/plan-fixtures";
 
 const run = promisify(execFile);
 
@@ -28,11 +28,15 @@ interface CliResult {
 /** The variables GitHub Actions sets, removed so a run of the tests in Actions doesn't change the output. */
 const GITHUB_RUN_VARIABLES = ["GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT"];
 
+/** `tools/plan-summary/cli.ts`, bundled on first use. */
+let bundle: string | undefined;
+const cli = () => (bundle ??= bundleCli("tools/plan-summary/cli.ts"));
+
 async function planSummary(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const env = { ...process.env };
   for (const name of GITHUB_RUN_VARIABLES) delete env[name];
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "tools/plan-summary/cli.ts", ...args], {
+    const { stdout, stderr } = await run(process.execPath, [cli(), ...args], {
       cwd: PROJECT_ROOT,
       env: { ...env, ...extraEnv },
     });
@@ -43,7 +47,7 @@ async function planSummary(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Pr
   }
 }
 
-/** Starts every run at once (each costs a node + tsx start-up); the tests await theirs. */
+/** Starts every run at once (each costs a node start-up); the tests await theirs. */
 function startAll<K extends string>(runs: Record<K, string[]>): Record<K, Promise<CliResult>> {
   return Object.fromEntries(Object.entries<string[]>(runs).map(([name, args]) => [name, planSummary(args)])) as Record<
     K,
@@ -51,7 +55,7 @@ function startAll<K extends string>(runs: Record<K, string[]>): Record<K, Promis
   >;
 }
 
-describeWithTerraform("exit codes on real plans", () => {
+describe("exit codes on real plans", () => {
   const failOn = (fixture: PlanFixture) => [planFixturePath(fixture), "--fail-on-stateful-change"];
   let results: Record<
     "createOnly" | "dynamodbReplace" | "dynamodbReplaceNoFlag" | "s3Delete" | "replicaRemoved" | "statelessChanges" | "noChanges",
@@ -151,10 +155,13 @@ describe("--help", () => {
   });
 });
 
-describeWithTerraform("real plans through the process boundary", () => {
+describe("real plans through the process boundary", () => {
   let results: Record<"binaryPlan" | "inActions" | "overLimit" | "belowStatefulMinimum", Promise<CliResult>>;
-  const binaryPlan = join(PLAN_SUMMARY_CACHE, PLAN_FIXTURES.dynamodbReplace, SAVED_PLAN_FILE);
+  // What `terraform plan -out` writes: a zip archive.
+  let binaryPlan: string;
   beforeAll(() => {
+    binaryPlan = join(mkdtempSync(join(tmpdir(), "plan-summary-cli-")), "tfplan");
+    writeFileSync(binaryPlan, Buffer.concat([Buffer.from("PK\x03\x04", "latin1"), Buffer.alloc(64, 1)]));
     results = {
       binaryPlan: planSummary([binaryPlan]),
       inActions: planSummary([planFixturePath(PLAN_FIXTURES.noChanges)], {

@@ -5,11 +5,10 @@
 import { renderMarkdown } from "../../../tools/plan-summary/render-markdown";
 import { stateLosingChanges } from "../../../tools/plan-summary/summarize";
 import { OLD_SECRET } from "../../fixtures/plan-summary/prior-state";
-import { PLAN_FIXTURES } from "../support/plan-fixtures";
-import { describeWithTerraform } from "../support/terraform-tests";
+import { PLAN_FIXTURES } from "../../support/plan-fixtures";
 import { attributeRows, changeRow, outsideDetails, rowOf, summarizeFixture, tableAfter } from "./markdown";
 
-describeWithTerraform("plan summary of real plans", () => {
+describe("plan summary of real plans", () => {
   describe("create-only plan", () => {
     const { summary, markdown } = summarizeFixture(PLAN_FIXTURES.createOnly);
 

@@ -153,7 +153,12 @@ export interface OfflinePlanOptions {
   readonly extraFiles?: readonly string[];
   /** Run `terraform validate` before the plan (the plan validates too, less verbosely). @default true */
   readonly validate?: boolean;
+  /** Called with the wall time of each terraform command as it finishes (benchmarks). */
+  readonly onStep?: (step: OfflinePlanStep, milliseconds: number) => void;
 }
+
+/** The terraform commands `planOffline` runs, in order. */
+export type OfflinePlanStep = "init" | "validate" | "plan" | "show";
 
 /** `planOffline` leaves its result (validate + plan) here in the work dir, for other processes. */
 export const OFFLINE_RESULT_FILE = "result.json";
@@ -236,14 +241,20 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
     writeFileSync(join(workDir, "offline.tfstate"), JSON.stringify(options.state, null, 2));
   }
 
-  await terraform(toolchain, workDir, ["init", "-input=false", "-no-color"]);
+  const step = async (name: OfflinePlanStep, args: string[]): Promise<string> => {
+    const started = performance.now();
+    const stdout = await terraform(toolchain, workDir, args);
+    options.onStep?.(name, performance.now() - started);
+    return stdout;
+  };
+  await step("init", ["init", "-input=false", "-no-color"]);
   const validate =
     options.validate === false
       ? undefined
-      : (JSON.parse(await terraform(toolchain, workDir, ["validate", "-json", "-no-color"])) as OfflinePlanResult["validate"]);
+      : (JSON.parse(await step("validate", ["validate", "-json", "-no-color"])) as OfflinePlanResult["validate"]);
   const varArgs = Object.entries(options.vars ?? {}).map(([name, value]) => `-var=${name}=${value}`);
-  await terraform(toolchain, workDir, ["plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", ...varArgs, "-out=plan.bin"]);
-  const plan = JSON.parse(await terraform(toolchain, workDir, ["show", "-json", "-no-color", "plan.bin"])) as TerraformPlan;
+  await step("plan", ["plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", ...varArgs, "-out=plan.bin"]);
+  const plan = JSON.parse(await step("show", ["show", "-json", "-no-color", "plan.bin"])) as TerraformPlan;
   writeFileSync(join(workDir, "plan.json"), JSON.stringify(plan, null, 2));
   const result = { validate, plan };
   writeFileSync(join(workDir, OFFLINE_RESULT_FILE), JSON.stringify(result));

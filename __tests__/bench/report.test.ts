@@ -44,8 +44,22 @@ describe("renderReport", () => {
     const busy = fakeResults();
     const { markdown } = renderReport({ ...busy, machine: { ...busy.machine, cores: 2, loadAtStart: [9.43, 4.8, 1.91] } });
 
-    expect(markdown).toContain("> **Measured on a overloaded machine**: load average 9.43 / 4.80 / 1.91");
-    expect(renderReport(fakeResults()).markdown).not.toContain("Measured on a");
+    expect(markdown).toContain("> **Measured on an overloaded machine**: load average 9.43 / 4.80 / 1.91");
+    expect(renderReport(fakeResults()).markdown).not.toContain("Measured on");
+  });
+
+  test("a busy machine is called busy", () => {
+    const results = fakeResults();
+    const { markdown } = renderReport({ ...results, machine: { ...results.machine, cores: 2, loadAtStart: [1.2, 1, 1] } });
+    expect(markdown).toContain("> **Measured on a busy machine**: load average 1.20 / 1.00 / 1.00");
+  });
+
+  test("headline: the ratio, the goal, the cost of a region, the Lambdas, the failover", () => {
+    const { markdown } = renderReport(fakeResults());
+    expect(markdown).toContain("**0.61 s**, against 18.3 s for the cdktf template's set-up synthesizing only the global table: **30x faster**");
+    expect(markdown).toContain("- Each added region (2 → 3): +5 resources, +50 ms synth wall time, +40 ms synth CPU.");
+    expect(markdown).toContain("- Lambda zips at most 122.1 KB (budget 200 KB), loading in at most 51 ms (budget 100 ms).");
+    expect(markdown).toContain("- Failover within 70.0 s with the defaults, 150 s with the production settings (computed).");
   });
 
   test("synth: the three commands, the ratio to the baseline, and the goal verdict", () => {
@@ -130,7 +144,7 @@ describe("renderReport", () => {
     expect(markdown).toContain("## 3. Terraform\n\nNot measured in this run: --quick leaves terraform out.");
     expect(markdown).toContain("## 4. Lambdas\n\nNot measured in this run: failed: no port.");
     expect(markdown).not.toContain("`npm test` (type check");
-    expect(markdown).toContain("(baseline not run)");
+    expect(markdown).toContain("(baseline not run with --quick)");
     expect(Object.keys(charts)).toEqual([]);
   });
 

@@ -74,7 +74,7 @@ export function moduleOf(frame: { functionName: string; url: string; lineNumber:
     return "node: native calls (fs, crypto)";
   }
   if (url.startsWith("node:internal/modules") || url.startsWith("node:internal/deps/cjs-module-lexer")) return "node: module loading";
-  if (url.startsWith("node:")) return "node: other built-ins";
+  if (url.startsWith("node:")) return url;
   const bundle = bundles.find((layout) => layout.url === url);
   const path = bundle === undefined ? (url.startsWith("file://") ? fileURLToPath(url) : url) : sourceInBundle(bundle, frame.lineNumber);
   const owner = packageOf(path);

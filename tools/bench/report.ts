@@ -50,7 +50,9 @@ export function formatSeconds(seconds: number): string {
 
 const formatSpread = (spread: Spread, format: (value: number) => string) =>
   spread.runs === 1 ? format(spread.median) : `${format(spread.median)} (${format(spread.min)}–${format(spread.max)})`;
-const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+const ms = (value: number) => `${value.toFixed(Math.abs(value) < 10 ? 1 : 0)} ms`;
+/** `+12 ms`, `-3.5 ms`: an increment. */
+const signed = (text: string) => (text.startsWith("-") ? text : `+${text}`);
 const mb = (value: number) => `${value.toFixed(0)} MB`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const load = (values: readonly number[]) => values.map((value) => value.toFixed(2)).join(" / ");
@@ -85,7 +87,7 @@ function header(results: BenchResults): string[] {
   ];
   if (verdict !== "idle") {
     lines.push(
-      `> **Measured on a ${verdict} machine**: load average ${load(machine.loadAtStart)} (1/5/15 min) at the start on ${machine.cores} cores. ` +
+      `> **Measured on ${verdict === "busy" ? "a busy" : "an overloaded"} machine**: load average ${load(machine.loadAtStart)} (1/5/15 min) at the start on ${machine.cores} cores. ` +
         "Wall times are inflated by other work; CPU times are steadier. Re-run `npm run bench` on an idle machine for numbers to quote.",
       "",
     );
@@ -121,14 +123,18 @@ function headline(results: BenchResults): string[] {
         `against ${formatSeconds(synth.baseline.wallSeconds.median)} for the cdktf template's set-up synthesizing only the global table: **${formatNumber(ratio)}x faster**.`,
     );
   } else {
-    lines.push(`- \`npm run synth\` of the whole system: **${formatSeconds(npm)}** (baseline not run).`);
+    lines.push(`- \`npm run synth\` of the whole system: **${formatSeconds(npm)}** (baseline not run${results.mode === "quick" ? " with --quick" : ""}).`);
   }
   lines.push(
     `- Goal (at most ${SYNTH_GOAL.maxSeconds} s and at least ${SYNTH_GOAL.minRatio}x): **${goalMissed(synth) ? "missed" : "met"}** in this run.`,
   );
   if (!isSkipped(results.scaling) && results.scaling.length >= 2) {
     const growth = growthOf(results.scaling);
-    lines.push(`- Each added region: +${formatNumber(growth[0]!.perRegion.resources)} resources, +${ms(growth[0]!.perRegion.synthSeconds * 1000)} synth (${growth[0]!.from} → ${growth[0]!.to} regions).`);
+    const first = growth[0]!.perRegion;
+    const cpu = first.cpuSeconds === undefined ? "" : `, ${signed(ms(first.cpuSeconds * 1000))} synth CPU`;
+    lines.push(
+      `- Each added region (${growth[0]!.from} → ${growth[0]!.to}): ${signed(formatNumber(first.resources))} resources, ${signed(ms(first.synthSeconds * 1000))} synth wall time${cpu}.`,
+    );
   }
   if (!isSkipped(results.lambdas)) {
     const largest = Math.max(...results.lambdas.bundles.map((bundle) => bundle.zipBytes));
@@ -248,9 +254,9 @@ function scalingSection(points: readonly ScalingPoint[], charts: Record<string, 
         `${step.from} → ${step.to}`,
         `+${formatNumber(step.perRegion.resources)}`,
         `+${step.perRegion.jsonKb.toFixed(1)} KB`,
-        `${step.perRegion.synthSeconds >= 0 ? "+" : ""}${ms(step.perRegion.synthSeconds * 1000)}`,
-        step.perRegion.cpuSeconds === undefined ? "n/a" : `${step.perRegion.cpuSeconds >= 0 ? "+" : ""}${ms(step.perRegion.cpuSeconds * 1000)}`,
-        step.perRegion.maxRssMb === undefined ? "n/a" : `${step.perRegion.maxRssMb >= 0 ? "+" : ""}${step.perRegion.maxRssMb.toFixed(1)} MB`,
+        signed(ms(step.perRegion.synthSeconds * 1000)),
+        step.perRegion.cpuSeconds === undefined ? "n/a" : signed(ms(step.perRegion.cpuSeconds * 1000)),
+        step.perRegion.maxRssMb === undefined ? "n/a" : signed(`${step.perRegion.maxRssMb.toFixed(1)} MB`),
       ]),
     ),
     "",

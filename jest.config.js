@@ -1,10 +1,31 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Two groups: `unit` (everything that needs neither terraform nor a synthesized app on disk)
+ * and `terraform` (validate and offline plans, under __tests__/terraform/). Jest runs a
+ * project's global setup only when one of its tests is selected, so `npx jest <unit file>`
+ * never starts terraform. `npm test` runs both.
+ * @type {import('jest').Config}
+ */
+const shared = {
   testEnvironment: "node",
-  roots: ["<rootDir>/__tests__"],
-  testMatch: ["**/*.test.ts"],
   // tsconfig's isolatedModules makes ts-jest transpile only; `npm test` type-checks with tsc first.
   transform: { "^.+\\.ts$": "ts-jest" },
-  globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
+  testMatch: ["**/*.test.ts"],
+};
+
+module.exports = {
   testTimeout: 60_000,
+  projects: [
+    {
+      ...shared,
+      displayName: "unit",
+      roots: ["<rootDir>/__tests__"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/terraform/"],
+    },
+    {
+      ...shared,
+      displayName: "terraform",
+      roots: ["<rootDir>/__tests__/terraform"],
+      globalSetup: "<rootDir>/__tests__/terraform/support/global-setup.ts",
+    },
+  ],
 };

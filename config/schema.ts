@@ -43,7 +43,10 @@ const domainName = z
   )
   .refine((name) => /^[a-z]{2,63}$/.test(name.split(".").at(-1) ?? ""), {
     message: "must end in an alphabetic top-level domain, e.g. .com",
-  });
+  })
+  // The checks above as one pattern, for tools that read the schema as JSON Schema (the
+  // Terraform module's variable validation).
+  .meta({ pattern: "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" });
 
 const awsRegion = z.enum(AWS_REGIONS, {
   error: (issue) =>
@@ -90,6 +93,15 @@ const healthCheck = strictObject({
   }),
   /** Consecutive failed checks before the endpoint counts as unhealthy (1..10). */
   failureThreshold: z.int("must be an integer").min(1, "must be 1..10").max(10, "must be 1..10"),
+  /**
+   * Concurrency reserved for each region's health function (1..100), or `false` for none.
+   * Lambda keeps 100 of an account's concurrency unreserved, so the account's quota in each
+   * region must be above 100 plus this.
+   */
+  reservedConcurrency: z.union(
+    [z.literal(false), z.int("must be an integer").min(1, "must be 1..100, or false").max(100, "must be 1..100, or false")],
+    { error: "must be an integer 1..100, or false for no reservation" },
+  ),
 });
 
 const throttling = strictObject({
@@ -133,7 +145,9 @@ export const DEFAULTS = {
     { name: "ap-southeast-1", label: "singapore" },
   ],
   tableName: "SXRTickets",
-  healthCheck: { requestInterval: 10, failureThreshold: 1 },
+  namePrefix: "tickets",
+  manageApiGatewayAccount: true,
+  healthCheck: { requestInterval: 10, failureThreshold: 1, reservedConcurrency: 10 },
   corsAllowOrigin: "*",
   certificateArns: {},
   throttling: { rateLimit: 50, burstLimit: 100 },
@@ -165,6 +179,16 @@ export const configSchema = strictObject({
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be 3-255 letters, digits, underscores, dots or hyphens")
     .default(DEFAULTS.tableName),
+  /** Prefix of every named resource (functions, roles, APIs, log groups, topic, alarms). */
+  namePrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, "must be 1-20 lowercase letters, digits or hyphens, starting with a letter")
+    .default(DEFAULTS.namePrefix),
+  /**
+   * Whether this stack manages API Gateway's account-level CloudWatch role in each region
+   * (`aws_api_gateway_account`). Turn off where another stack or the organisation sets it.
+   */
+  manageApiGatewayAccount: z.boolean("must be true or false").default(DEFAULTS.manageApiGatewayAccount),
   /** Route 53 health check of each region's endpoint. */
   healthCheck: healthCheck.default({ ...DEFAULTS.healthCheck }),
   /** `Access-Control-Allow-Origin` of every response: `*` or one origin. */

@@ -1,18 +1,18 @@
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { STANDBY_SET_LABEL } from "../config/schema";
+import { HEALTH_PATH } from "../contract/handlers";
 import type { AliasTarget } from "./regional-domains";
-
-/** Path of the deep ping every health check requests. */
-export const HEALTH_CHECK_PATH = "/health";
 
 export interface FailoverRegion {
   readonly region: string;
   readonly label: string;
   /** `<label>.<domain>`: what the region's health check probes. */
   readonly regionalDomainName: string;
+  /** The record that makes `regionalDomainName` resolve: the health check starts after it. */
+  readonly regionalRecord: ITerraformDependable;
   /** The region's `api.<domain>` endpoint. */
   readonly apiTarget: AliasTarget;
 }
@@ -21,9 +21,10 @@ export interface FailoverDnsProps {
   /** Provider for the Route 53 resources (a global service). */
   readonly provider: AwsProvider;
   readonly hostedZoneId: string;
-  readonly domainName: string;
   /** `api.<domain>` */
   readonly apiDomainName: string;
+  /** `api-standby.<domain>`: the latency-routed set of standbys, used with three or more regions. */
+  readonly standbySetDomainName: string;
   /** Primary first. */
   readonly regions: readonly FailoverRegion[];
   /** Seconds between checks: 10 (fast) or 30. */
@@ -41,8 +42,8 @@ export interface FailoverDnsProps {
  *   always presumed healthy (the workshop's semantics).
  * - SECONDARY, three or more regions: an alias (no health check) to `api-standby.<domain>`,
  *   a latency-routed set of the standbys, each with its own health check. Clients go to the
- *   nearest healthy standby; if every standby fails, Route 53 answers with all of them
- *   rather than none, so the SECONDARY still always answers.
+ *   nearest healthy standby; if every standby fails, Route 53 treats them all as healthy
+ *   and answers with one (the nearest by latency), so the SECONDARY still always answers.
  */
 export class FailoverDns extends Construct {
   /** Health check id per region. */
@@ -64,12 +65,14 @@ export class FailoverDns extends Construct {
           type: "HTTPS",
           fqdn: entry.regionalDomainName,
           port: 443,
-          resourcePath: HEALTH_CHECK_PATH,
+          resourcePath: HEALTH_PATH,
           enableSni: true,
           requestInterval: props.requestInterval,
           failureThreshold: props.failureThreshold,
           measureLatency: false,
           tags: { Name: `${entry.label}-api` },
+          // Probing a name before its record exists only fails the check and fires its alarm.
+          dependsOn: [entry.regionalRecord],
         }),
       ]),
     );
@@ -103,7 +106,7 @@ export class FailoverDns extends Construct {
       return;
     }
 
-    const standbySetName = `${STANDBY_SET_LABEL}.${props.domainName}`;
+    const standbySetName = props.standbySetDomainName;
     const standbySet = standbys.map(
       (standby) =>
         new Route53Record(this, `standby-${standby.region}`, {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, Op, Token } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -7,6 +7,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { HEALTH_PATH } from "../contract/handlers";
 
 export interface MonitoredHealthCheck {
   /** DNS label of the region, e.g. `ireland`: names the alarm. */
@@ -32,7 +33,6 @@ export interface HealthAlarmsProps {
  */
 export class HealthAlarms extends Construct {
   readonly topicArn: string;
-  readonly alarmNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: HealthAlarmsProps) {
     super(scope, id);
@@ -74,14 +74,21 @@ export class HealthAlarms extends Construct {
       kmsMasterKeyId: key.arn,
     });
     if (props.email !== undefined) {
-      new SnsTopicSubscription(this, "email", { provider, topicArn: topic.arn, protocol: "email", endpoint: props.email });
+      new SnsTopicSubscription(this, "email", {
+        provider,
+        topicArn: topic.arn,
+        protocol: "email",
+        endpoint: props.email,
+        // An address known only at plan time (a module input) may be null: then no subscription.
+        count: Token.isUnresolved(props.email) ? Fn.conditional(Op.eq(props.email, Token.nullValue()), 0, 1) : undefined,
+      });
     }
 
-    this.alarmNames = props.healthChecks.map(({ label, endpoint, healthCheckId }) => {
-      const alarm = new CloudwatchMetricAlarm(this, `alarm-${label}`, {
+    for (const { label, endpoint, healthCheckId } of props.healthChecks) {
+      new CloudwatchMetricAlarm(this, `alarm-${label}`, {
         provider,
         alarmName: `${namePrefix}-${label}-api-unhealthy`,
-        alarmDescription: `Route 53 health check of https://${endpoint}/health is failing`,
+        alarmDescription: `Route 53 health check of https://${endpoint}${HEALTH_PATH} is failing`,
         namespace: "AWS/Route53",
         metricName: "HealthCheckStatus",
         dimensions: { HealthCheckId: healthCheckId },
@@ -95,8 +102,7 @@ export class HealthAlarms extends Construct {
         okActions: [topic.arn],
         dependsOn: [policy],
       });
-      return alarm.alarmName;
-    });
+    }
     this.topicArn = topic.arn;
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, type TerraformResource } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
@@ -13,15 +13,17 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { ticketsApiDocument } from "../api/openapi";
-import { BUNDLE_HANDLER, HANDLER_ENV, HANDLER_NAMES, HANDLERS, type HandlerName } from "../lambdas/manifest";
+import { ticketsApiDocument } from "../contract/openapi";
+import { BUNDLE_HANDLER, HANDLER_ENV, HANDLER_NAMES, HANDLERS, type HandlerName, STAGE_NAME } from "../contract/handlers";
 import type { LambdaBundle } from "./lambda-bundles";
 
-/** The stage every region serves; the custom domains map `/` to it. */
-export const STAGE_NAME = "prod";
 /** Runtime and architecture of every function. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
 export const LAMBDA_ARCHITECTURE = "arm64";
+/** `<namePrefix>-<suffix>`: `tickets-get`, `tickets-post`, `tickets-health` by default. */
+const FUNCTION_NAME_SUFFIX: Readonly<Record<HandlerName, string>> = { "tickets-get": "get", "tickets-post": "post", health: "health" };
+/** What active tracing needs; X-Ray supports no resource-level permissions for them. */
+export const XRAY_WRITE_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;
 
 /** One line of JSON per request in the access log. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -54,15 +56,36 @@ export interface RegionalApiProps {
   /** Timeout of the ticket functions (the health function has its own, shorter one). */
   readonly timeout: number;
   readonly logRetentionDays: number;
-  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Stage throttling for client traffic; `/health` has its own, see {@link HEALTH_THROTTLING}. */
+  readonly throttling: Throttling;
+  /**
+   * Concurrency reserved for the health function, so that client load on the ticket functions
+   * can't starve Route 53's probes. Lambda keeps at least 100 of the account's concurrency
+   * unreserved, so the account quota must exceed 100 plus every reservation in the region.
+   * @default - no reservation (shares the account's unreserved pool)
+   */
+  readonly healthReservedConcurrency?: number;
+  /**
+   * Manage the account-level API Gateway CloudWatch role (`aws_api_gateway_account`, one per
+   * account and region). Turn it off where another stack or the organisation manages it.
+   * @default true
+   */
+  readonly manageApiGatewayAccount?: boolean;
 }
 
-/** A function of the API with what others need of it. */
-export interface ApiFunction {
-  readonly functionName: string;
-  readonly roleArn: string;
-  readonly logGroupName: string;
+export interface Throttling {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
 }
+
+/**
+ * Throttling of `GET /health` alone. Route 53 probes each endpoint from about 15 checkers,
+ * every 10 or 30 s: under 2 requests per second per health check. The stage-wide client
+ * throttle would otherwise apply to them too, and a client burst above it would turn the
+ * probes into 429s, fail the region over and back (flapping). High enough for every checker
+ * and drill, bounded because the path is public.
+ */
+export const HEALTH_THROTTLING: Throttling = { rateLimit: 100, burstLimit: 200 };
 
 /**
  * The ticket API in one region: per function a least-privilege role and its own log group;
@@ -71,11 +94,9 @@ export interface ApiFunction {
  */
 export class RegionalApi extends Construct {
   readonly restApiId: string;
-  readonly executionArn: string;
   readonly stageName: string;
   /** `https://<id>.execute-api.<region>.amazonaws.com/prod/` */
   readonly invokeUrl: string;
-  readonly functions: Readonly<Record<HandlerName, ApiFunction>>;
 
   constructor(scope: Construct, id: string, props: RegionalApiProps) {
     super(scope, id);
@@ -107,7 +128,7 @@ export class RegionalApi extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    const cloudwatchRole = this.apiGatewayCloudwatchRole(props);
+    const cloudwatchRole = props.manageApiGatewayAccount === false ? undefined : this.apiGatewayCloudwatchRole(props);
     const accessLogs = new CloudwatchLogGroup(this, "access-logs", {
       provider,
       name: `/aws/apigateway/${namePrefix}-api/${STAGE_NAME}/access`,
@@ -119,7 +140,8 @@ export class RegionalApi extends Construct {
       deploymentId: deployment.id,
       stageName: STAGE_NAME,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
-      dependsOn: [cloudwatchRole],
+      xrayTracingEnabled: true,
+      dependsOn: cloudwatchRole === undefined ? undefined : [cloudwatchRole],
     });
     // API Gateway would create the execution log group itself, without retention.
     const executionLogs = new CloudwatchLogGroup(this, "execution-logs", {
@@ -127,20 +149,26 @@ export class RegionalApi extends Construct {
       name: `API-Gateway-Execution-Logs_${api.id}/${STAGE_NAME}`,
       retentionInDays: props.logRetentionDays,
     });
-    new ApiGatewayMethodSettings(this, "stage-settings", {
-      provider,
-      restApiId: api.id,
-      stageName: stage.stageName,
-      methodPath: "*/*",
-      settings: {
-        throttlingRateLimit: props.throttling.rateLimit,
-        throttlingBurstLimit: props.throttling.burstLimit,
-        metricsEnabled: true,
-        loggingLevel: "ERROR",
-        dataTraceEnabled: false,
-      },
-      dependsOn: [executionLogs],
-    });
+    const methodSettings = (id: string, methodPath: string, throttling: Throttling, after: TerraformResource) =>
+      new ApiGatewayMethodSettings(this, id, {
+        provider,
+        restApiId: api.id,
+        stageName: stage.stageName,
+        methodPath,
+        settings: {
+          throttlingRateLimit: throttling.rateLimit,
+          throttlingBurstLimit: throttling.burstLimit,
+          metricsEnabled: true,
+          loggingLevel: "ERROR",
+          dataTraceEnabled: false,
+        },
+        dependsOn: [after],
+      });
+    const stageSettings = methodSettings("stage-settings", "*/*", props.throttling, executionLogs);
+    // A method's own settings replace the stage-wide ones for that method. One after the other:
+    // both update the same stage, and API Gateway refuses concurrent modifications of it.
+    const health = HANDLERS.health.route;
+    methodSettings("health-settings", `${health.path.slice(1)}/${health.method}`, HEALTH_THROTTLING, stageSettings);
 
     for (const handler of HANDLER_NAMES) {
       const { method, path } = HANDLERS[handler].route;
@@ -156,23 +184,15 @@ export class RegionalApi extends Construct {
     }
 
     this.restApiId = api.id;
-    this.executionArn = api.executionArn;
     this.stageName = stage.stageName;
     this.invokeUrl = `${stage.invokeUrl}/`;
-    this.functions = Object.fromEntries(
-      HANDLER_NAMES.map((handler) => {
-        const fn = lambdaFunctions[handler];
-        return [handler, { functionName: fn.functionName, roleArn: fn.role, logGroupName: fn.loggingConfig.logGroup }];
-      }),
-    ) as Record<HandlerName, ApiFunction>;
   }
 
   /** A function with its own log group and a role that may do only what its handler needs. */
   private apiFunction(handler: HandlerName, props: RegionalApiProps): LambdaFunction {
     const { provider, region, namePrefix } = props;
     const spec = HANDLERS[handler];
-    // tickets-get -> tickets-get, health -> tickets-health: the prefix once, not twice.
-    const functionName = `${namePrefix}-${handler.replace(`${namePrefix}-`, "")}`;
+    const functionName = `${namePrefix}-${FUNCTION_NAME_SUFFIX[handler]}`;
     const scope = new Construct(this, handler);
 
     const logGroup = new CloudwatchLogGroup(scope, "log-group", {
@@ -197,6 +217,8 @@ export class RegionalApi extends Construct {
           actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
           resources: [`${logGroup.arn}:*`],
         },
+        // X-Ray has no resource-level permissions for these two actions: "*" is the only form.
+        { sid: "XRayTraces", effect: "Allow", actions: [...XRAY_WRITE_ACTIONS], resources: ["*"] },
       ],
     });
     new IamRolePolicy(scope, "role-policy", { provider, role: role.name, name: "least-privilege", policy: permissions.json });
@@ -214,6 +236,8 @@ export class RegionalApi extends Construct {
       sourceCodeHash: props.bundles[handler].sourceCodeHash,
       memorySize: props.memorySize,
       timeout,
+      reservedConcurrentExecutions: handler === "health" ? props.healthReservedConcurrency : undefined,
+      tracingConfig: { mode: "Active" },
       environment: {
         variables: {
           [HANDLER_ENV.tableName]: props.tableName,
@@ -240,12 +264,13 @@ export class RegionalApi extends Construct {
       description: `API Gateway access logging (${region})`,
       assumeRolePolicy: assumeRolePolicy(scope, provider, "apigateway.amazonaws.com"),
     });
-    new IamRolePolicyAttachment(scope, "managed-policy", {
+    const attachment = new IamRolePolicyAttachment(scope, "managed-policy", {
       provider,
       role: role.name,
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
     });
-    return new ApiGatewayAccount(scope, "account", { provider, cloudwatchRoleArn: role.arn });
+    // API Gateway checks the role's permissions when the setting is made: attach them first.
+    return new ApiGatewayAccount(scope, "account", { provider, cloudwatchRoleArn: role.arn, dependsOn: [attachment] });
   }
 }
 

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";
 import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
@@ -35,6 +36,8 @@ export class RegionalDomains extends Construct {
   /** The regional endpoint of `api.<domain>` in this region, for the failover records. */
   readonly apiTarget: AliasTarget;
   readonly regionalDomainName: string;
+  /** The alias record that makes `<label>.<domain>` resolve: what probes of that name wait for. */
+  readonly regionalRecord: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: RegionalDomainsProps) {
     super(scope, id);
@@ -60,7 +63,7 @@ export class RegionalDomains extends Construct {
       return domain;
     }) as [ApiGatewayDomainName, ApiGatewayDomainName];
 
-    new Route53Record(this, "regional-record", {
+    this.regionalRecord = new Route53Record(this, "regional-record", {
       provider,
       zoneId: props.hostedZoneId,
       name: regionalDomain.domainName,

@@ -4,7 +4,7 @@ import { createDocumentClient } from "./core/dynamo";
 import { readHandlerEnv } from "./core/env";
 import { apiHandler } from "./core/http";
 import { createLogger } from "./core/logger";
-import { parseTicketInput } from "./core/ticket-schema";
+import { parseTicketInput } from "./core/ticket-input-parser";
 import { createTicket } from "./core/tickets";
 
 const env = readHandlerEnv();

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
@@ -8,7 +8,11 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { TicketsConfig } from "../config/schema";
+import { stateKeyAlias } from "../config/state-backend";
+import { StableAddressStack, STATE_STACK_ADDRESSES } from "./stable-addresses";
 
 export interface StateBootstrapStackProps {
   readonly config: TicketsConfig;
@@ -23,13 +27,24 @@ export const NONCURRENT_STATE_RETENTION_DAYS = 90;
  * The S3 bucket that holds the Terraform state of the main stacks. It keeps its own state
  * in a local file, since the bucket it would use does not exist before it runs.
  */
-export class StateBootstrapStack extends TerraformStack {
+export class StateBootstrapStack extends StableAddressStack {
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);
+    this.pinAddresses(STATE_STACK_ADDRESSES);
     const { stateBackend, tags } = props.config;
 
     new LocalBackend(this, { path: props.localStatePath });
     new AwsProvider(this, "aws", { region: stateBackend.region, defaultTags: [{ tags: { ...tags } }] });
+
+    // A key of our own rather than aws/s3: its policy is ours to scope, it rotates, and the
+    // backend can name it for the state and lock objects.
+    const key = new KmsKey(this, "state-key", {
+      description: `Terraform state in s3://${stateBackend.bucket}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      lifecycle: { preventDestroy: true },
+    });
+    new KmsAlias(this, "state-key-alias", { name: stateKeyAlias(props.config), targetKeyId: key.keyId });
 
     const bucket = new S3Bucket(this, "state-bucket", {
       bucket: stateBackend.bucket,
@@ -41,7 +56,7 @@ export class StateBootstrapStack extends TerraformStack {
     });
     new S3BucketServerSideEncryptionConfigurationA(this, "state-encryption", {
       bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
     });
     const publicAccessBlock = new S3BucketPublicAccessBlock(this, "state-public-access-block", {
       bucket: bucket.id,
@@ -84,8 +99,11 @@ export class StateBootstrapStack extends TerraformStack {
       ],
     });
 
+    this.checkPinnedAddresses();
+
     new TerraformOutput(this, "backend_bucket", { value: bucket.bucket, description: "S3 bucket of the main stacks' state" });
     new TerraformOutput(this, "backend_region", { value: stateBackend.region, description: "Region of the state bucket" });
+    new TerraformOutput(this, "backend_kms_key_arn", { value: key.arn, description: "KMS key of the state objects" });
     new TerraformOutput(this, "backend_key_prefix", { value: stateBackend.keyPrefix, description: "Prefix of each stack's state key" });
   }
 }

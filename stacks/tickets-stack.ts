@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { Construct } from "constructs";
-import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { S3Backend, TerraformOutput } from "cdktf";
 import { ROUTE53_METRICS_REGION } from "../config/aws-regions";
-import { API_LABEL, type TicketsConfig } from "../config/schema";
+import { API_LABEL, STANDBY_SET_LABEL, type TicketsConfig } from "../config/schema";
 import { DomainCertificates } from "../constructs/domain-certificates";
 import { FailoverDns } from "../constructs/failover-dns";
 import { GlobalTable } from "../constructs/global-table";
@@ -11,9 +11,11 @@ import { LambdaBundles } from "../constructs/lambda-bundles";
 import { RegionalApi } from "../constructs/regional-api";
 import { RegionalDomains } from "../constructs/regional-domains";
 import { RegionalProviders } from "../constructs/regional-providers";
+import { stateKeyAlias } from "../config/state-backend";
 import { apiUrl, regionUrl } from "../config/urls";
-import { PROJECT_ROOT } from "../tools/project-root";
+import { PROJECT_ROOT } from "../build/project-root";
 import { deploymentVariables } from "./deployment-inputs";
+import { StableAddressStack, ticketsStatefulAddresses } from "./stable-addresses";
 
 export interface TicketsStackProps {
   readonly config: TicketsConfig;
@@ -24,17 +26,15 @@ export interface TicketsStackProps {
   readonly deploymentVariables?: boolean;
 }
 
-/** Prefix of every named resource. */
-export const NAME_PREFIX = "tickets";
-
 /**
  * The multi-region ticket API: in every configured region the functions, the REST API, its
  * custom domains and a table replica; Route 53 failover from the primary to the standbys;
  * health alarms in us-east-1. State lives in the bootstrap bucket.
  */
-export class TicketsStack extends TerraformStack {
+export class TicketsStack extends StableAddressStack {
   constructor(scope: Construct, id: string, props: TicketsStackProps) {
     super(scope, id);
+    this.pinAddresses(ticketsStatefulAddresses(props.config.regions.map((region) => region.name)));
     const config = { ...props.config, ...(props.deploymentVariables ? deploymentVariables(this, props.config) : {}) };
     const [primary, ...standbys] = config.regions;
     const apiDomainName = `${API_LABEL}.${config.domainName}`;
@@ -44,9 +44,11 @@ export class TicketsStack extends TerraformStack {
       key: `${config.stateBackend.keyPrefix}/${id}.tfstate`,
       region: config.stateBackend.region,
       encrypt: true,
+      kmsKeyId: stateKeyAlias(config),
     });
-    // cdktf 0.21's S3Backend predates S3-native locking (Terraform >= 1.10).
+    // cdktf 0.21's S3Backend predates S3-native locking, which needs Terraform 1.10.
     backend.addOverride("use_lockfile", true);
+    this.addOverride("terraform.required_version", ">= 1.10.0");
 
     const providers = new RegionalProviders(this, "providers", {
       regions: config.regions.map((region) => region.name),
@@ -79,7 +81,7 @@ export class TicketsStack extends TerraformStack {
       const api = new RegionalApi(this, `api-${region}`, {
         region,
         provider,
-        namePrefix: NAME_PREFIX,
+        namePrefix: config.namePrefix,
         tableName: table.tableName,
         tableArn: table.arnIn(region),
         bundles,
@@ -88,6 +90,8 @@ export class TicketsStack extends TerraformStack {
         timeout: config.lambda.timeout,
         logRetentionDays: config.logRetentionDays,
         throttling: config.throttling,
+        healthReservedConcurrency: config.healthCheck.reservedConcurrency || undefined,
+        manageApiGatewayAccount: config.manageApiGatewayAccount,
       });
       const domains = new RegionalDomains(this, `domains-${region}`, {
         provider,
@@ -104,12 +108,13 @@ export class TicketsStack extends TerraformStack {
     const dns = new FailoverDns(this, "failover-dns", {
       provider: primaryProvider,
       hostedZoneId: config.hostedZoneId,
-      domainName: config.domainName,
       apiDomainName,
+      standbySetDomainName: `${STANDBY_SET_LABEL}.${config.domainName}`,
       regions: regional.map(({ region, label, domains }) => ({
         region,
         label,
         regionalDomainName: domains.regionalDomainName,
+        regionalRecord: domains.regionalRecord,
         apiTarget: domains.apiTarget,
       })),
       requestInterval: config.healthCheck.requestInterval,
@@ -117,7 +122,7 @@ export class TicketsStack extends TerraformStack {
     });
     const alarms = new HealthAlarms(this, "health-alarms", {
       provider: providers.forRegion(ROUTE53_METRICS_REGION),
-      namePrefix: NAME_PREFIX,
+      namePrefix: config.namePrefix,
       email: config.alarmEmail,
       healthChecks: regional.map(({ region, label }) => ({
         label,
@@ -140,5 +145,6 @@ export class TicketsStack extends TerraformStack {
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }
+    this.checkPinnedAddresses();
   }
 }

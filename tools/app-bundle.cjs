@@ -133,7 +133,10 @@ function ensureAppBundle({ root, entry, outfile, clockSlackMs = CLOCK_SLACK_MS }
     return { path, built: true };
   }
   // Recorded last: a crash before this line leaves an old record that doesn't match.
-  writeAtomically(recordPath, `${JSON.stringify({ fingerprint: fingerprintOf(root, options, inputs, path), inputs }, null, 1)}\n`);
+  writeAtomically(
+    recordPath,
+    `${JSON.stringify({ fingerprint: fingerprintOf(root, options, inputs, path), inputs }, null, 1)}\n`,
+  );
   return { path, built: true };
 }
 

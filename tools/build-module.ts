@@ -18,7 +18,7 @@ import { ConfigError, loadConfig } from "../config/load";
 import type { TicketsConfig } from "../config/schema";
 import { STACK_NAMES } from "../stacks/app";
 import { TicketsStack } from "../stacks/tickets-stack";
-import { PROJECT_ROOT } from "./project-root";
+import { PROJECT_ROOT } from "../build/project-root";
 
 /** AWS provider versions the module works with (the bindings are generated from 5.100.0). */
 export const MODULE_PROVIDER_VERSION = ">= 5.100.0, < 6.0.0";

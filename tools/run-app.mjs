@@ -8,6 +8,6 @@ const require = createRequire(import.meta.url);
 const { ensureAppBundle } = require("./app-bundle.cjs");
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-// One folder below the root, like the sources, so `__dirname/..` is the root in both (tools/project-root.ts).
+// One folder below the root, like the sources, so `__dirname/..` is the root in both (build/project-root.ts).
 const { path } = ensureAppBundle({ root, entry: "main.ts", outfile: "dist/app.cjs" });
 require(path);

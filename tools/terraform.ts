@@ -216,7 +216,7 @@ async function terraform(toolchain: TerraformToolchain, cwd: string, args: strin
     return stdout;
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${stderr ?? ""}${stdout ?? ""}`);
+    throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${stderr ?? ""}${stdout ?? ""}`, { cause: error });
   }
 }
 

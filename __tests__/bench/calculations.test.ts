@@ -28,12 +28,19 @@ describe("statistics", () => {
 
   test("spread and process spread; CPU and memory only when every run has them", () => {
     expect(spreadOf([2, 1, 3])).toEqual({ runs: 3, median: 2, min: 1, max: 3 });
-    expect(processSpreadOf([{ wallSeconds: 1, cpuSeconds: 0.5, maxRssMb: 100 }, { wallSeconds: 3, cpuSeconds: 1.5, maxRssMb: 120 }])).toEqual({
+    expect(
+      processSpreadOf([
+        { wallSeconds: 1, cpuSeconds: 0.5, maxRssMb: 100 },
+        { wallSeconds: 3, cpuSeconds: 1.5, maxRssMb: 120 },
+      ]),
+    ).toEqual({
       wallSeconds: { runs: 2, median: 2, min: 1, max: 3 },
       cpuSeconds: { runs: 2, median: 1, min: 0.5, max: 1.5 },
       maxRssMb: { runs: 2, median: 110, min: 100, max: 120 },
     });
-    expect(processSpreadOf([{ wallSeconds: 1 }, { wallSeconds: 2, cpuSeconds: 1 }])).toEqual({ wallSeconds: { runs: 2, median: 1.5, min: 1, max: 2 } });
+    expect(processSpreadOf([{ wallSeconds: 1 }, { wallSeconds: 2, cpuSeconds: 1 }])).toEqual({
+      wallSeconds: { runs: 2, median: 1.5, min: 1, max: 2 },
+    });
   });
 });
 
@@ -43,7 +50,9 @@ describe("parseGnuTime", () => {
   });
 
   test("anything else is an error naming the line", () => {
-    expect(() => parseGnuTime("Command exited with non-zero status 1")).toThrow('unexpected GNU time output: "Command exited with non-zero status 1"');
+    expect(() => parseGnuTime("Command exited with non-zero status 1")).toThrow(
+      'unexpected GNU time output: "Command exited with non-zero status 1"',
+    );
     expect(() => parseGnuTime("1 2")).toThrow("unexpected GNU time output");
   });
 });
@@ -86,7 +95,11 @@ describe("scaling configs", () => {
     const points = fakeResults().scaling as Exclude<ReturnType<typeof fakeResults>["scaling"], { skipped: string }>;
     const growth = growthOf([...points].reverse());
 
-    expect(growth.map((step) => [step.from, step.to])).toEqual([[2, 3], [3, 5], [5, 8]]);
+    expect(growth.map((step) => [step.from, step.to])).toEqual([
+      [2, 3],
+      [3, 5],
+      [5, 8],
+    ]);
     expect(growth[1]!.perRegion.resources).toBe(5);
     expect(growth[1]!.perRegion.synthSeconds).toBeCloseTo(0.05);
     expect(growth[2]!.perRegion.jsonKb).toBeCloseTo(40_000 / 1024);
@@ -95,7 +108,11 @@ describe("scaling configs", () => {
 
   test("resourcesPerRegion lists the types that grow, largest first; fixed ones are left out", () => {
     const points = fakeResults().scaling as Exclude<ReturnType<typeof fakeResults>["scaling"], { skipped: string }>;
-    expect(resourcesPerRegion(points)).toEqual({ aws_lambda_function: 3, aws_api_gateway_rest_api: 1, aws_route53_health_check: 1 });
+    expect(resourcesPerRegion(points)).toEqual({
+      aws_lambda_function: 3,
+      aws_api_gateway_rest_api: 1,
+      aws_route53_health_check: 1,
+    });
     expect(resourcesPerRegion(points.slice(0, 1))).toEqual({});
   });
 });

@@ -10,7 +10,12 @@ export const processSpread = (wall: number, cpu = wall * 0.9, rss = 120): Proces
   maxRssMb: spread(rss),
 });
 
-const byType = (regions: number) => ({ aws_lambda_function: 3 * regions, aws_api_gateway_rest_api: regions, aws_route53_health_check: regions, aws_sns_topic: 1 });
+const byType = (regions: number) => ({
+  aws_lambda_function: 3 * regions,
+  aws_api_gateway_rest_api: regions,
+  aws_route53_health_check: regions,
+  aws_sns_topic: 1,
+});
 
 export function fakeResults(overrides: Partial<BenchResults> = {}): BenchResults {
   return {
@@ -43,8 +48,16 @@ export function fakeResults(overrides: Partial<BenchResults> = {}): BenchResults
       ...(regions <= 3 ? { planSeconds: 4 + regions } : {}),
     })),
     terraform: [
-      { stack: "tickets-state", plannedChanges: 7, steps: { init: spread(0.4), validate: spread(2.9), plan: spread(3.3), show: spread(3.1) } },
-      { stack: "tickets", plannedChanges: 73, steps: { init: spread(0.5), validate: spread(3.2), plan: spread(5.8), show: spread(3.6) } },
+      {
+        stack: "tickets-state",
+        plannedChanges: 7,
+        steps: { init: spread(0.4), validate: spread(2.9), plan: spread(3.3), show: spread(3.1) },
+      },
+      {
+        stack: "tickets",
+        plannedChanges: 73,
+        steps: { init: spread(0.5), validate: spread(3.2), plan: spread(5.8), show: spread(3.6) },
+      },
     ],
     lambdas: {
       bundles: [
@@ -53,11 +66,27 @@ export function fakeResults(overrides: Partial<BenchResults> = {}): BenchResults
         { handler: "health", zipBytes: 118_000, codeBytes: 395_000, loadMs: spread(46, 44, 58, 7) },
       ],
       load: [1, 20, 100].flatMap((concurrency) => [
-        { request: "POST /ticket" as const, concurrency, requests: 500, requestsPerSecond: 900 + concurrency, p50Ms: 1.1, p99Ms: 4.2, unexpected: 0 },
-        { request: "GET /ticket?limit=100" as const, concurrency, requests: 500, requestsPerSecond: 400 + concurrency, p50Ms: 2.5, p99Ms: 9.8, unexpected: 0 },
+        {
+          request: "POST /ticket" as const,
+          concurrency,
+          requests: 500,
+          requestsPerSecond: 900 + concurrency,
+          p50Ms: 1.1,
+          p99Ms: 4.2,
+          unexpected: 0,
+        },
+        {
+          request: "GET /ticket?limit=100" as const,
+          concurrency,
+          requests: 500,
+          requestsPerSecond: 400 + concurrency,
+          p50Ms: 2.5,
+          p99Ms: 9.8,
+          unexpected: 0,
+        },
       ]),
     },
-    tests: { npmTest: processSpread(95), unitFile: processSpread(12.5) },
+    tests: { npmTest: processSpread(95), unitProject: processSpread(40), unitFile: processSpread(3.5) },
     failover: benchFailover(),
     ...overrides,
   };

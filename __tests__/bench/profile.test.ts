@@ -5,7 +5,13 @@ const ROOT = "/work/project";
 const BUNDLE_URL = `file://${ROOT}/dist/app.cjs`;
 const bundle = bundleLayout(
   BUNDLE_URL,
-  ["var __commonJS = () => {};", "// node_modules/zod/v4/core/core.js", "zod code", "// constructs/global-table.ts", "class GlobalTable {}"].join("\n"),
+  [
+    "var __commonJS = () => {};",
+    "// node_modules/zod/v4/core/core.js",
+    "zod code",
+    "// constructs/global-table.ts",
+    "class GlobalTable {}",
+  ].join("\n"),
 );
 
 const frame = (url: string, lineNumber = 0, functionName = "f") => ({ functionName, url, lineNumber });

@@ -56,7 +56,9 @@ describe("renderReport", () => {
 
   test("headline: the ratio, the goal, the cost of a region, the Lambdas, the failover", () => {
     const { markdown } = renderReport(fakeResults());
-    expect(markdown).toContain("**0.61 s**, against 18.3 s for the cdktf template's set-up synthesizing only the global table: **30x faster**");
+    expect(markdown).toContain(
+      "**0.61 s**, against 18.3 s for the cdktf template's set-up synthesizing only the global table: **30x faster**",
+    );
     expect(markdown).toContain("- Each added region (2 → 3): +5 resources, +50 ms synth wall time, +40 ms synth CPU.");
     expect(markdown).toContain("- Lambda zips at most 122.1 KB (budget 200 KB), loading in at most 51 ms (budget 100 ms).");
     expect(markdown).toContain("- Failover within 70.0 s with the defaults, 150 s with the production settings (computed).");
@@ -80,7 +82,13 @@ describe("renderReport", () => {
       synth: {
         ...results.synth,
         npmSynth: processSpread(1.25),
-        profile: { totalMs: 1000, rows: [{ module: "cdktf", selfMs: 400, share: 0.4 }, { module: "zod (bundled)", selfMs: 100, share: 0.1 }] },
+        profile: {
+          totalMs: 1000,
+          rows: [
+            { module: "cdktf", selfMs: 400, share: 0.4 },
+            { module: "zod (bundled)", selfMs: 100, share: 0.1 },
+          ],
+        },
       },
     });
 
@@ -96,7 +104,9 @@ describe("renderReport", () => {
 
     expect(markdown).toContain("| 8 | 9 | 41 | 312.5 KB |");
     expect(markdown).toContain("| 2 → 3 | +5 | +39.1 KB | +50 ms | +40 ms | +4.0 MB |");
-    expect(markdown).toContain("every added region adds the same 5 resources (linear): 3 `aws_lambda_function`, 1 `aws_api_gateway_rest_api`, 1 `aws_route53_health_check`");
+    expect(markdown).toContain(
+      "every added region adds the same 5 resources (linear): 3 `aws_lambda_function`, 1 `aws_api_gateway_rest_api`, 1 `aws_route53_health_check`",
+    );
     expect(markdown).toContain(`![Cost against regions](${CHART_DIR}/scaling.svg)`);
     const chart = charts[`${CHART_DIR}/scaling.svg`]!;
     expect(chart).toContain("<title>Cost against regions</title>");
@@ -106,7 +116,9 @@ describe("renderReport", () => {
 
   test("terraform: each stack's steps as median (min–max)", () => {
     const { markdown } = renderReport(fakeResults());
-    expect(markdown).toContain("| `tickets` | 73 | 0.50 s (0.50 s–0.50 s) | 3.20 s (3.20 s–3.20 s) | 5.80 s (5.80 s–5.80 s) | 3.60 s (3.60 s–3.60 s) |");
+    expect(markdown).toContain(
+      "| `tickets` | 73 | 0.50 s (0.50 s–0.50 s) | 3.20 s (3.20 s–3.20 s) | 5.80 s (5.80 s–5.80 s) | 3.60 s (3.60 s–3.60 s) |",
+    );
   });
 
   test("lambdas: zip and load per handler, the local API at every concurrency", () => {
@@ -118,8 +130,9 @@ describe("renderReport", () => {
 
   test("tests and failover", () => {
     const { markdown } = renderReport(fakeResults());
-    expect(markdown).toContain("| `npm test` (type check, every test, terraform validate and plans) | 5 | 95.0 s |");
-    expect(markdown).toContain("| `npx jest __tests__/config.test.ts` (one unit test file) | 5 | 12.5 s |");
+    expect(markdown).toContain("| `npm test` (type check, lint, every test, terraform validate and plans) | 5 | 95.0 s |");
+    expect(markdown).toContain("| `npm run test:unit` (the unit project: no terraform) | 5 | 40.0 s |");
+    expect(markdown).toContain("| `npx jest __tests__/config/config.test.ts` (one unit test file) | 5 | 3.50 s |");
     expect(markdown).toContain("| default config (workshop) | 10 s x 1 | 8.20 s | 10.0 s | 60 s | **70.0 s** |");
     expect(markdown).toContain("| README's production advice | 30 s x 3 | 84.6 s | 90.0 s | 60 s | **150 s** |");
     expect(markdown).toContain("**workshop, by hand in the console**: about 250 s");
@@ -136,7 +149,7 @@ describe("renderReport", () => {
       scaling: { skipped: "failed: boom" },
       terraform: { skipped: "--quick leaves terraform out" },
       lambdas: { skipped: "failed: no port" },
-      tests: { unitFile: processSpread(12.5) },
+      tests: { unitFile: processSpread(3.5) },
     });
 
     expect(markdown).toContain("`npm run bench -- --quick`");
@@ -144,6 +157,7 @@ describe("renderReport", () => {
     expect(markdown).toContain("## 3. Terraform\n\nNot measured in this run: --quick leaves terraform out.");
     expect(markdown).toContain("## 4. Lambdas\n\nNot measured in this run: failed: no port.");
     expect(markdown).not.toContain("`npm test` (type check");
+    expect(markdown).not.toContain("`npm run test:unit`");
     expect(markdown).toContain("(baseline not run with --quick)");
     expect(Object.keys(charts)).toEqual([]);
   });

@@ -28,7 +28,14 @@ test("escapeXml escapes markup characters", () => {
 
 describe("charts", () => {
   test("a bar per value, labelled, escaped", () => {
-    const svg = barChart({ title: "Synth <wall>", unit: "s", bars: [{ label: "ours & fast", value: 0.6 }, { label: "baseline", value: 18 }] });
+    const svg = barChart({
+      title: "Synth <wall>",
+      unit: "s",
+      bars: [
+        { label: "ours & fast", value: 0.6 },
+        { label: "baseline", value: 18 },
+      ],
+    });
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg).toContain("<title>Synth &lt;wall&gt;</title>");
     expect(svg.match(/<rect x=/g)).toHaveLength(2);
@@ -41,8 +48,23 @@ describe("charts", () => {
       title: "Cost",
       xLabel: "regions",
       panels: [
-        { title: "resources", unit: "count", points: [{ x: 2, y: 11 }, { x: 3, y: 16 }, { x: 5, y: 26 }] },
-        { title: "plan", unit: "s", points: [{ x: 2, y: 6 }, { x: 3, y: 7 }] },
+        {
+          title: "resources",
+          unit: "count",
+          points: [
+            { x: 2, y: 11 },
+            { x: 3, y: 16 },
+            { x: 5, y: 26 },
+          ],
+        },
+        {
+          title: "plan",
+          unit: "s",
+          points: [
+            { x: 2, y: 6 },
+            { x: 3, y: 7 },
+          ],
+        },
       ],
     });
     expect(svg.match(/<polyline /g)).toHaveLength(2);

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { STACK_NAMES } from "../../stacks/app";
-import { PROJECT_ROOT } from "../support/paths";
+import { PROJECT_ROOT } from "../../build/project-root";
 
 interface Step {
   name?: string;

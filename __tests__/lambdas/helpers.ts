@@ -1,9 +1,9 @@
 /** Shared by the handler and local API tests: dynalite, proxy events, handler cold starts. */
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { createTicketsTable, startDynalite } from "../../api/local-server";
+import { createTicketsTable, startDynalite } from "../../tools/local-api/embedded-dynamodb";
 import type { ProxyHandler } from "../../lambdas/core/http";
-import { HANDLERS, type HandlerName } from "../../lambdas/manifest";
+import { HANDLERS, type HandlerName } from "../../contract/handlers";
 
 // Quiet handler logs in tests (set before any logger is constructed), and the SDK's notice
 // that it will need Node 22 (the functions run on nodejs22.x; the tests may run on 20).

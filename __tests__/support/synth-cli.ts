@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { PROJECT_ROOT } from "./paths";
+import { PROJECT_ROOT } from "../../build/project-root";
 
 /** Runs `npm run synth`'s command with its own outdir and config. */
 export function runSynth(outdir: string, configFile?: string): SpawnSyncReturns<string> {

@@ -10,7 +10,10 @@ import { join, resolve } from "node:path";
 
 // Plain CommonJS (tools/run-app.mjs loads it before anything compiles TypeScript).
 const { ensureAppBundle, EXTERNAL_PACKAGES } = require("../../tools/app-bundle.cjs") as {
-  ensureAppBundle: (params: { root: string; entry: string; outfile: string; clockSlackMs?: number }) => { path: string; built: boolean };
+  ensureAppBundle: (params: { root: string; entry: string; outfile: string; clockSlackMs?: number }) => {
+    path: string;
+    built: boolean;
+  };
   EXTERNAL_PACKAGES: string[];
 };
 

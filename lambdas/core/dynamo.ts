@@ -3,6 +3,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 /** Points the functions at a local DynamoDB (dynalite) for the local API and the tests. */
 export const LOCAL_ENDPOINT_ENV = "DYNAMODB_ENDPOINT";
+/** Static fake credentials for a local DynamoDB: real ones are never sent to it. */
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
 
 /** What the core needs from a document client (the real one, or aws-sdk-client-mock's). */
 export type DocumentClient = Pick<DynamoDBDocumentClient, "send">;
@@ -25,7 +27,7 @@ export function createDocumentClient(env: NodeJS.ProcessEnv = process.env): Dyna
     }
     config.endpoint = endpoint;
     config.region = env.AWS_REGION ?? "local";
-    config.credentials = { accessKeyId: "local", secretAccessKey: "local" };
+    config.credentials = LOCAL_CREDENTIALS;
   }
   return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
     // Optional ticket fields the client omitted are left out of the item, not stored as null.

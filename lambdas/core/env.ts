@@ -1,4 +1,4 @@
-import { HANDLER_ENV } from "../manifest";
+import { HANDLER_ENV } from "../../contract/handlers";
 
 /**
  * Reads a required environment variable; a missing or empty one is a deployment bug, so it

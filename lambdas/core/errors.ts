@@ -3,43 +3,46 @@
  * and a client-safe message.
  */
 
+/** An error whose message is safe to show the client, with the HTTP status it maps to. */
 export abstract class ApiError extends Error {
-  abstract readonly statusCode: number;
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-/** The request is wrong; the message names the field and is safe to show the client. */
+/** The request is wrong; the message names the field. */
 export class InvalidInputError extends ApiError {
-  readonly statusCode = 400;
+  // Spelled out: the bundles are minified, and logs should name the error, not `Xe`.
+  override readonly name = "InvalidInputError";
   constructor(
     message: string,
     readonly field?: string,
   ) {
-    super(message);
-    this.name = "InvalidInputError";
+    super(400, message);
   }
 }
 
 export class PayloadTooLargeError extends ApiError {
-  readonly statusCode = 413;
+  override readonly name = "PayloadTooLargeError";
   constructor(message: string) {
-    super(message);
-    this.name = "PayloadTooLargeError";
+    super(413, message);
   }
 }
 
 export class NotFoundError extends ApiError {
-  readonly statusCode = 404;
+  override readonly name = "NotFoundError";
   constructor(message: string) {
-    super(message);
-    this.name = "NotFoundError";
+    super(404, message);
   }
 }
 
 export class ConflictError extends ApiError {
-  readonly statusCode = 409;
+  override readonly name = "ConflictError";
   constructor(message: string) {
-    super(message);
-    this.name = "ConflictError";
+    super(409, message);
   }
 }
 

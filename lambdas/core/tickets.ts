@@ -3,7 +3,7 @@ import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "./dynamo";
 import { ConflictError, InvalidInputError } from "./errors";
 import type { CoreLogger } from "./logger";
-import { PAGE_LIMITS, type Ticket, type TicketInput } from "./ticket-fields";
+import { PAGE_LIMITS, type Ticket, type TicketInput } from "../../contract/ticket-json-schema";
 
 export { PAGE_LIMITS };
 

@@ -75,7 +75,11 @@ export interface Drill {
 /** Detection and TTL for the default settings, shared by both drills. */
 function routingSteps(budget: FailoverBudget): DrillStep[] {
   return [
-    { step: `Route 53 marks the primary unhealthy (${budget.settings.requestInterval} s x ${budget.settings.failureThreshold}, at the latest)`, seconds: budget.allCheckersSeconds, basis: "computed" },
+    {
+      step: `Route 53 marks the primary unhealthy (${budget.settings.requestInterval} s x ${budget.settings.failureThreshold}, at the latest)`,
+      seconds: budget.allCheckersSeconds,
+      basis: "computed",
+    },
     { step: `resolvers' cached answers expire (TTL ${budget.ttlSeconds} s)`, seconds: budget.ttlSeconds, basis: "computed" },
   ];
 }
@@ -91,14 +95,21 @@ export function failoverDrills(budget: FailoverBudget): Drill[] {
     {
       name: "workshop, by hand in the console",
       steps: [
-        { step: "open the Ireland API, edit GET /health's integration to TicketPost, confirm the permission prompt", seconds: 120, basis: "estimate" },
+        {
+          step: "open the Ireland API, edit GET /health's integration to TicketPost, confirm the permission prompt",
+          seconds: 120,
+          basis: "estimate",
+        },
         { step: "Deploy API to stage prod", seconds: 60, basis: "estimate" },
         ...routingSteps(budget),
       ],
     },
     {
       name: "this project (README's failover drill)",
-      steps: [{ step: "aws lambda update-function-configuration (health function's TABLE_NAME)", seconds: 5, basis: "estimate" }, ...routingSteps(budget)],
+      steps: [
+        { step: "aws lambda update-function-configuration (health function's TABLE_NAME)", seconds: 5, basis: "estimate" },
+        ...routingSteps(budget),
+      ],
     },
   ];
 }

@@ -12,9 +12,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
-import { HANDLER_NAMES, type HandlerName } from "../../lambdas/manifest";
-import { BUNDLE_ENTRY_FILE, bundleHandlers } from "../lambda-bundle";
-import { PROJECT_ROOT } from "../project-root";
+import { HANDLER_NAMES, type HandlerName } from "../../contract/handlers";
+import { BUNDLE_ENTRY_FILE, bundleHandlers } from "../../build/lambda-bundle";
+import { PROJECT_ROOT } from "../../build/project-root";
 import { percentile, type Spread, spreadOf } from "./measure";
 
 export const BUNDLE_BUDGET = { zipKb: 200, loadMs: 100 } as const;
@@ -128,14 +128,23 @@ async function loadTest(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { concurrency, requests, requestsPerSecond: requests / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), unexpected };
+  return {
+    concurrency,
+    requests,
+    requestsPerSecond: requests / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    unexpected,
+  };
 }
 
 async function benchLocalApi(options: LambdaOptions): Promise<LoadResult[]> {
   const api = await startLocalApiProcess();
   const results: LoadResult[] = [];
   try {
-    const levels = Object.keys(options.requests).map(Number).sort((a, b) => a - b);
+    const levels = Object.keys(options.requests)
+      .map(Number)
+      .sort((a, b) => a - b);
     for (const concurrency of levels) {
       options.log(`local API: POST at concurrency ${concurrency}`);
       const post = (i: number) =>
@@ -149,7 +158,10 @@ async function benchLocalApi(options: LambdaOptions): Promise<LoadResult[]> {
     for (const concurrency of levels) {
       options.log(`local API: GET at concurrency ${concurrency}`);
       const get = () => fetch(`${api.url}ticket?limit=100`);
-      results.push({ request: "GET /ticket?limit=100", ...(await loadTest(get, 200, concurrency, options.requests[concurrency]!)) });
+      results.push({
+        request: "GET /ticket?limit=100",
+        ...(await loadTest(get, 200, concurrency, options.requests[concurrency]!)),
+      });
     }
     return results;
   } finally {

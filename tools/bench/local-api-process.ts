@@ -5,7 +5,7 @@
  *
  * Prints one JSON line `{"url": "http://127.0.0.1:<port>/"}` when listening; SIGTERM stops it.
  */
-import { startLocalApi } from "../../api/local-server";
+import { startLocalApi } from "../local-api/server";
 
 async function main(): Promise<void> {
   const api = await startLocalApi({ port: 0 });

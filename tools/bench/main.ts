@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { PROJECT_ROOT } from "../project-root";
+import { PROJECT_ROOT } from "../../build/project-root";
 import { prepareToolchain } from "../terraform";
 import { benchFailover } from "./failover";
 import { benchLambdas, type LambdaOptions } from "./lambdas";
@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   const { mode } = parseArgs(process.argv.slice(2));
   const plan = PLANS[mode];
   const started = performance.now();
-  const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  const log = (line: string) =>
+    process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   const machine = describeMachine();
   log(`${mode} run on ${machine.cores} cores, load ${machine.loadAtStart.map((value) => value.toFixed(2)).join(" ")}`);
   const toolchain = prepareToolchain(mkdtempSync(join(tmpdir(), "bench-toolchain-")));

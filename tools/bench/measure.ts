@@ -65,7 +65,9 @@ export function runMeasured(command: string, args: readonly string[], options: R
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (result.error !== undefined) throw result.error;
     if (result.status !== 0) {
-      throw new Error(`${command} ${args.join(" ")} exited ${result.status} in ${options.cwd}:\n${result.stderr}${result.stdout}`);
+      throw new Error(
+        `${command} ${args.join(" ")} exited ${result.status} in ${options.cwd}:\n${result.stderr}${result.stdout}`,
+      );
     }
     if (!timed) return { wallSeconds };
     // GNU time writes "Command exited with non-zero status" first when it did; here it didn't.
@@ -110,7 +112,8 @@ export interface ProcessSpread {
 }
 
 export function processSpreadOf(runs: readonly ProcessRun[]): ProcessSpread {
-  const defined = (values: (number | undefined)[]) => (values.every((value) => value !== undefined) ? spreadOf(values as number[]) : undefined);
+  const defined = (values: (number | undefined)[]) =>
+    values.every((value) => value !== undefined) ? spreadOf(values as number[]) : undefined;
   const cpuSeconds = defined(runs.map((run) => run.cpuSeconds));
   const maxRssMb = defined(runs.map((run) => run.maxRssMb));
   return {

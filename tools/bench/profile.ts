@@ -64,7 +64,11 @@ function packageOf(path: string): string | undefined {
 }
 
 /** The row a frame's self time goes to. */
-export function moduleOf(frame: { functionName: string; url: string; lineNumber: number }, root: string, bundles: readonly BundleLayout[]): string {
+export function moduleOf(
+  frame: { functionName: string; url: string; lineNumber: number },
+  root: string,
+  bundles: readonly BundleLayout[],
+): string {
   const { url, functionName } = frame;
   if (url === "") {
     if (functionName === "(garbage collector)") return "V8: garbage collection";
@@ -73,18 +77,25 @@ export function moduleOf(frame: { functionName: string; url: string; lineNumber:
     if (functionName === "internalModuleStat") return "node: module loading";
     return "node: native calls (fs, crypto)";
   }
-  if (url.startsWith("node:internal/modules") || url.startsWith("node:internal/deps/cjs-module-lexer")) return "node: module loading";
+  if (url.startsWith("node:internal/modules") || url.startsWith("node:internal/deps/cjs-module-lexer"))
+    return "node: module loading";
   if (url.startsWith("node:")) return url;
   const bundle = bundles.find((layout) => layout.url === url);
-  const path = bundle === undefined ? (url.startsWith("file://") ? fileURLToPath(url) : url) : sourceInBundle(bundle, frame.lineNumber);
+  const path =
+    bundle === undefined ? (url.startsWith("file://") ? fileURLToPath(url) : url) : sourceInBundle(bundle, frame.lineNumber);
   const owner = packageOf(path);
   if (owner !== undefined) return bundle === undefined ? owner : `${owner} (bundled)`;
   return bundle === undefined ? relative(root, path) : path;
 }
 
 /** Self time per module, the `top` largest rows and "other". */
-export function summarizeProfile(profile: CpuProfile, options: { root: string; bundles?: readonly BundleLayout[]; top?: number }): ProfileSummary {
-  const moduleOfNode = new Map(profile.nodes.map((node) => [node.id, moduleOf(node.callFrame, options.root, options.bundles ?? [])]));
+export function summarizeProfile(
+  profile: CpuProfile,
+  options: { root: string; bundles?: readonly BundleLayout[]; top?: number },
+): ProfileSummary {
+  const moduleOfNode = new Map(
+    profile.nodes.map((node) => [node.id, moduleOf(node.callFrame, options.root, options.bundles ?? [])]),
+  );
   const selfMs = new Map<string, number>();
   profile.samples.forEach((nodeId, index) => {
     const module = moduleOfNode.get(nodeId) ?? "(unknown)";

@@ -39,7 +39,14 @@ export interface Report {
 }
 
 export const CHART_DIR = "bench/charts";
-export const SECTION_TITLES = ["1. Synth", "2. Scaling with regions", "3. Terraform", "4. Lambdas", "5. Tests", "6. Failover budget"] as const;
+export const SECTION_TITLES = [
+  "1. Synth",
+  "2. Scaling with regions",
+  "3. Terraform",
+  "4. Lambdas",
+  "5. Tests",
+  "6. Failover budget",
+] as const;
 
 /** `0.62 s`, `21.3 s`, `125 s`. */
 export function formatSeconds(seconds: number): string {
@@ -123,7 +130,9 @@ function headline(results: BenchResults): string[] {
         `against ${formatSeconds(synth.baseline.wallSeconds.median)} for the cdktf template's set-up synthesizing only the global table: **${formatNumber(ratio)}x faster**.`,
     );
   } else {
-    lines.push(`- \`npm run synth\` of the whole system: **${formatSeconds(npm)}** (baseline not run${results.mode === "quick" ? " with --quick" : ""}).`);
+    lines.push(
+      `- \`npm run synth\` of the whole system: **${formatSeconds(npm)}** (baseline not run${results.mode === "quick" ? " with --quick" : ""}).`,
+    );
   }
   lines.push(
     `- Goal (at most ${SYNTH_GOAL.maxSeconds} s and at least ${SYNTH_GOAL.minRatio}x): **${goalMissed(synth) ? "missed" : "met"}** in this run.`,
@@ -139,11 +148,15 @@ function headline(results: BenchResults): string[] {
   if (!isSkipped(results.lambdas)) {
     const largest = Math.max(...results.lambdas.bundles.map((bundle) => bundle.zipBytes));
     const slowest = Math.max(...results.lambdas.bundles.map((bundle) => bundle.loadMs.median));
-    lines.push(`- Lambda zips at most ${kb(largest)} (budget ${BUNDLE_BUDGET.zipKb} KB), loading in at most ${ms(slowest)} (budget ${BUNDLE_BUDGET.loadMs} ms).`);
+    lines.push(
+      `- Lambda zips at most ${kb(largest)} (budget ${BUNDLE_BUDGET.zipKb} KB), loading in at most ${ms(slowest)} (budget ${BUNDLE_BUDGET.loadMs} ms).`,
+    );
   }
   const [defaults, production] = results.failover.budgets;
   if (defaults !== undefined && production !== undefined) {
-    lines.push(`- Failover within ${formatSeconds(defaults.rtoSeconds)} with the defaults, ${formatSeconds(production.rtoSeconds)} with the production settings (computed).`);
+    lines.push(
+      `- Failover within ${formatSeconds(defaults.rtoSeconds)} with the defaults, ${formatSeconds(production.rtoSeconds)} with the production settings (computed).`,
+    );
   }
   return [...lines, ""];
 }
@@ -161,8 +174,12 @@ function synthSection(synth: SynthResult, charts: Record<string, string>): strin
     rows.push(
       processRow("`npm run synth`, first run without caches", {
         wallSeconds: { runs: 1, median: synth.cold.wallSeconds, min: synth.cold.wallSeconds, max: synth.cold.wallSeconds },
-        ...(synth.cold.cpuSeconds === undefined ? {} : { cpuSeconds: { runs: 1, median: synth.cold.cpuSeconds, min: synth.cold.cpuSeconds, max: synth.cold.cpuSeconds } }),
-        ...(synth.cold.maxRssMb === undefined ? {} : { maxRssMb: { runs: 1, median: synth.cold.maxRssMb, min: synth.cold.maxRssMb, max: synth.cold.maxRssMb } }),
+        ...(synth.cold.cpuSeconds === undefined
+          ? {}
+          : { cpuSeconds: { runs: 1, median: synth.cold.cpuSeconds, min: synth.cold.cpuSeconds, max: synth.cold.cpuSeconds } }),
+        ...(synth.cold.maxRssMb === undefined
+          ? {}
+          : { maxRssMb: { runs: 1, median: synth.cold.maxRssMb, min: synth.cold.maxRssMb, max: synth.cold.maxRssMb } }),
       }),
     );
   }
@@ -173,8 +190,8 @@ function synthSection(synth: SynthResult, charts: Record<string, string>): strin
     "",
     "The whole default system (both stacks, two regions, Lambda bundles) as a user runs it, side by side with " +
       "[bench/baseline](bench/baseline/main.ts): the cdktf TypeScript template's own set-up (`npx ts-node main.ts`, which type-checks, " +
-      "and the barrel `import { … } from \"@cdktf/provider-aws\"`) synthesizing only the global table and its two providers. " +
-      "Runs are interleaved; the caches a second synth finds (the app bundle, the Lambda zips) are warm, except in the \"first run\" row.",
+      'and the barrel `import { … } from "@cdktf/provider-aws"`) synthesizing only the global table and its two providers. ' +
+      'Runs are interleaved; the caches a second synth finds (the app bundle, the Lambda zips) are warm, except in the "first run" row.',
     "",
     ...table(PROCESS_HEADER, rows),
     "",
@@ -185,7 +202,10 @@ function synthSection(synth: SynthResult, charts: Record<string, string>): strin
       synth.baseline.cpuSeconds !== undefined && synth.npmSynth.cpuSeconds !== undefined
         ? ` (CPU: ${formatNumber(synth.baseline.cpuSeconds.median / synth.npmSynth.cpuSeconds.median)}x)`
         : "";
-    lines.push(`**Ratio**: the baseline takes ${formatNumber(ratio)}x as long as the whole system${cpuRatio}. Goal: at least ${SYNTH_GOAL.minRatio}x.`, "");
+    lines.push(
+      `**Ratio**: the baseline takes ${formatNumber(ratio)}x as long as the whole system${cpuRatio}. Goal: at least ${SYNTH_GOAL.minRatio}x.`,
+      "",
+    );
     charts[`${CHART_DIR}/synth.svg`] = barChart({
       title: "Synth wall time, median (lower is better)",
       unit: "s",
@@ -273,15 +293,28 @@ function scalingSection(points: readonly ScalingPoint[], charts: Record<string, 
     "",
   );
   const panels = [
-    { title: "synth wall median", unit: "s", points: sorted.map((point) => ({ x: point.regions, y: point.synth.wallSeconds.median })) },
+    {
+      title: "synth wall median",
+      unit: "s",
+      points: sorted.map((point) => ({ x: point.regions, y: point.synth.wallSeconds.median })),
+    },
     { title: "resources", unit: "count", points: sorted.map((point) => ({ x: point.regions, y: point.resources })) },
     { title: "cdk.tf.json", unit: "KB", points: sorted.map((point) => ({ x: point.regions, y: point.jsonBytes / 1024 })) },
   ];
   if (sorted.every((point) => point.synth.maxRssMb !== undefined)) {
-    panels.push({ title: "synth peak RSS", unit: "MB", points: sorted.map((point) => ({ x: point.regions, y: point.synth.maxRssMb!.median })) });
+    panels.push({
+      title: "synth peak RSS",
+      unit: "MB",
+      points: sorted.map((point) => ({ x: point.regions, y: point.synth.maxRssMb!.median })),
+    });
   }
   const planned = sorted.filter((point) => point.planSeconds !== undefined);
-  if (planned.length > 0) panels.push({ title: "offline plan", unit: "s", points: planned.map((point) => ({ x: point.regions, y: point.planSeconds! })) });
+  if (planned.length > 0)
+    panels.push({
+      title: "offline plan",
+      unit: "s",
+      points: planned.map((point) => ({ x: point.regions, y: point.planSeconds! })),
+    });
   charts[`${CHART_DIR}/scaling.svg`] = panelChart({ title: "Cost against regions", xLabel: "regions", panels });
   lines.push(`![Cost against regions](${CHART_DIR}/scaling.svg)`, "");
   return lines;
@@ -296,7 +329,11 @@ function terraformSection(stacks: readonly StackTerraformTimes[]): string[] {
     "",
     ...table(
       ["stack", "planned changes", ...TERRAFORM_STEPS.map((step) => (step === "show" ? "show -json" : step))],
-      stacks.map((stack) => [`\`${stack.stack}\``, String(stack.plannedChanges), ...TERRAFORM_STEPS.map((step) => formatSpread(stack.steps[step], formatSeconds))]),
+      stacks.map((stack) => [
+        `\`${stack.stack}\``,
+        String(stack.plannedChanges),
+        ...TERRAFORM_STEPS.map((step) => formatSpread(stack.steps[step], formatSeconds)),
+      ]),
     ),
     "",
   ];
@@ -311,7 +348,12 @@ function lambdasSection(lambdas: LambdaResult): string[] {
     "",
     ...table(
       ["handler", "zip", "index.mjs", "load"],
-      lambdas.bundles.map((bundle) => [`\`${bundle.handler}\``, kb(bundle.zipBytes), kb(bundle.codeBytes), formatSpread(bundle.loadMs, ms)]),
+      lambdas.bundles.map((bundle) => [
+        `\`${bundle.handler}\``,
+        kb(bundle.zipBytes),
+        kb(bundle.codeBytes),
+        formatSpread(bundle.loadMs, ms),
+      ]),
     ),
     "",
     "The local API (`npm run api:local`'s server in its own process, dynalite in memory) under load from this process on 127.0.0.1 " +
@@ -334,12 +376,19 @@ function lambdasSection(lambdas: LambdaResult): string[] {
 }
 
 function testsSection(tests: TestsResult): string[] {
-  const rows = [processRow(`\`npx jest ${UNIT_TEST_FILE}\` (one unit test file)`, tests.unitFile)];
-  if (tests.npmTest !== undefined) rows.unshift(processRow("`npm test` (type check, every test, terraform validate and plans)", tests.npmTest));
+  const rows = [
+    ...(tests.npmTest === undefined
+      ? []
+      : [processRow("`npm test` (type check, lint, every test, terraform validate and plans)", tests.npmTest)]),
+    ...(tests.unitProject === undefined
+      ? []
+      : [processRow("`npm run test:unit` (the unit project: no terraform)", tests.unitProject)]),
+    processRow(`\`npx jest ${UNIT_TEST_FILE}\` (one unit test file)`, tests.unitFile),
+  ];
   return [
     `## ${SECTION_TITLES[4]}`,
     "",
-    "Wall time as a developer runs them, including jest's global setup (synth of the test configs and their offline plans).",
+    "Wall time as a developer runs them. Only `npm test` starts the terraform project, whose global setup synthesizes the test configurations and plans them offline.",
     "",
     ...table(PROCESS_HEADER, rows),
     "",

@@ -61,8 +61,14 @@ interface StackJson {
 }
 
 /** Resource counts of one synthesized stack. */
-export function countResources(stack: StackJson): { resources: number; resourcesByType: Record<string, number>; providers: number } {
-  const resourcesByType = Object.fromEntries(Object.entries(stack.resource ?? {}).map(([type, byName]) => [type, Object.keys(byName).length]));
+export function countResources(stack: StackJson): {
+  resources: number;
+  resourcesByType: Record<string, number>;
+  providers: number;
+} {
+  const resourcesByType = Object.fromEntries(
+    Object.entries(stack.resource ?? {}).map(([type, byName]) => [type, Object.keys(byName).length]),
+  );
   return {
     resources: Object.values(resourcesByType).reduce((sum, count) => sum + count, 0),
     resourcesByType,
@@ -134,7 +140,8 @@ export function growthOf(points: readonly ScalingPoint[]): GrowthStep[] {
   return sorted.slice(1).map((to, index) => {
     const from = sorted[index]!;
     const regions = to.regions - from.regions;
-    const per = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : (b - a) / regions);
+    const per = (a: number | undefined, b: number | undefined) =>
+      a === undefined || b === undefined ? undefined : (b - a) / regions;
     const cpuSeconds = per(from.synth.cpuSeconds?.median, to.synth.cpuSeconds?.median);
     const maxRssMb = per(from.synth.maxRssMb?.median, to.synth.maxRssMb?.median);
     return {

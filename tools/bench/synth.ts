@@ -7,7 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../project-root";
+import { PROJECT_ROOT } from "../../build/project-root";
 import { type ProcessRun, type ProcessSpread, processSpreadOf, runMeasured } from "./measure";
 import { bundleLayout, type CpuProfile, type ProfileSummary, summarizeProfile } from "./profile";
 
@@ -53,13 +53,17 @@ const baselineSynth = (env: NodeJS.ProcessEnv) => runMeasured("npx", ["ts-node",
 
 export const goalMissed = (result: Pick<SynthResult, "npmSynth" | "baseline">): boolean =>
   result.npmSynth.wallSeconds.median > SYNTH_GOAL.maxSeconds ||
-  (result.baseline !== undefined && result.baseline.wallSeconds.median / result.npmSynth.wallSeconds.median < SYNTH_GOAL.minRatio);
+  (result.baseline !== undefined &&
+    result.baseline.wallSeconds.median / result.npmSynth.wallSeconds.median < SYNTH_GOAL.minRatio);
 
 /** One `node --cpu-prof tools/run-app.mjs`, summarized by package and file. */
 export function profileSynth(env: NodeJS.ProcessEnv): ProfileSummary {
   const profileDir = mkdtempSync(join(tmpdir(), "bench-profile-"));
   try {
-    runMeasured(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "tools/run-app.mjs"], { cwd: PROJECT_ROOT, env });
+    runMeasured(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "tools/run-app.mjs"], {
+      cwd: PROJECT_ROOT,
+      env,
+    });
     const [file] = readdirSync(profileDir).filter((name) => name.endsWith(".cpuprofile"));
     if (file === undefined) throw new Error(`node --cpu-prof wrote no profile into ${profileDir}`);
     const profile = JSON.parse(readFileSync(join(profileDir, file), "utf8")) as CpuProfile;

@@ -33,7 +33,10 @@ export async function benchTerraform(options: TerraformOptions): Promise<StackTe
     npmSynth(synthEnv(outdir));
     const results: StackTerraformTimes[] = [];
     for (const stack of synthesizedStacks(outdir)) {
-      const seconds = Object.fromEntries(TERRAFORM_STEPS.map((step) => [step, [] as number[]])) as Record<OfflinePlanStep, number[]>;
+      const seconds = Object.fromEntries(TERRAFORM_STEPS.map((step) => [step, [] as number[]])) as Record<
+        OfflinePlanStep,
+        number[]
+      >;
       let plannedChanges = 0;
       for (let run = 0; run < options.runs; run += 1) {
         options.log(`terraform: ${stack}, run ${run + 1}/${options.runs}`);
@@ -45,7 +48,10 @@ export async function benchTerraform(options: TerraformOptions): Promise<StackTe
         });
         plannedChanges = result.plan.resource_changes?.length ?? 0;
       }
-      const steps = Object.fromEntries(TERRAFORM_STEPS.map((step) => [step, spreadOf(seconds[step])])) as Record<OfflinePlanStep, Spread>;
+      const steps = Object.fromEntries(TERRAFORM_STEPS.map((step) => [step, spreadOf(seconds[step])])) as Record<
+        OfflinePlanStep,
+        Spread
+      >;
       results.push({ stack, steps, plannedChanges });
     }
     return results;

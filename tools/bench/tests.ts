@@ -1,14 +1,16 @@
 /**
- * Section 5: wall time of the whole suite (`npm test`: type check, jest with the terraform
- * global setup) and of one unit test file, as a developer runs them.
+ * Section 5: wall time of the whole suite (`npm test`: type check, lint, jest with the
+ * terraform global setup), of the unit project (`npm run test:unit`) and of one unit test
+ * file, as a developer runs them.
  */
-import { PROJECT_ROOT } from "../project-root";
+import { PROJECT_ROOT } from "../../build/project-root";
 import { type ProcessSpread, processSpreadOf, runMeasured } from "./measure";
 
-export const UNIT_TEST_FILE = "__tests__/config.test.ts";
+export const UNIT_TEST_FILE = "__tests__/config/config.test.ts";
 
 export interface TestsResult {
   readonly npmTest?: ProcessSpread;
+  readonly unitProject?: ProcessSpread;
   readonly unitFile: ProcessSpread;
 }
 
@@ -25,7 +27,13 @@ export function benchTests(options: TestsOptions): TestsResult {
     return runMeasured("npx", ["jest", UNIT_TEST_FILE], { cwd: PROJECT_ROOT, env });
   });
   if (!options.fullSuite) return { unitFile: processSpreadOf(unitRuns) };
+  options.log("tests: npm run test:unit (once)");
+  const unitProject = runMeasured("npm", ["run", "-s", "test:unit"], { cwd: PROJECT_ROOT, env, timeoutMs: 20 * 60_000 });
   options.log("tests: npm test (the whole suite, once)");
   const npmTest = runMeasured("npm", ["test", "--silent"], { cwd: PROJECT_ROOT, env, timeoutMs: 20 * 60_000 });
-  return { npmTest: processSpreadOf([npmTest]), unitFile: processSpreadOf(unitRuns) };
+  return {
+    npmTest: processSpreadOf([npmTest]),
+    unitProject: processSpreadOf([unitProject]),
+    unitFile: processSpreadOf(unitRuns),
+  };
 }

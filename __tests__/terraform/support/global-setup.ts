@@ -1,0 +1,99 @@
+/**
+ * Synthesizes every test configuration once and runs `terraform init`, `validate` and an
+ * offline `plan` once per stack, in parallel; the test files read the results from
+ * `.cache/test/`. Terraform missing fails the run when `CI` is set.
+ */
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "../../../config/load";
+import { buildTerraformModule } from "../../../tools/build-module";
+import { planOffline, prepareToolchain, synthesizedStacks } from "../../../tools/terraform";
+import { buildPlanFixtures } from "./plan-fixtures";
+import {
+  MODULE_EXAMPLE_COPY,
+  MODULE_EXAMPLE_PLAN,
+  MODULE_EXAMPLE_VARS,
+  MODULE_ROOTS,
+  MODULE_ROOTS_FIXTURES,
+  MODULE_TEST_DIR,
+  moduleRootPlanDir,
+  PLAN_FAILURE_FILE,
+  PROJECT_ROOT,
+  planDir,
+  SYNTH_CONFIGS,
+  type SynthConfigName,
+  synthOutdir,
+  TERRAFORM_UNAVAILABLE,
+  TEST_CACHE,
+} from "./paths";
+import { runSynth } from "../../support/synth-cli";
+
+/** One line per finished job, so a long terraform phase shows what it is doing. */
+async function reported<T>(label: string, job: Promise<T>): Promise<T> {
+  const started = process.hrtime.bigint();
+  const result = await job;
+  process.stderr.write(`  terraform setup: ${label} (${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`);
+  return result;
+}
+
+export default async function globalSetup(): Promise<void> {
+  process.stderr.write("\nterraform setup: synthesizing the test configurations, then init + validate + offline plan of each stack, in parallel\n");
+  rmSync(TEST_CACHE, { recursive: true, force: true });
+  mkdirSync(TEST_CACHE, { recursive: true });
+
+  const names = Object.keys(SYNTH_CONFIGS) as SynthConfigName[];
+  for (const name of names) {
+    const result = runSynth(synthOutdir(name), SYNTH_CONFIGS[name]);
+    if (result.status !== 0) {
+      throw new Error(`synth of the "${name}" test config failed:\n${result.stderr}${result.stdout}`);
+    }
+  }
+
+  const moduleJson = buildTerraformModule(loadConfig({}), MODULE_TEST_DIR);
+  cpSync(join(PROJECT_ROOT, "examples", "terraform-native"), MODULE_EXAMPLE_COPY, { recursive: true });
+  writeFileSync(join(TEST_CACHE, "module.json"), JSON.stringify(moduleJson));
+
+  const toolchain = prepareToolchain(join(TEST_CACHE, "terraform"));
+  if (toolchain === undefined) {
+    if (process.env.CI) {
+      throw new Error("terraform not found (set TERRAFORM_BIN or put it on PATH): CI needs it for validate and plan");
+    }
+    console.warn("\nterraform not found: the terraform validate/plan tests are skipped (they fail under CI).");
+    writeFileSync(TERRAFORM_UNAVAILABLE, "terraform not found\n");
+    return;
+  }
+
+  const jobs = names.flatMap((name) =>
+    synthesizedStacks(synthOutdir(name)).map((stack) =>
+      reported(`${name}/${stack} planned`, planOffline(toolchain, { sourceDir: join(synthOutdir(name), "stacks", stack), workDir: planDir(name, stack) })),
+    ),
+  );
+  const moduleExample = reported("module example planned", planOffline(toolchain, {
+    sourceDir: MODULE_EXAMPLE_COPY,
+    workDir: MODULE_EXAMPLE_PLAN,
+    providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
+    vars: MODULE_EXAMPLE_VARS,
+  }));
+
+  // Roots that use the module the way a Terraform team would: twice in one account, and once
+  // with the alarms' provider wired to the wrong region (that plan must fail).
+  const moduleRoots = MODULE_ROOTS.map((root) =>
+    reported(
+      `module root ${root} planned`,
+      planOffline(toolchain, {
+        sourceDir: join(MODULE_ROOTS_FIXTURES, root),
+        workDir: moduleRootPlanDir(root),
+        providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
+        extraFiles: [join(MODULE_ROOTS_FIXTURES, "providers.tf")],
+        validate: false,
+      }).catch((error: Error) => writeFileSync(join(moduleRootPlanDir(root), PLAN_FAILURE_FILE), error.message)),
+    ),
+  );
+
+  await Promise.all([
+    ...jobs,
+    moduleExample,
+    ...moduleRoots,
+    reported("plan-summary fixtures planned", buildPlanFixtures(toolchain, join(TEST_CACHE, "plan-summary"))),
+  ]);
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../../build/project-root";
+import { type OfflinePlanResult, readOfflineResult } from "../../../tools/terraform";
+
+export { PROJECT_ROOT };
+/** Everything the global setup produces, shared by the test files of one run. */
+export const TEST_CACHE = join(PROJECT_ROOT, ".cache", "test");
+
+/** The configurations the global setup synthesizes and plans. */
+export const SYNTH_CONFIGS = {
+  default: undefined,
+  threeRegions: join(PROJECT_ROOT, "__tests__", "fixtures", "three-regions.json"),
+} as const;
+export type SynthConfigName = keyof typeof SYNTH_CONFIGS;
+
+export const synthOutdir = (config: SynthConfigName) => join(TEST_CACHE, "synth", config);
+export const planDir = (config: SynthConfigName, stack: string) => join(TEST_CACHE, "terraform", config, stack);
+
+/** Written by the global setup when terraform is missing and `CI` is not set. */
+export const TERRAFORM_UNAVAILABLE = join(TEST_CACHE, "terraform-unavailable");
+
+/** `terraform validate` and offline plan of one stack, as the global setup left them. */
+export function readOfflinePlan(config: SynthConfigName, stack: string): OfflinePlanResult {
+  return readOfflineResult(planDir(config, stack));
+}
+
+/** The synthesized Terraform JSON of one stack. */
+export function readStackJson(config: SynthConfigName, stack: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(synthOutdir(config), "stacks", stack, "cdk.tf.json"), "utf8")) as Record<string, any>;
+}
+
+/** The plain Terraform module and a copy of examples/terraform-native beside it. */
+export const MODULE_TEST_ROOT = join(TEST_CACHE, "module");
+export const MODULE_TEST_DIR = join(MODULE_TEST_ROOT, "dist", "terraform-module");
+export const MODULE_EXAMPLE_COPY = join(MODULE_TEST_ROOT, "examples", "terraform-native");
+/** Same depth as the example, so its `../../dist/terraform-module` source resolves. */
+export const MODULE_EXAMPLE_PLAN = join(MODULE_TEST_ROOT, "examples", "plan");
+/** What the test plan passes to the example's variables. */
+export const MODULE_EXAMPLE_VARS = { domain_name: "tickets.example.net", hosted_zone_id: "ZMODULEEXAMPLE1" };
+
+/** Root modules under __tests__/fixtures/module-roots/ that call the module. */
+export const MODULE_ROOTS_FIXTURES = join(PROJECT_ROOT, "__tests__", "fixtures", "module-roots");
+export const MODULE_ROOTS = ["two-instances", "miswired-alarm-provider"] as const;
+export type ModuleRoot = (typeof MODULE_ROOTS)[number];
+/** Same depth as the example, so `../../dist/terraform-module` resolves. */
+export const moduleRootPlanDir = (root: ModuleRoot) => join(MODULE_TEST_ROOT, "examples", `${root}-plan`);
+/** Where the global setup leaves the error of a plan that failed. */
+export const PLAN_FAILURE_FILE = "plan-failure.txt";

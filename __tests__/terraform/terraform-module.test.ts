@@ -1,0 +1,206 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type OfflinePlanResult, readOfflineResult, type ResourceChange } from "../../tools/terraform";
+import {
+  MODULE_EXAMPLE_PLAN,
+  MODULE_EXAMPLE_VARS,
+  MODULE_TEST_DIR,
+  moduleRootPlanDir,
+  PLAN_FAILURE_FILE,
+  PROJECT_ROOT,
+  TEST_CACHE,
+} from "./support/paths";
+import { describeWithTerraform } from "./support/terraform-tests";
+
+describe("plain Terraform module (npm run build:module)", () => {
+  const moduleJson = () => JSON.parse(readFileSync(join(TEST_CACHE, "module.json"), "utf8")) as Record<string, any>;
+
+  test("writes main.tf.json into the module folder", () => {
+    expect(JSON.parse(readFileSync(join(MODULE_TEST_DIR, "main.tf.json"), "utf8"))).toEqual(moduleJson());
+  });
+
+  test("has no backend and no provider blocks", () => {
+    expect(moduleJson().terraform.backend).toBeUndefined();
+    expect(moduleJson().provider).toBeUndefined();
+  });
+
+  test("asks the caller for one aws provider per region, plus us-east-1 for the alarms", () => {
+    expect(moduleJson().terraform.required_providers).toEqual({
+      aws: {
+        source: "hashicorp/aws",
+        version: ">= 5.100.0, < 6.0.0",
+        configuration_aliases: ["aws.eu-west-1", "aws.ap-southeast-1", "aws.us-east-1"],
+      },
+    });
+  });
+
+  test("takes every per-deployment setting as a validated input", () => {
+    const { variable } = moduleJson();
+    expect(Object.keys(variable).sort()).toEqual([
+      "alarm_email",
+      "cors_allow_origin",
+      "domain_name",
+      "health_check_failure_threshold",
+      "health_check_request_interval",
+      "health_reserved_concurrency",
+      "hosted_zone_id",
+      "lambda_memory_size",
+      "lambda_timeout",
+      "log_retention_days",
+      "name_prefix",
+      "table_name",
+      "throttling_burst_limit",
+      "throttling_rate_limit",
+    ]);
+    expect(variable.domain_name.default).toBeUndefined();
+    expect(variable.hosted_zone_id.default).toBeUndefined();
+    expect(variable.table_name.default).toBe("SXRTickets");
+    expect(variable.name_prefix.default).toBe("tickets");
+    expect(variable.alarm_email).toMatchObject({ default: null, nullable: true });
+    expect(variable.health_reserved_concurrency).toMatchObject({ default: 10, nullable: true });
+    for (const name of Object.keys(variable)) {
+      expect(variable[name].description).toMatch(/\S/);
+      expect(variable[name].validation).toHaveLength(1);
+      expect(variable[name].validation[0].condition).toContain(`var.${name}`);
+    }
+  });
+
+  test.each([
+    ["health_check_request_interval", "contains([10, 30], var.health_check_request_interval)"],
+    ["health_check_failure_threshold", "(var.health_check_failure_threshold >= 1) && (var.health_check_failure_threshold <= 10)"],
+    ["lambda_memory_size", "(var.lambda_memory_size >= 128) && (var.lambda_memory_size <= 10240)"],
+    ["name_prefix", 'can(regex(\"^[a-z][a-z0-9-]{0,19}$\", var.name_prefix))'],
+    ["alarm_email", "var.alarm_email == null ? true :"],
+  ])("%s carries the config schema's rule", (name, fragment) => {
+    expect(JSON.stringify(moduleJson().variable[name].validation[0].condition)).toContain(JSON.stringify(fragment).slice(1, -1));
+  });
+
+  test("names every named resource after name_prefix", () => {
+    const { resource } = moduleJson();
+    const named: [string, string][] = [
+      ["aws_lambda_function", "function_name"],
+      ["aws_iam_role", "name"],
+      ["aws_api_gateway_rest_api", "name"],
+      ["aws_sns_topic", "name"],
+      ["aws_cloudwatch_metric_alarm", "alarm_name"],
+    ];
+    for (const [type, attribute] of named) {
+      const names = Object.values<any>(resource[type]).map((r) => r[attribute] as string);
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) expect(name).toContain("${var.name_prefix}");
+    }
+  });
+
+  test("uses the inputs wherever the stack used the config values", () => {
+    const text = JSON.stringify(moduleJson().resource);
+    expect(text).not.toContain("example.com");
+    expect(text).not.toContain("Z0000000000EXAMPLE");
+    expect(text).not.toContain("SXRTickets");
+    expect(moduleJson().resource.aws_dynamodb_table[Object.keys(moduleJson().resource.aws_dynamodb_table)[0]!].name).toBe("${var.table_name}");
+  });
+
+  test("keeps the stack's outputs", () => {
+    expect(Object.keys(moduleJson().output).sort()).toEqual([
+      "alarm_topic_arn",
+      "api_url",
+      "health_check_ids",
+      "invoke_urls",
+      "region_urls",
+      "table_arns",
+      "table_name",
+    ]);
+    expect(moduleJson().output.api_url.value).toBe("https://api.${var.domain_name}/");
+  });
+
+  test("ships the Lambda zips inside the module, referenced through path.module", () => {
+    const functions = Object.values<any>(moduleJson().resource.aws_lambda_function);
+    expect(functions).toHaveLength(6);
+    for (const fn of functions) {
+      expect(fn.filename).toMatch(/^\$\{path\.module\}\/assets\/.+\.zip$/);
+      expect(existsSync(join(MODULE_TEST_DIR, fn.filename.replace("${path.module}/", "")))).toBe(true);
+    }
+  });
+
+  test("the example is plain HCL that passes one provider per alias", () => {
+    const example = readFileSync(join(PROJECT_ROOT, "examples", "terraform-native", "main.tf"), "utf8");
+    expect(example).toContain('source = "../../dist/terraform-module"');
+    for (const alias of ["eu-west-1", "ap-southeast-1", "us-east-1"]) {
+      expect(example).toMatch(new RegExp(`aws\\.${alias}\\s+= aws\\.${alias}`));
+    }
+  });
+});
+
+describeWithTerraform("terraform on examples/terraform-native", () => {
+  let result: OfflinePlanResult;
+  let changes: ResourceChange[];
+  beforeAll(() => {
+    result = readOfflineResult(MODULE_EXAMPLE_PLAN);
+    changes = result.plan.resource_changes!.filter((c) => c.mode === "managed");
+  });
+  const after = (type: string) => changes.filter((c) => c.type === type).map((c) => c.change.after ?? {});
+
+  test("validates", () => {
+    expect(result.validate).toMatchObject({ valid: true, error_count: 0 });
+  });
+
+  test("plans the whole system inside the module", () => {
+    expect(changes.length).toBeGreaterThan(70);
+    for (const change of changes) {
+      expect(change.address.startsWith("module.tickets.")).toBe(true);
+      expect(change.change.actions).toEqual(["create"]);
+    }
+  });
+
+  test("the domain variable reaches certificates, custom domains, records and health checks", () => {
+    const domain = MODULE_EXAMPLE_VARS.domain_name;
+    const certificates = after("aws_acm_certificate");
+    expect(certificates).toHaveLength(2);
+    for (const certificate of certificates) {
+      expect(certificate.domain_name).toBe(domain);
+      expect(certificate.subject_alternative_names).toContain(`*.${domain}`);
+    }
+    expect(after("aws_api_gateway_domain_name").map((d) => d.domain_name).sort()).toEqual(
+      [`api.${domain}`, `api.${domain}`, `ireland.${domain}`, `singapore.${domain}`].sort(),
+    );
+    expect(changes.filter((c) => c.type === "aws_route53_record" && c.index !== undefined).map((c) => c.index)).toEqual([domain]);
+    expect(result.plan.output_changes?.api_url?.after).toBe(`https://api.${domain}/`);
+  });
+
+  test("the hosted zone variable reaches every record", () => {
+    const zones = new Set(after("aws_route53_record").map((r) => r.zone_id));
+    expect([...zones]).toEqual([MODULE_EXAMPLE_VARS.hosted_zone_id]);
+  });
+});
+
+describeWithTerraform("the module as Terraform teams use it (offline plans of fixture roots)", () => {
+  test("a provider wired to the wrong region fails the plan with a message naming both", () => {
+    const failure = readFileSync(join(moduleRootPlanDir("miswired-alarm-provider"), PLAN_FAILURE_FILE), "utf8");
+    expect(failure).toContain("The provider passed as aws.us-east-1 is configured for region eu-central-1; it must be us-east-1.");
+  });
+
+  test("two instances in one account plan, and no resource of one has the name of its twin in the other", () => {
+    const created = (readOfflineResult(moduleRootPlanDir("two-instances")).plan.resource_changes ?? []).filter(
+      (change) => change.mode === "managed" && change.change.actions.includes("create"),
+    );
+    const byInstance = (instance: string) =>
+      new Map(
+        created
+          .filter((change) => change.address.startsWith(`module.${instance}.`))
+          .map((change) => [change.address.slice(`module.${instance}.`.length), change.change.after as Record<string, unknown>]),
+      );
+    const [staging, production] = [byInstance("staging"), byInstance("production")];
+    expect(staging.size).toBeGreaterThan(70);
+    expect([...production.keys()].sort()).toEqual([...staging.keys()].sort().concat().filter(() => true).concat(production.has("aws_sns_topic_subscription.health-alarms_email_9F831758[0]") ? ["aws_sns_topic_subscription.health-alarms_email_9F831758[0]"] : []).sort());
+    let compared = 0;
+    // Names AWS requires to be unique in an account (per region for regional resources).
+    for (const attribute of ["name", "function_name", "alarm_name"]) {
+      for (const [address, after] of staging) {
+        const twin = production.get(address);
+        if (typeof after[attribute] !== "string" || twin === undefined) continue;
+        expect({ address, attribute, name: twin[attribute] }).not.toEqual({ address, attribute, name: after[attribute] });
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
+});

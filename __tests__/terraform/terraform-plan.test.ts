@@ -1,0 +1,136 @@
+import type { OfflinePlanResult, ResourceChange, TerraformPlan } from "../../tools/terraform";
+import { readOfflinePlan, type SynthConfigName } from "./support/paths";
+import { describeWithTerraform } from "./support/terraform-tests";
+
+/** `aws.<alias>` of every managed resource in the plan, by address. */
+function providerKeys(plan: TerraformPlan): Map<string, string> {
+  const resources = (plan.configuration?.root_module as { resources?: { address: string; provider_config_key: string }[] })?.resources ?? [];
+  return new Map(resources.map((r) => [r.address, r.provider_config_key]));
+}
+
+const created = (plan: TerraformPlan, type?: string): ResourceChange[] =>
+  (plan.resource_changes ?? []).filter((c) => c.mode === "managed" && (type === undefined || c.type === type));
+
+/** Resources that belong to one region: everything but global Route 53, alarms and the table. */
+const REGIONAL_TYPES = [
+  "aws_lambda_function",
+  "aws_lambda_permission",
+  "aws_iam_role_policy",
+  "aws_cloudwatch_log_group",
+  "aws_api_gateway_rest_api",
+  "aws_api_gateway_deployment",
+  "aws_api_gateway_stage",
+  "aws_api_gateway_method_settings",
+  "aws_api_gateway_account",
+  "aws_api_gateway_domain_name",
+  "aws_api_gateway_base_path_mapping",
+  "aws_acm_certificate",
+  "aws_acm_certificate_validation",
+];
+
+describeWithTerraform("terraform on the state bootstrap stack", () => {
+  let validate: OfflinePlanResult["validate"];
+  let plan: TerraformPlan;
+  beforeAll(() => ({ validate, plan } = readOfflinePlan("default", "tickets-state")));
+
+  test("validates", () => {
+    expect(validate).toMatchObject({ valid: true, error_count: 0 });
+  });
+
+  test("plans the bucket and its six controls, nothing else", () => {
+    expect(created(plan).map((c) => [c.type, c.change.actions])).toEqual(
+      [
+        "aws_s3_bucket",
+        "aws_s3_bucket_lifecycle_configuration",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_versioning",
+      ].map((type) => [type, ["create"]]),
+    );
+  });
+});
+
+describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: string[] }]>([
+  ["default", { regions: ["eu-west-1", "ap-southeast-1"], domain: "example.com", labels: ["ireland", "singapore"] }],
+  ["threeRegions", { regions: ["us-west-2", "eu-central-1", "ap-northeast-1"], domain: "tickets.example.org", labels: ["oregon", "frankfurt", "tokyo"] }],
+])("terraform on the tickets stack (%s config)", (configName, expected) => {
+  describeWithTerraform("offline plan", () => {
+    let validate: OfflinePlanResult["validate"];
+    let plan: TerraformPlan;
+    let keys: Map<string, string>;
+    beforeAll(() => {
+      ({ validate, plan } = readOfflinePlan(configName, "tickets"));
+      keys = providerKeys(plan);
+    });
+    const after = (change: ResourceChange) => change.change.after ?? {};
+
+    test("validates", () => {
+      expect(validate).toMatchObject({ valid: true, error_count: 0 });
+    });
+
+    test("only creates: a first apply", () => {
+      for (const change of created(plan)) expect(change.change.actions).toEqual(["create"]);
+    });
+
+    test("plans the table in the primary region with a replica in every other region", () => {
+      const [table] = created(plan, "aws_dynamodb_table");
+      expect(keys.get(table!.address)).toBe(`aws.${expected.regions[0]}`);
+      // `replica` is a set: Terraform orders it by value.
+      expect((after(table!).replica as { region_name: string }[]).map((r) => r.region_name).sort()).toEqual(expected.regions.slice(1).sort());
+    });
+
+    test.each(expected.regions.map((region, index) => [region, expected.labels[index]!]))("%s: three functions, the API, its deployment, stage prod and both domains", (region, label) => {
+      const inRegion = (type: string) => created(plan, type).filter((c) => keys.get(c.address) === `aws.${region}`);
+      expect(inRegion("aws_lambda_function").map((c) => after(c).function_name).sort()).toEqual(["tickets-get", "tickets-health", "tickets-post"]);
+      for (const fn of inRegion("aws_lambda_function")) {
+        expect(after(fn)).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"] });
+      }
+      expect(inRegion("aws_api_gateway_rest_api")).toHaveLength(1);
+      expect(inRegion("aws_api_gateway_deployment")).toHaveLength(1);
+      expect(inRegion("aws_api_gateway_stage").map((c) => after(c).stage_name)).toEqual(["prod"]);
+      expect(inRegion("aws_api_gateway_domain_name").map((c) => after(c).domain_name).sort()).toEqual(
+        [`api.${expected.domain}`, `${label}.${expected.domain}`].sort(),
+      );
+      expect(inRegion("aws_api_gateway_base_path_mapping")).toHaveLength(2);
+      expect(inRegion("aws_acm_certificate")).toHaveLength(1);
+      expect(inRegion("aws_acm_certificate_validation")).toHaveLength(1);
+    });
+
+    test("every regional resource is on its own region's provider", () => {
+      // Regional constructs carry their region in their id (api-<region>, domains-<region>, ...).
+      const regional = created(plan).filter((c) => REGIONAL_TYPES.includes(c.type));
+      expect(regional).toHaveLength(25 * expected.regions.length);
+      for (const change of regional) {
+        const owner = expected.regions.filter((region) => change.address.includes(`-${region}_`));
+        expect({ address: change.address, owners: owner.length, provider: keys.get(change.address) }).toEqual({
+          address: change.address,
+          owners: 1,
+          provider: `aws.${owner[0]}`,
+        });
+      }
+    });
+
+    test("one validation record for every certificate, and the regional and failover records", () => {
+      const records = created(plan, "aws_route53_record");
+      const validation = records.filter((r) => r.index !== undefined);
+      expect(validation.map((r) => r.index)).toEqual([expected.domain]);
+      const named = records.filter((r) => r.index === undefined).map((r) => after(r).name);
+      expect(named).toEqual(expect.arrayContaining([`api.${expected.domain}`, ...expected.labels.map((l) => `${l}.${expected.domain}`)]));
+    });
+
+    test("PRIMARY and SECONDARY api records, health checks, and alarms in us-east-1", () => {
+      const failover = created(plan, "aws_route53_record").filter((r) => (after(r).failover_routing_policy as unknown[] | undefined)?.length);
+      expect(failover.map((r) => (after(r).failover_routing_policy as { type: string }[])[0]!.type).sort()).toEqual(["PRIMARY", "SECONDARY"]);
+      expect(created(plan, "aws_route53_health_check")).toHaveLength(expected.regions.length);
+      const alarms = created(plan, "aws_cloudwatch_metric_alarm");
+      expect(alarms).toHaveLength(expected.regions.length);
+      for (const alarm of alarms) expect(keys.get(alarm.address)).toBe("aws.us-east-1");
+    });
+
+    test("outputs the API URL for the UI", () => {
+      expect(plan.output_changes?.api_url?.after).toBe(`https://api.${expected.domain}/`);
+    });
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * API Gateway's side of a Lambda proxy integration (REST API, payload 1.0): the event a
+ * handler receives for an HTTP request, and the HTTP response its result becomes.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { STAGE_NAME } from "../../contract/handlers";
+import { LOCAL_HOST } from "./network";
+
+/** API Gateway's own cap is 10 MB; the local server refuses more before buffering it. */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+/** The request body as text, or undefined when it is over the cap. */
+export function readBody(request: IncomingMessage): Promise<string | undefined> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.byteLength;
+      // Past the cap, keep draining (so the 413 can still be sent) but stop buffering.
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    request.on("end", () => done(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")));
+    request.on("error", fail);
+  });
+}
+
+/** The event API Gateway's proxy integration sends (REST API, payload 1.0). */
+export function proxyEvent(request: IncomingMessage, url: URL, path: string, method: string, body: string): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i]!;
+    const value = request.rawHeaders[i + 1]!;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const query: Record<string, string> = {};
+  const multiValueQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value; // API Gateway keeps the last value of a repeated parameter
+    (multiValueQuery[name] ??= []).push(value);
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  const requestId = randomUUID();
+  const now = new Date();
+  return {
+    resource: path,
+    path,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
+    pathParameters: null,
+    stageVariables: null,
+    body: body === "" ? null : body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      authorizer: null,
+      httpMethod: method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: request.socket.remoteAddress ?? LOCAL_HOST,
+        user: null,
+        userAgent: request.headers["user-agent"] ?? null,
+        userArn: null,
+      },
+      path: `/${STAGE_NAME}${path}`,
+      protocol: `HTTP/${request.httpVersion}`,
+      requestId,
+      requestTimeEpoch: now.getTime(),
+      resourceId: "local",
+      resourcePath: path,
+      stage: STAGE_NAME,
+    },
+  };
+}
+
+export function sendProxyResult(response: ServerResponse, result: APIGatewayProxyResult): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
+  const body = result.isBase64Encoded ? Buffer.from(result.body, "base64") : Buffer.from(result.body, "utf8");
+  response.writeHead(result.statusCode, { ...headers, "Content-Length": String(body.byteLength) });
+  response.end(body);
+}

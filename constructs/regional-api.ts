@@ -221,7 +221,7 @@ export class RegionalApi extends Construct {
         { sid: "XRayTraces", effect: "Allow", actions: [...XRAY_WRITE_ACTIONS], resources: ["*"] },
       ],
     });
-    new IamRolePolicy(scope, "role-policy", { provider, role: role.name, name: "least-privilege", policy: permissions.json });
+    const rolePolicy = new IamRolePolicy(scope, "role-policy", { provider, role: role.name, name: "least-privilege", policy: permissions.json });
 
     const timeout = "timeoutSeconds" in spec ? Math.min(spec.timeoutSeconds, props.timeout) : props.timeout;
     return new LambdaFunction(scope, "function", {
@@ -247,6 +247,8 @@ export class RegionalApi extends Construct {
       // Naming the log group ties the function to it: Terraform creates the group first,
       // so Lambda never creates one without retention.
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      // Lambda refuses active tracing while the role can't write to X-Ray yet.
+      dependsOn: [rolePolicy],
     });
   }
 
@@ -270,7 +272,13 @@ export class RegionalApi extends Construct {
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
     });
     // API Gateway checks the role's permissions when the setting is made: attach them first.
-    return new ApiGatewayAccount(scope, "account", { provider, cloudwatchRoleArn: role.arn, dependsOn: [attachment] });
+    return new ApiGatewayAccount(scope, "account", {
+      provider,
+      cloudwatchRoleArn: role.arn,
+      // A destroy unsets the account's role instead of leaving it pointing at a deleted one.
+      resetOnDelete: true,
+      dependsOn: [attachment],
+    });
   }
 }
 

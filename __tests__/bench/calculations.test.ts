@@ -4,7 +4,14 @@ import { failoverBudget, drillSeconds, failoverDrills, PRODUCTION_HEALTH_CHECK }
 import { loadVerdict } from "../../tools/bench/machine";
 import { median, parseGnuTime, percentile, processSpreadOf, spreadOf } from "../../tools/bench/measure";
 import { parseArgs } from "../../tools/bench/main";
-import { countResources, growthOf, resourcesPerRegion, scalingConfig, SCALING_REGIONS } from "../../tools/bench/scaling";
+import {
+  countResources,
+  growthOf,
+  linearFit,
+  resourcesPerRegion,
+  scalingConfig,
+  SCALING_REGIONS,
+} from "../../tools/bench/scaling";
 import { fakeResults } from "./fake-results";
 
 describe("statistics", () => {
@@ -114,6 +121,35 @@ describe("scaling configs", () => {
       aws_route53_health_check: 1,
     });
     expect(resourcesPerRegion(points.slice(0, 1))).toEqual({});
+  });
+});
+
+describe("linearFit", () => {
+  test("points on a line: its intercept and slope, R² 1", () => {
+    const fit = linearFit([2, 3, 5, 8].map((x) => ({ x, y: 0.5 + 0.04 * x })));
+    expect(fit.intercept).toBeCloseTo(0.5);
+    expect(fit.slope).toBeCloseTo(0.04);
+    expect(fit.r2).toBeCloseTo(1);
+  });
+
+  test("growth faster than linear lowers R²", () => {
+    expect(linearFit([2, 3, 5, 8].map((x) => ({ x, y: x ** 3 }))).r2).toBeLessThan(0.95);
+  });
+
+  test("a flat line has R² 1; too few or identical x values are refused", () => {
+    expect(
+      linearFit([
+        { x: 2, y: 1 },
+        { x: 3, y: 1 },
+      ]),
+    ).toEqual({ intercept: 1, slope: 0, r2: 1 });
+    expect(() => linearFit([{ x: 2, y: 1 }])).toThrow("linearFit needs at least two points");
+    expect(() =>
+      linearFit([
+        { x: 2, y: 1 },
+        { x: 2, y: 3 },
+      ]),
+    ).toThrow("at least two different x values");
   });
 });
 

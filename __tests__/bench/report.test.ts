@@ -107,6 +107,8 @@ describe("renderReport", () => {
     expect(markdown).toContain(
       "every added region adds the same 5 resources (linear): 3 `aws_lambda_function`, 1 `aws_api_gateway_rest_api`, 1 `aws_route53_health_check`",
     );
+    expect(markdown).toContain("| synth CPU median | 0.42 s | 40 ms | 1.000 |");
+    expect(markdown).toContain("| cdk.tf.json | 0.0 KB | 39.1 KB | 1.000 |");
     expect(markdown).toContain(`![Cost against regions](${CHART_DIR}/scaling.svg)`);
     const chart = charts[`${CHART_DIR}/scaling.svg`]!;
     expect(chart).toContain("<title>Cost against regions</title>");

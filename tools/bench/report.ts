@@ -6,7 +6,7 @@ import { loadVerdict, type MachineInfo } from "./machine";
 import { type ProcessSpread, type Spread } from "./measure";
 import { BUNDLE_BUDGET, type LambdaResult } from "./lambdas";
 import { drillSeconds, type FailoverResult } from "./failover";
-import { growthOf, resourcesPerRegion, type ScalingPoint } from "./scaling";
+import { growthOf, linearFit, resourcesPerRegion, type ScalingPoint } from "./scaling";
 import { goalMissed, SYNTH_GOAL, type SynthResult } from "./synth";
 import { TERRAFORM_STEPS, type StackTerraformTimes } from "./terraform-steps";
 import { UNIT_TEST_FILE, type TestsResult } from "./tests";
@@ -288,10 +288,42 @@ function scalingSection(points: readonly ScalingPoint[], charts: Record<string, 
     .join(", ");
   lines.push(
     `**What grows**: ${constant ? `every added region adds the same ${formatNumber(perResource[0]!)} resources (linear)` : `resources per added region vary: ${perResource.map(formatNumber).join(", ")}`}: ${types}. ` +
-      "The JSON grows with them; synth time and memory grow by the per-region increments above on top of a fixed start-up cost " +
-      "(Node, cdktf, the bundle), which is most of a 2-region synth.",
+      "The JSON grows with them.",
     "",
   );
+  if (sorted.length >= 3) {
+    const fit = (
+      measure: string,
+      values: (point: ScalingPoint) => number | undefined,
+      format: (value: number) => string,
+      formatSlope = format,
+    ) => {
+      const points = sorted.map((point) => ({ x: point.regions, y: values(point) }));
+      if (points.some((point) => point.y === undefined)) return [];
+      const { intercept, slope, r2 } = linearFit(points as { x: number; y: number }[]);
+      return [[measure, format(intercept), formatSlope(slope), r2.toFixed(3)]];
+    };
+    const perRegionMs = (seconds: number) => ms(seconds * 1000);
+    lines.push(
+      `A straight line through the ${sorted.length} sizes (least squares): the fixed part is what a synth costs whatever the regions ` +
+        "(Node, cdktf, the bundle, the stacks' shared resources), the slope what each region adds; R² near 1 means the cost grows linearly.",
+      "",
+      ...table(
+        ["measure", "fixed part", "per region", "R²"],
+        [
+          ...fit("synth wall median", (point) => point.synth.wallSeconds.median, formatSeconds, perRegionMs),
+          ...fit("synth CPU median", (point) => point.synth.cpuSeconds?.median, formatSeconds, perRegionMs),
+          ...fit(
+            "synth peak RSS",
+            (point) => point.synth.maxRssMb?.median,
+            (value) => `${value.toFixed(1)} MB`,
+          ),
+          ...fit("cdk.tf.json", (point) => point.jsonBytes, kb),
+        ],
+      ),
+      "",
+    );
+  }
   const panels = [
     {
       title: "synth wall median",

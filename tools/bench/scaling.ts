@@ -171,3 +171,19 @@ export function resourcesPerRegion(points: readonly ScalingPoint[]): Record<stri
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
   );
 }
+
+/** Least-squares line y = intercept + slope * x, with R² (1 when every point is on it). */
+export function linearFit(points: readonly { x: number; y: number }[]): { intercept: number; slope: number; r2: number } {
+  if (points.length < 2) throw new Error("linearFit needs at least two points");
+  const n = points.length;
+  const meanX = points.reduce((sum, point) => sum + point.x, 0) / n;
+  const meanY = points.reduce((sum, point) => sum + point.y, 0) / n;
+  const sxx = points.reduce((sum, point) => sum + (point.x - meanX) ** 2, 0);
+  const sxy = points.reduce((sum, point) => sum + (point.x - meanX) * (point.y - meanY), 0);
+  if (sxx === 0) throw new Error("linearFit needs at least two different x values");
+  const slope = sxy / sxx;
+  const intercept = meanY - slope * meanX;
+  const total = points.reduce((sum, point) => sum + (point.y - meanY) ** 2, 0);
+  const residual = points.reduce((sum, point) => sum + (point.y - (intercept + slope * point.x)) ** 2, 0);
+  return { intercept, slope, r2: total === 0 ? 1 : 1 - residual / total };
+}

@@ -5,18 +5,7 @@
  */
 import { renderReport, SECTION_TITLES, CHART_DIR } from "../../tools/bench/report";
 import { fakeResults, processSpread } from "./fake-results";
-
-/** Every opening tag has its closing tag, in order (self-closing tags aside). */
-function expectBalancedXml(svg: string): void {
-  const stack: string[] = [];
-  for (const match of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = match;
-    if (selfClosing === "/") continue;
-    if (closing === "/") expect(stack.pop()).toBe(name);
-    else stack.push(name!);
-  }
-  expect(stack).toEqual([]);
-}
+import { expectWellFormedXml } from "./xml";
 
 describe("renderReport", () => {
   test("has the machine header: cores, CPU, Node, Terraform, load at start and end", () => {
@@ -113,7 +102,7 @@ describe("renderReport", () => {
     const chart = charts[`${CHART_DIR}/scaling.svg`]!;
     expect(chart).toContain("<title>Cost against regions</title>");
     expect(chart.match(/<polyline /g)).toHaveLength(5); // wall, resources, JSON, RSS, plan
-    expectBalancedXml(chart);
+    expectWellFormedXml(chart);
   });
 
   test("terraform: each stack's steps as median (min–max)", () => {
@@ -168,6 +157,6 @@ describe("renderReport", () => {
     const chart = renderReport(fakeResults()).charts[`${CHART_DIR}/synth.svg`]!;
     expect(chart).toContain(">0.61 s</text>");
     expect(chart).toContain(">18.3 s</text>");
-    expectBalancedXml(chart);
+    expectWellFormedXml(chart);
   });
 });

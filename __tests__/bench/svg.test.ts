@@ -1,5 +1,6 @@
 /** The hand-written SVG charts: axis maths, number labels, escaping. */
 import { barChart, escapeXml, formatNumber, niceAxis, panelChart } from "../../tools/bench/svg";
+import { expectWellFormedXml } from "./xml";
 
 describe("niceAxis", () => {
   test.each([
@@ -22,6 +23,11 @@ test("formatNumber keeps three significant digits", () => {
   expect([0, 0.614, 18.34, 312.5, 4000, 0.05].map(formatNumber)).toEqual(["0", "0.614", "18.3", "313", "4000", "0.05"]);
 });
 
+test("the well-formedness check catches a repeated attribute", () => {
+  expect(() => expectWellFormedXml('<svg><text fill="a" fill="b">x</text></svg>')).toThrow();
+  expect(() => expectWellFormedXml("<svg><g></svg>")).toThrow();
+});
+
 test("escapeXml escapes markup characters", () => {
   expect(escapeXml(`a<b & "c">`)).toBe("a&lt;b &amp; &quot;c&quot;&gt;");
 });
@@ -41,6 +47,7 @@ describe("charts", () => {
     expect(svg.match(/<rect x=/g)).toHaveLength(2);
     expect(svg).toContain(">ours &amp; fast</text>");
     expect(svg).toContain(">18 s</text>");
+    expectWellFormedXml(svg);
   });
 
   test("a panel per measure, a point per x value", () => {
@@ -71,5 +78,6 @@ describe("charts", () => {
     expect(svg.match(/<circle /g)).toHaveLength(5);
     expect(svg).toContain("<title>5: 26 count</title>");
     expect(svg).toContain(">resources (count)</text>");
+    expectWellFormedXml(svg);
   });
 });

@@ -31,8 +31,14 @@ const svgOpen = (width: number, height: number, title: string) =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}">\n` +
   `<title>${escapeXml(title)}</title>\n<rect width="${width}" height="${height}" fill="#ffffff"/>\n`;
 
-const text = (x: number, y: number, content: string, attributes = "") =>
-  `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${FONT} font-size="12" fill="#222" ${attributes}>${escapeXml(content)}</text>\n`;
+/** A text element; `attributes` override the defaults (size 12, dark grey). */
+function text(x: number, y: number, content: string, attributes: Readonly<Record<string, string>> = {}): string {
+  const merged = { "font-size": "12", fill: "#222", ...attributes };
+  const rendered = Object.entries(merged)
+    .map(([name, value]) => `${name}="${escapeXml(value)}"`)
+    .join(" ");
+  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${FONT} ${rendered}>${escapeXml(content)}</text>\n`;
+}
 
 export interface Bar {
   readonly label: string;
@@ -49,11 +55,11 @@ export function barChart(options: { title: string; unit: string; bars: readonly 
   const { max } = niceAxis(Math.max(...options.bars.map((bar) => bar.value)));
   const scale = (width - labelWidth - 90) / max;
   let svg = svgOpen(width, height, options.title);
-  svg += text(12, 22, options.title, `font-size="14" font-weight="600"`);
+  svg += text(12, 22, options.title, { "font-size": "14", "font-weight": "600" });
   options.bars.forEach((bar, index) => {
     const y = top + index * (barHeight + 12);
     const length = Math.max(1, bar.value * scale);
-    svg += text(labelWidth - 8, y + barHeight * 0.7, bar.label, `text-anchor="end"`);
+    svg += text(labelWidth - 8, y + barHeight * 0.7, bar.label, { "text-anchor": "end" });
     svg += `<rect x="${labelWidth}" y="${y}" width="${length.toFixed(1)}" height="${barHeight}" fill="${COLORS[index % COLORS.length]}"/>\n`;
     svg += text(labelWidth + length + 6, y + barHeight * 0.7, `${formatNumber(bar.value)} ${options.unit}`);
   });
@@ -75,7 +81,7 @@ export function panelChart(options: { title: string; xLabel: string; panels: rea
   const width = columns * panelWidth + 20;
   const height = 40 + rows * (panelHeight + 50);
   let svg = svgOpen(width, height, options.title);
-  svg += text(12, 22, options.title, `font-size="14" font-weight="600"`);
+  svg += text(12, 22, options.title, { "font-size": "14", "font-weight": "600" });
   const xs = [...new Set(options.panels.flatMap((panel) => panel.points.map((point) => point.x)))].sort((a, b) => a - b);
   const xMin = Math.min(...xs);
   const xMax = Math.max(...xs);
@@ -90,15 +96,19 @@ export function panelChart(options: { title: string; xLabel: string; panels: rea
     const py = (y: number) => top + plotHeight - (y / max) * plotHeight;
     const color = COLORS[index % COLORS.length]!;
 
-    svg += text(left - 30, top - 10, `${panel.title} (${panel.unit})`, `font-weight="600"`);
+    svg += text(left - 30, top - 10, `${panel.title} (${panel.unit})`, { "font-weight": "600" });
     for (let tick = 0; tick <= max + step / 2; tick += step) {
       svg += `<line x1="${left}" y1="${py(tick).toFixed(1)}" x2="${left + plotWidth}" y2="${py(tick).toFixed(1)}" stroke="#e4e4e4"/>\n`;
-      svg += text(left - 6, py(tick) + 4, formatNumber(tick), `text-anchor="end" font-size="10" fill="#666"`);
+      svg += text(left - 6, py(tick) + 4, formatNumber(tick), { "text-anchor": "end", "font-size": "10", fill: "#666" });
     }
     for (const x of xs) {
-      svg += text(px(x), top + plotHeight + 16, String(x), `text-anchor="middle" font-size="10" fill="#666"`);
+      svg += text(px(x), top + plotHeight + 16, String(x), { "text-anchor": "middle", "font-size": "10", fill: "#666" });
     }
-    svg += text(left + plotWidth / 2, top + plotHeight + 32, options.xLabel, `text-anchor="middle" font-size="10" fill="#666"`);
+    svg += text(left + plotWidth / 2, top + plotHeight + 32, options.xLabel, {
+      "text-anchor": "middle",
+      "font-size": "10",
+      fill: "#666",
+    });
     const path = panel.points.map((point) => `${px(point.x).toFixed(1)},${py(point.y).toFixed(1)}`).join(" ");
     svg += `<polyline points="${path}" fill="none" stroke="${color}" stroke-width="2"/>\n`;
     for (const point of panel.points) {

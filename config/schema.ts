@@ -101,7 +101,7 @@ const healthCheck = strictObject({
   reservedConcurrency: z.union(
     [z.literal(false), z.int("must be an integer").min(1, "must be 1..100, or false").max(100, "must be 1..100, or false")],
     { error: "must be an integer 1..100, or false for no reservation" },
-  ),
+  ).default(10),
 });
 
 const throttling = strictObject({

@@ -13,6 +13,8 @@ export interface GlobalTableProps {
   readonly provider: AwsProvider;
   /** Regions that get a replica (every region but the primary). */
   readonly replicaRegions: readonly string[];
+  /** Attribute holding each item's expiry (epoch seconds); DynamoDB deletes expired items. @default - no TTL */
+  readonly ttlAttribute?: string;
 }
 
 /**
@@ -42,6 +44,8 @@ export class GlobalTable extends Construct {
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
       deletionProtectionEnabled: true,
+      // Set once on a global table, DynamoDB applies it to every replica.
+      ttl: props.ttlAttribute === undefined ? undefined : { attributeName: props.ttlAttribute, enabled: true },
       replica: props.replicaRegions.map((regionName) => ({
         regionName,
         pointInTimeRecovery: true,

@@ -1,251 +1,175 @@
-import { referencedResource, resourcesIn, resourcesOf, synthStacks } from "../support/synth";
+import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { FailoverDns, type FailoverDnsProps, type FailoverRegion } from "../../constructs/failover-dns";
+import { HANDLERS } from "../../contract/handlers";
+import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
+import { addressOf, attributeRef, expectResources, type TerraformJson } from "../support/terraform-json";
 
-const THREE_REGIONS = {
-  domainName: "tickets.example.org",
-  hostedZoneId: "Z3THREEREGIONS0",
-  regions: [
-    { name: "us-west-2", label: "oregon" },
-    { name: "eu-central-1", label: "frankfurt" },
-    { name: "ap-northeast-1", label: "tokyo" },
-  ],
-  healthCheck: { requestInterval: 30 as const, failureThreshold: 3 },
-  alarmEmail: "oncall@example.org",
-};
+const ZONE = "Z0000000000EXAMPLE";
 
-const all = (stack: Record<string, any>, type: string) => Object.values(resourcesOf(stack, type));
+/** A region as RegionalDomains would hand it over, with literal endpoints and record. */
+function region(name: string, label: string): FailoverRegion {
+  return {
+    region: name,
+    label,
+    regionalDomainName: `${label}.example.com`,
+    // A dependable is its address; a literal one stands for RegionalDomains' record.
+    regionalRecord: { fqn: `aws_route53_record.${label}_regional` },
+    apiTarget: { name: `d-${label}.execute-api.${name}.amazonaws.com`, zoneId: `ZONE-OF-${name}` },
+  };
+}
+const IRELAND = region("eu-west-1", "ireland");
+const SINGAPORE = region("ap-southeast-1", "singapore");
+const TOKYO = region("ap-northeast-1", "tokyo");
 
-describe("default config (two regions)", () => {
-  const { tickets } = synthStacks();
-
-  describe("certificates", () => {
-    test("one per region for the apex and the wildcard, validated by DNS", () => {
-      const certificates = all(tickets, "aws_acm_certificate");
-      expect(certificates.map((c) => c.provider).sort()).toEqual(["aws.ap-southeast-1", "aws.eu-west-1"]);
-      for (const certificate of certificates) {
-        expect(certificate).toMatchObject({
-          domain_name: "example.com",
-          subject_alternative_names: ["*.example.com"],
-          validation_method: "DNS",
-          lifecycle: { create_before_destroy: true },
-        });
-      }
+/** FailoverDns alone, on a Route 53 provider in eu-west-1; its health check ids become the output `health_check_ids`. */
+function synthFailover(regions: readonly FailoverRegion[], props: Partial<FailoverDnsProps> = {}) {
+  return synthScope((scope) => {
+    const dns = new FailoverDns(scope, "failover", {
+      provider: regionalProvider(scope, "eu-west-1"),
+      hostedZoneId: ZONE,
+      apiDomainName: "api.example.com",
+      standbySetDomainName: "api-standby.example.com",
+      regions,
+      requestInterval: 10,
+      failureThreshold: 1,
+      ...props,
     });
-
-    test("a single validation record serves apex, wildcard and both regions", () => {
-      const records = all(tickets, "aws_route53_record").filter((r) => r.for_each !== undefined);
-      expect(records).toHaveLength(1);
-      const [record] = records;
-      expect(record.for_each).toBe('${toset(["example.com"])}');
-      expect(record.zone_id).toBe("Z0000000000EXAMPLE");
-      expect(record.name).toMatch(/^\$\{one\(\[for option in aws_acm_certificate\.[^.]+\.domain_validation_options : option\.resource_record_name if option\.domain_name == each\.key\]\)\}$/);
-      expect(record.records).toEqual([expect.stringContaining("option.resource_record_value if option.domain_name == each.key")]);
-      expect(record.allow_overwrite).toBe(true);
-    });
-
-    test("every region waits for its certificate's validation through that record", () => {
-      const validations = all(tickets, "aws_acm_certificate_validation");
-      expect(validations.map((v) => v.provider).sort()).toEqual(["aws.ap-southeast-1", "aws.eu-west-1"]);
-      for (const validation of validations) {
-        expect(validation.validation_record_fqdns).toMatch(/^\$\{\[for record in aws_route53_record\.[^ ]+ : record\.fqdn\]\}$/);
-        expect(referencedResource(tickets, validation.certificate_arn).provider).toBe(validation.provider);
-      }
-    });
-
-    test("an existing certificate ARN replaces the region's new certificate", () => {
-      const arn = "arn:aws:acm:ap-southeast-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
-      const { tickets: stack } = synthStacks({ certificateArns: { "ap-southeast-1": arn } });
-      expect(all(stack, "aws_acm_certificate").map((c) => c.provider)).toEqual(["aws.eu-west-1"]);
-      expect(all(stack, "aws_acm_certificate_validation")).toHaveLength(1);
-      const domains = resourcesIn(stack, "aws_api_gateway_domain_name", "ap-southeast-1");
-      expect(domains.map((d) => d.regional_certificate_arn)).toEqual([arn, arn]);
-    });
-
-    test("with every certificate brought, no certificate and no validation record is made", () => {
-      const arn = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/12345678-1234-1234-1234-123456789012`;
-      const { tickets: stack } = synthStacks({ certificateArns: { "eu-west-1": arn("eu-west-1"), "ap-southeast-1": arn("ap-southeast-1") } });
-      expect(all(stack, "aws_acm_certificate")).toEqual([]);
-      expect(all(stack, "aws_route53_record").filter((r) => r.for_each !== undefined)).toEqual([]);
-    });
+    exposeValue(scope, "health_check_ids", dns.healthCheckIds);
   });
+}
 
-  describe.each([
-    ["eu-west-1", "ireland"],
-    ["ap-southeast-1", "singapore"],
-  ])("custom domains in %s", (region, label) => {
-    const domains = resourcesIn(tickets, "aws_api_gateway_domain_name", region);
+/** The health check probing `entry`'s own endpoint (exactly one). */
+function checkOf(json: TerraformJson, entry: FailoverRegion) {
+  const found = Object.values(json.resource.aws_route53_health_check as Record<string, any>).filter(
+    (c) => c.fqdn === entry.regionalDomainName,
+  );
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
 
-    test(`api.example.com and ${label}.example.com, REGIONAL with TLS 1.2 and this region's validated certificate`, () => {
-      expect(domains.map((d) => d.domain_name)).toEqual(["api.example.com", `${label}.example.com`]);
-      for (const domain of domains) {
-        expect(domain).toMatchObject({ endpoint_configuration: { types: ["REGIONAL"] }, security_policy: "TLS_1_2" });
-        const validation = referencedResource(tickets, domain.regional_certificate_arn);
-        expect(validation.provider).toBe(`aws.${region}`);
-      }
-    });
-
-    test("map / to this region's API, stage prod", () => {
-      const mappings = resourcesIn(tickets, "aws_api_gateway_base_path_mapping", region);
-      expect(mappings).toHaveLength(2);
-      for (const mapping of mappings) {
-        expect(mapping.base_path).toBeUndefined();
-        expect(referencedResource(tickets, mapping.api_id).provider).toBe(`aws.${region}`);
-        expect(mapping.stage_name).toMatch(/^\$\{aws_api_gateway_stage\.[^.]+\.stage_name\}$/);
-        expect(referencedResource(tickets, mapping.stage_name).provider).toBe(`aws.${region}`);
-      }
-    });
-
-    test(`${label}.example.com is an alias record to the regional domain`, () => {
-      const records = resourcesIn(tickets, "aws_route53_record", region).filter((r) => r.set_identifier === undefined && r.for_each === undefined);
-      expect(records).toHaveLength(1);
-      const [record] = records;
-      expect(record).toMatchObject({ zone_id: "Z0000000000EXAMPLE", type: "A" });
-      expect(referencedResource(tickets, record.name).domain_name).toBe(`${label}.example.com`);
-      expect(referencedResource(tickets, record.alias.name).domain_name).toBe(`${label}.example.com`);
-      expect(record.alias.zone_id).toMatch(/\.regional_zone_id\}$/);
-      expect(record.alias.evaluate_target_health).toBe(false);
-    });
-  });
-
-  describe("health checks", () => {
-    const checks = all(tickets, "aws_route53_health_check");
-
-    test("probe https://<label>.example.com/health every 10 s, unhealthy after 1 failure", () => {
-      expect(checks.map((c) => c.fqdn)).toEqual([
-        expect.stringMatching(/aws_api_gateway_domain_name\..*\.domain_name/),
-        expect.stringMatching(/aws_api_gateway_domain_name\..*\.domain_name/),
-      ]);
-      expect(checks.map((c) => referencedResource(tickets, c.fqdn).domain_name).sort()).toEqual(["ireland.example.com", "singapore.example.com"]);
-      for (const check of checks) {
-        expect(check).toMatchObject({ type: "HTTPS", port: 443, resource_path: "/health", enable_sni: true, request_interval: 10, failure_threshold: 1 });
-      }
-      expect(checks.map((c) => c.tags.Name).sort()).toEqual(["ireland-api", "singapore-api"]);
-    });
-  });
-
-  describe("api.example.com failover", () => {
-    const failover = all(tickets, "aws_route53_record").filter((r) => r.failover_routing_policy !== undefined);
-    const primary = failover.find((r) => r.failover_routing_policy.type === "PRIMARY")!;
-    const secondary = failover.find((r) => r.failover_routing_policy.type === "SECONDARY")!;
-    const checkOf = (region: string) =>
-      Object.entries<any>(resourcesOf(tickets, "aws_route53_health_check")).find(
-        ([, c]) => referencedResource(tickets, c.fqdn).provider === `aws.${region}`,
-      )![0];
-
-    test("has exactly a PRIMARY and a SECONDARY alias record for api.example.com", () => {
-      expect(failover).toHaveLength(2);
-      for (const record of failover) {
-        expect(record).toMatchObject({ name: "api.example.com", type: "A", zone_id: "Z0000000000EXAMPLE", provider: "aws.eu-west-1" });
-      }
-      expect([primary.set_identifier, secondary.set_identifier]).toEqual(["ireland-primary", "singapore-secondary"]);
-    });
-
-    test("PRIMARY: Ireland's api domain, with the Ireland health check and evaluate-target-health", () => {
-      const target = referencedResource(tickets, primary.alias.name);
-      expect([target.domain_name, target.provider]).toEqual(["api.example.com", "aws.eu-west-1"]);
-      expect(primary.alias.evaluate_target_health).toBe(true);
-      expect(primary.health_check_id).toBe(`\${aws_route53_health_check.${checkOf("eu-west-1")}.id}`);
-    });
-
-    test("SECONDARY: Singapore's api domain, with no health check (always presumed healthy)", () => {
-      const target = referencedResource(tickets, secondary.alias.name);
-      expect([target.domain_name, target.provider]).toEqual(["api.example.com", "aws.ap-southeast-1"]);
-      expect(secondary.alias.evaluate_target_health).toBe(false);
-      expect(secondary.health_check_id).toBeUndefined();
-    });
-  });
-
-  describe("alarms", () => {
-    test("one per health check on HealthCheckStatus, in us-east-1, to an encrypted topic there", () => {
-      const alarms = all(tickets, "aws_cloudwatch_metric_alarm");
-      expect(alarms.map((a) => a.alarm_name)).toEqual(["tickets-ireland-api-unhealthy", "tickets-singapore-api-unhealthy"]);
-      for (const alarm of alarms) {
-        expect(alarm).toMatchObject({
-          provider: "aws.us-east-1",
-          namespace: "AWS/Route53",
-          metric_name: "HealthCheckStatus",
-          statistic: "Minimum",
-          comparison_operator: "LessThanThreshold",
-          threshold: 1,
-          treat_missing_data: "breaching",
-        });
-        expect(alarm.dimensions.HealthCheckId).toMatch(/^\$\{aws_route53_health_check\.[^.]+\.id\}$/);
-        const topic = referencedResource(tickets, alarm.alarm_actions[0]);
-        expect(topic.provider).toBe("aws.us-east-1");
-        expect(alarm.ok_actions).toEqual(alarm.alarm_actions);
-        expect(referencedResource(tickets, topic.kms_master_key_id).enable_key_rotation).toBe(true);
-      }
-    });
-
-    test("no e-mail subscription unless configured", () => {
-      expect(all(tickets, "aws_sns_topic_subscription")).toEqual([]);
-    });
-  });
-
-  test("outputs the API URL, the region URLs, health checks and table", () => {
-    expect(tickets.output.api_url.value).toBe("https://api.example.com/");
-    expect(tickets.output.region_urls.value).toEqual({ "eu-west-1": "https://ireland.example.com/", "ap-southeast-1": "https://singapore.example.com/" });
-    expect(Object.keys(tickets.output.health_check_ids.value).sort()).toEqual(["ap-southeast-1", "eu-west-1"]);
-    expect(Object.keys(tickets.output.invoke_urls.value).sort()).toEqual(["ap-southeast-1", "eu-west-1"]);
-    expect(tickets.output.table_name.value).toMatch(/^\$\{aws_dynamodb_table\.[^.]+\.name\}$/);
-    expect(Object.keys(tickets.output.table_arns.value).sort()).toEqual(["ap-southeast-1", "eu-west-1"]);
-    expect(tickets.output.alarm_topic_arn.value).toMatch(/^\$\{aws_sns_topic\./);
-  });
+const aliasOf = (entry: FailoverRegion, evaluateTargetHealth: boolean) => ({
+  name: entry.apiTarget.name,
+  zone_id: entry.apiTarget.zoneId,
+  evaluate_target_health: evaluateTargetHealth,
 });
 
-describe("three regions, another domain", () => {
-  const { tickets } = synthStacks(THREE_REGIONS);
+describe("FailoverDns, two regions", () => {
+  const { text, json } = synthFailover([IRELAND, SINGAPORE]);
+  const failover = expectResources(json, Route53Record, 2);
+  const primary = failover.find((r) => r.failover_routing_policy?.type === "PRIMARY")!;
+  const secondary = failover.find((r) => r.failover_routing_policy?.type === "SECONDARY")!;
 
-  test("every region gets its API, both custom domains and its regional record", () => {
-    for (const [region, label] of [["us-west-2", "oregon"], ["eu-central-1", "frankfurt"], ["ap-northeast-1", "tokyo"]] as const) {
-      expect(resourcesIn(tickets, "aws_api_gateway_rest_api", region)).toHaveLength(1);
-      expect(resourcesIn(tickets, "aws_lambda_function", region)).toHaveLength(3);
-      expect(resourcesIn(tickets, "aws_api_gateway_domain_name", region).map((d) => d.domain_name)).toEqual([
-        "api.tickets.example.org",
-        `${label}.tickets.example.org`,
-      ]);
+  test("probes https://<label>.example.com/health in every region, over SNI, at the given interval and threshold", () => {
+    const checks = expectResources(json, Route53HealthCheck, 2);
+    expect(checks.map((c) => c.fqdn).sort()).toEqual(["ireland.example.com", "singapore.example.com"]);
+    for (const check of checks) {
+      expect(check).toEqual({
+        provider: "aws.eu-west-1",
+        type: "HTTPS",
+        fqdn: check.fqdn,
+        port: 443,
+        // The health function's own route: the probe reaches the deep ping.
+        resource_path: HANDLERS.health.route.path,
+        enable_sni: true,
+        request_interval: 10,
+        failure_threshold: 1,
+        measure_latency: false,
+        tags: { Name: `${check.fqdn.split(".")[0]}-api` },
+        // Probing a name before its record exists would only fail the check and fire its alarm.
+        depends_on: [`aws_route53_record.${check.fqdn.split(".")[0]}_regional`],
+      });
     }
-    expect(all(tickets, "aws_acm_certificate")).toHaveLength(3);
-    expect(all(tickets, "aws_route53_record").filter((r) => r.for_each !== undefined)).toHaveLength(1);
   });
 
-  test("PRIMARY is the first region with its health check; SECONDARY the latency-routed set of standbys", () => {
-    const failover = all(tickets, "aws_route53_record").filter((r) => r.failover_routing_policy !== undefined);
-    expect(failover.map((r) => [r.failover_routing_policy.type, r.set_identifier, r.name])).toEqual([
-      ["PRIMARY", "oregon-primary", "api.tickets.example.org"],
-      ["SECONDARY", "standbys-secondary", "api.tickets.example.org"],
-    ]);
-    const [primary, secondary] = failover;
-    expect(referencedResource(tickets, primary.alias.name).provider).toBe("aws.us-west-2");
-    expect(primary.health_check_id).toBeDefined();
-    expect(secondary.alias).toEqual({ name: "api-standby.tickets.example.org", zone_id: "Z3THREEREGIONS0", evaluate_target_health: false });
+  test("has exactly a PRIMARY and a SECONDARY alias A record for api.example.com", () => {
+    expect(failover.map((r) => r.failover_routing_policy.type).sort()).toEqual(["PRIMARY", "SECONDARY"]);
+    for (const record of failover) {
+      expect(record).toMatchObject({ name: "api.example.com", type: "A", zone_id: ZONE, provider: "aws.eu-west-1" });
+    }
+    expect([primary.set_identifier, secondary.set_identifier]).toEqual(["ireland-primary", "singapore-secondary"]);
+  });
+
+  test("PRIMARY: the first region's api endpoint, with its health check and evaluate-target-health", () => {
+    expect(primary.alias).toEqual(aliasOf(IRELAND, true));
+    expect(primary.health_check_id).toBe(attributeRef(json, Route53HealthCheck, checkOf(json, IRELAND), "id"));
+  });
+
+  test("SECONDARY: the second region's api endpoint, with no health check (always presumed healthy)", () => {
+    expect(text).toHaveResourceWithProperties(Route53Record, {
+      set_identifier: "singapore-secondary",
+      failover_routing_policy: { type: "SECONDARY" },
+      alias: aliasOf(SINGAPORE, false),
+    });
     expect(secondary.health_check_id).toBeUndefined();
-    expect(secondary.depends_on).toHaveLength(2);
+    expect(secondary.depends_on).toBeUndefined();
   });
 
-  test("the standby set routes by latency to each standby's api domain, each with its own health check", () => {
-    const latency = all(tickets, "aws_route53_record").filter((r) => r.latency_routing_policy !== undefined);
-    expect(latency.map((r) => [r.name, r.set_identifier, r.latency_routing_policy.region]).sort()).toEqual([
-      ["api-standby.tickets.example.org", "frankfurt", "eu-central-1"],
-      ["api-standby.tickets.example.org", "tokyo", "ap-northeast-1"],
-    ]);
-    for (const record of latency) {
-      const target = referencedResource(tickets, record.alias.name);
-      expect([target.domain_name, target.provider]).toEqual(["api.tickets.example.org", `aws.${record.latency_routing_policy.region}`]);
-      const check = referencedResource(tickets, record.health_check_id);
-      expect(referencedResource(tickets, check.fqdn).provider).toBe(`aws.${record.latency_routing_policy.region}`);
-    }
+  test("healthCheckIds: every region's health check, by region", () => {
+    expect(exposedValue(json, "health_check_ids")).toEqual({
+      "eu-west-1": attributeRef(json, Route53HealthCheck, checkOf(json, IRELAND), "id"),
+      "ap-southeast-1": attributeRef(json, Route53HealthCheck, checkOf(json, SINGAPORE), "id"),
+    });
   });
 
-  test("health checks follow the configured interval and threshold", () => {
-    for (const check of all(tickets, "aws_route53_health_check")) {
+  test("health checks follow the given interval and threshold", () => {
+    const { json: slow } = synthFailover([IRELAND, SINGAPORE], { requestInterval: 30, failureThreshold: 3 });
+    for (const check of expectResources(slow, Route53HealthCheck, 2)) {
       expect([check.request_interval, check.failure_threshold]).toEqual([30, 3]);
     }
   });
+});
 
-  test("alarms cover all three health checks and mail the configured address", () => {
-    expect(all(tickets, "aws_cloudwatch_metric_alarm")).toHaveLength(3);
-    expect(all(tickets, "aws_sns_topic_subscription")).toEqual([
-      expect.objectContaining({ protocol: "email", endpoint: "oncall@example.org", provider: "aws.us-east-1" }),
+describe("FailoverDns, three regions", () => {
+  const { json } = synthFailover([IRELAND, SINGAPORE, TOKYO]);
+  const records = expectResources(json, Route53Record, 4);
+  const failover = records.filter((r) => r.failover_routing_policy !== undefined);
+  const standbySet = records.filter((r) => r.latency_routing_policy !== undefined);
+
+  test("every region's endpoint gets a health check", () => {
+    expect(
+      expectResources(json, Route53HealthCheck, 3)
+        .map((c) => c.fqdn)
+        .sort(),
+    ).toEqual(["ireland.example.com", "singapore.example.com", "tokyo.example.com"]);
+  });
+
+  test("PRIMARY is the first region with its health check; SECONDARY an alias to the standby set, itself unchecked", () => {
+    expect(failover.map((r) => [r.failover_routing_policy.type, r.set_identifier, r.name])).toEqual([
+      ["PRIMARY", "ireland-primary", "api.example.com"],
+      ["SECONDARY", "standbys-secondary", "api.example.com"],
     ]);
+    const [primary, secondary] = failover as [Record<string, any>, Record<string, any>];
+    expect(primary.alias).toEqual(aliasOf(IRELAND, true));
+    expect(primary.health_check_id).toBe(attributeRef(json, Route53HealthCheck, checkOf(json, IRELAND), "id"));
+    expect(secondary.alias).toEqual({ name: "api-standby.example.com", zone_id: ZONE, evaluate_target_health: false });
+    expect(secondary.health_check_id).toBeUndefined();
+  });
+
+  test("SECONDARY waits for the standby set it points at", () => {
+    const secondary = failover.find((r) => r.failover_routing_policy.type === "SECONDARY")!;
+    expect(standbySet).toHaveLength(2);
+    expect([...secondary.depends_on].sort()).toEqual(standbySet.map((r) => addressOf(json, Route53Record, r)).sort());
+  });
+
+  test("the standby set routes by latency to each standby's api endpoint, each with its own health check", () => {
+    expect(standbySet.map((r) => [r.name, r.set_identifier, r.latency_routing_policy.region]).sort()).toEqual([
+      ["api-standby.example.com", "singapore", "ap-southeast-1"],
+      ["api-standby.example.com", "tokyo", "ap-northeast-1"],
+    ]);
+    for (const [record, standby] of standbySet.map((r) => [r, r.set_identifier === "tokyo" ? TOKYO : SINGAPORE] as const)) {
+      expect(record).toMatchObject({ type: "A", zone_id: ZONE, provider: "aws.eu-west-1" });
+      expect(record.alias).toEqual(aliasOf(standby, false));
+      expect(record.health_check_id).toBe(attributeRef(json, Route53HealthCheck, checkOf(json, standby), "id"));
+    }
+  });
+});
+
+describe("FailoverDns needs somewhere to fail over to", () => {
+  test.each([
+    ["one region", [IRELAND]],
+    ["no region", []],
+  ])("%s fails, naming the construct and the field", (_case, regions) => {
+    expect(() => synthFailover(regions)).toThrow("FailoverDns: regions needs a primary and at least one standby");
   });
 });

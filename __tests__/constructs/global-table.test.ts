@@ -1,12 +1,40 @@
-import { onlyResource, synthStacks } from "../support/synth";
+import type { Construct } from "constructs";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { GlobalTable, type GlobalTableProps } from "../../constructs/global-table";
+import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
+import { addressOf, expectResources } from "../support/terraform-json";
 
-describe("global table", () => {
-  const { tickets } = synthStacks();
-  const table = onlyResource(tickets, "aws_dynamodb_table");
+const PRIMARY = "eu-west-1";
+const REPLICA = "ap-southeast-1";
 
-  test("is one table in the primary region", () => {
-    expect(table.provider).toBe("aws.eu-west-1");
-    expect(table.name).toBe("SXRTickets");
+/** A GlobalTable alone; `inspect` runs on it inside the scope (e.g. to expose its ARNs). */
+function synthTable(
+  props: Partial<Omit<GlobalTableProps, "provider">> = {},
+  inspect: (table: GlobalTable, scope: Construct) => void = () => {},
+) {
+  return synthScope((scope) => {
+    const primaryRegion = props.primaryRegion ?? PRIMARY;
+    const table = new GlobalTable(scope, "table", {
+      tableName: "SXRTickets",
+      primaryRegion,
+      replicaRegions: [REPLICA],
+      ...props,
+      provider: regionalProvider(scope, primaryRegion),
+    });
+    inspect(table, scope);
+  });
+}
+
+describe("GlobalTable", () => {
+  const { text, json } = synthTable({}, (table, scope) => {
+    exposeValue(scope, "table_name", table.tableName);
+    exposeValue(scope, "arns", table.arns);
+  });
+  const [table] = expectResources(json, DynamodbTable, 1) as [Record<string, any>];
+  const address = addressOf(json, DynamodbTable, table);
+
+  test("is one table, named as given, on the primary region's provider", () => {
+    expect(text).toHaveResourceWithProperties(DynamodbTable, { name: "SXRTickets", provider: `aws.${PRIMARY}` });
   });
 
   test("keys tickets by the string id", () => {
@@ -16,16 +44,15 @@ describe("global table", () => {
   });
 
   test("bills on demand", () => {
-    expect(table.billing_mode).toBe("PAY_PER_REQUEST");
+    expect(text).toHaveResourceWithProperties(DynamodbTable, { billing_mode: "PAY_PER_REQUEST" });
   });
 
   test("streams new and old images (replication needs them)", () => {
-    expect(table.stream_enabled).toBe(true);
-    expect(table.stream_view_type).toBe("NEW_AND_OLD_IMAGES");
+    expect(text).toHaveResourceWithProperties(DynamodbTable, { stream_enabled: true, stream_view_type: "NEW_AND_OLD_IMAGES" });
   });
 
-  test("has a replica with point-in-time recovery in every other region", () => {
-    expect(table.replica).toEqual([{ region_name: "ap-southeast-1", point_in_time_recovery: true, propagate_tags: true }]);
+  test("has a replica with point-in-time recovery and the table's tags in every other region", () => {
+    expect(table.replica).toEqual([{ region_name: REPLICA, point_in_time_recovery: true, propagate_tags: true }]);
   });
 
   test("recovers to a point in time, is encrypted with KMS and can't be deleted by accident", () => {
@@ -34,16 +61,30 @@ describe("global table", () => {
     expect(table.deletion_protection_enabled).toBe(true);
   });
 
-  test("with three regions gets two replicas, in config order", () => {
-    const { tickets: stack } = synthStacks({
-      regions: [
-        { name: "us-west-2", label: "oregon" },
-        { name: "eu-central-1", label: "frankfurt" },
-        { name: "ap-northeast-1", label: "tokyo" },
-      ],
-      tableName: "Tickets",
+  test("tableName refers to the table's name", () => {
+    expect(exposedValue(json, "table_name")).toBe(`\${${address}.name}`);
+  });
+
+  test("arns: the table's own ARN in the primary region, the replica's ARN (read from the replica set) elsewhere", () => {
+    expect(exposedValue(json, "arns")).toEqual({
+      [PRIMARY]: `\${${address}.arn}`,
+      [REPLICA]: `\${one([for replica in ${address}.replica : replica.arn if replica.region_name == "${REPLICA}"])}`,
     });
-    const t = onlyResource(stack, "aws_dynamodb_table");
+  });
+
+  test("arnIn a region with neither table nor replica fails, naming the region and the table's regions", () => {
+    expect(() => synthTable({}, (t) => t.arnIn("us-east-1"))).toThrow(
+      'GlobalTable: no table or replica in "us-east-1" (regions: eu-west-1, ap-southeast-1)',
+    );
+  });
+
+  test("with three regions gets two replicas, in the given order", () => {
+    const { json: stack } = synthTable({
+      tableName: "Tickets",
+      primaryRegion: "us-west-2",
+      replicaRegions: ["eu-central-1", "ap-northeast-1"],
+    });
+    const [t] = expectResources(stack, DynamodbTable, 1) as [Record<string, any>];
     expect(t.provider).toBe("aws.us-west-2");
     expect(t.name).toBe("Tickets");
     expect(t.replica.map((r: any) => r.region_name)).toEqual(["eu-central-1", "ap-northeast-1"]);

@@ -1,161 +1,440 @@
-import { HANDLER_NAMES, HANDLERS } from "../../contract/handlers";
-import { policyDocument, referencedResource, resourcesIn, synthStacks } from "../support/synth";
+import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
+import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { HANDLER_NAMES, HANDLERS, type HandlerName } from "../../contract/handlers";
+import { ticketsApiDocument } from "../../contract/openapi";
+import type { LambdaBundle } from "../../constructs/lambda-bundles";
+import { HEALTH_THROTTLING, RegionalApi, type RegionalApiProps, XRAY_WRITE_ACTIONS } from "../../constructs/regional-api";
+import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
+import {
+  addressOf,
+  attributeRef,
+  expectDataSources,
+  expectOnlyResource,
+  expectResources,
+  policyDocument,
+  referencedResource,
+  resourcesOf,
+  type TerraformBlock,
+  type TerraformJson,
+} from "../support/terraform-json";
 
-const { tickets } = synthStacks();
-const REGIONS = ["eu-west-1", "ap-southeast-1"] as const;
-const tableAddress = `aws_dynamodb_table.${Object.keys(tickets.resource.aws_dynamodb_table)[0]}`;
-const TABLE_ARN = {
-  "eu-west-1": `\${${tableAddress}.arn}`,
-  "ap-southeast-1": `\${one([for replica in ${tableAddress}.replica : replica.arn if replica.region_name == "ap-southeast-1"])}`,
+const REGION = "eu-west-1";
+const TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/SXRTickets";
+const BUNDLES = Object.fromEntries(
+  HANDLER_NAMES.map((handler) => [
+    handler,
+    { filename: `assets/${handler}/${handler}.zip`, sourceCodeHash: `sha256-of-${handler}=` },
+  ]),
+) as Record<HandlerName, LambdaBundle>;
+const PROPS: Omit<RegionalApiProps, "provider"> = {
+  region: REGION,
+  namePrefix: "tickets",
+  tableName: "SXRTickets",
+  tableArn: TABLE_ARN,
+  bundles: BUNDLES,
+  corsAllowOrigin: "*",
+  memorySize: 256,
+  timeout: 10,
+  logRetentionDays: 30,
+  throttling: { rateLimit: 50, burstLimit: 100 },
+};
+/** `<namePrefix>-<what it does>`. */
+const FUNCTION_NAMES: Record<HandlerName, string> = {
+  "tickets-get": "tickets-get",
+  "tickets-post": "tickets-post",
+  health: "tickets-health",
 };
 
-const FUNCTION_NAMES: Record<string, string> = { "tickets-get": "tickets-get", "tickets-post": "tickets-post", health: "tickets-health" };
+/** A RegionalApi alone, with literal props; its attributes become outputs. */
+function synthApi(overrides: Partial<Omit<RegionalApiProps, "provider">> = {}) {
+  return synthScope((scope) => {
+    const api = new RegionalApi(scope, "api", { ...PROPS, ...overrides, provider: regionalProvider(scope, REGION) });
+    exposeValue(scope, "rest_api_id", api.restApiId);
+    exposeValue(scope, "stage_name", api.stageName);
+    exposeValue(scope, "invoke_url", api.invokeUrl);
+  });
+}
 
-const functionIn = (region: string, handler: string) => {
-  const found = resourcesIn(tickets, "aws_lambda_function", region).filter((fn) => fn.function_name === FUNCTION_NAMES[handler]);
+/** The function of `handler`, found by its name among exactly three. */
+function functionOf(json: TerraformJson, handler: HandlerName): TerraformBlock {
+  const found = expectResources(json, LambdaFunction, HANDLER_NAMES.length).filter(
+    (fn) => fn.function_name === FUNCTION_NAMES[handler],
+  );
   expect(found).toHaveLength(1);
   return found[0]!;
-};
+}
 
-describe.each(REGIONS)("regional API in %s", (region) => {
-  test("has exactly the three functions", () => {
-    expect(resourcesIn(tickets, "aws_lambda_function", region).map((fn) => fn.function_name).sort()).toEqual([
-      "tickets-get",
-      "tickets-health",
-      "tickets-post",
-    ]);
+/** The method settings of `methodPath` (exactly one). */
+function methodSettingsOf(json: TerraformJson, methodPath: string): TerraformBlock {
+  const found = expectResources(json, ApiGatewayMethodSettings, 2).filter((settings) => settings.method_path === methodPath);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+describe("RegionalApi", () => {
+  const { text, json } = synthApi();
+  const api = expectOnlyResource(json, ApiGatewayRestApi);
+  const apiRef = (attribute: string) => attributeRef(json, ApiGatewayRestApi, api, attribute);
+  const stage = expectOnlyResource(json, ApiGatewayStage);
+
+  test("puts every resource and data source on the region's provider", () => {
+    const blocks = [json.resource, json.data]
+      .flatMap((byType) => Object.values<Record<string, TerraformBlock>>(byType))
+      .flatMap((byName) => Object.values(byName));
+    // Per function 7 (function, log group, role, role policy, invoke permission, two policy
+    // documents); the API, deployment, stage, two method settings and two log groups; the
+    // logging role with its trust document, managed policy attachment and account setting.
+    expect(blocks).toHaveLength(3 * 7 + 7 + 4);
+    for (const block of blocks) expect(block.provider).toBe(`aws.${REGION}`);
+  });
+
+  test("has exactly the three functions, named after the prefix", () => {
+    expect(
+      expectResources(json, LambdaFunction, 3)
+        .map((fn) => fn.function_name)
+        .sort(),
+    ).toEqual(["tickets-get", "tickets-health", "tickets-post"]);
   });
 
   describe.each(HANDLER_NAMES)("function %s", (handler) => {
-    const fn = functionIn(region, handler);
-    const role = referencedResource(tickets, fn.role);
-    const rolePolicies = resourcesIn(tickets, "aws_iam_role_policy", region).filter((p) => p.role === fn.role.replace(/\.arn\}$/, ".name}"));
-    const logGroup = referencedResource(tickets, fn.logging_config.log_group);
+    const fn = functionOf(json, handler);
+    const role = referencedResource(json, fn.role);
+    const logGroup = referencedResource(json, fn.logging_config.log_group);
 
-    test("runs Node.js 22 on arm64 with explicit memory and timeout", () => {
-      expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler", memory_size: 256 });
-      expect(fn.timeout).toBe(handler === "health" ? 3 : 10);
+    test("runs Node.js 22 on arm64 with the given memory and timeout (the health function at most 3 s)", () => {
+      expect(fn).toMatchObject({
+        runtime: "nodejs22.x",
+        architectures: ["arm64"],
+        handler: "index.handler",
+        memory_size: 256,
+        timeout: handler === "health" ? 3 : 10,
+        description: HANDLERS[handler].description,
+      });
+    });
+
+    test("traces every invocation with X-Ray, once its role may write the traces", () => {
+      expect(fn.tracing_config).toEqual({ mode: "Active" });
+      const rolePolicy = expectResources(json, IamRolePolicy, 3).find(
+        (p) => p.role === attributeRef(json, IamRole, role, "name"),
+      )!;
+      expect(fn.depends_on).toEqual([addressOf(json, IamRolePolicy, rolePolicy)]);
+    });
+
+    test("reserves no concurrency unless asked to", () => {
+      expect(fn.reserved_concurrent_executions).toBeUndefined();
     });
 
     test("gets the table name and the CORS origin", () => {
-      expect(fn.environment.variables).toEqual({ TABLE_NAME: "${aws_dynamodb_table." + tableAddress.split(".")[1] + ".name}", CORS_ALLOW_ORIGIN: "*" });
+      expect(fn.environment.variables).toEqual({ TABLE_NAME: "SXRTickets", CORS_ALLOW_ORIGIN: "*" });
     });
 
-    test("ships its own deterministic zip, identified by its content hash", () => {
-      expect(fn.filename).toMatch(new RegExp(`^assets/.+/${handler}\\.zip$`));
-      expect(fn.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    test("ships its own bundle, identified by its content hash", () => {
+      expect([fn.filename, fn.source_code_hash]).toEqual([BUNDLES[handler].filename, BUNDLES[handler].sourceCodeHash]);
     });
 
-    test("logs as JSON to its own log group with retention", () => {
-      expect(fn.logging_config.log_format).toBe("JSON");
-      expect(logGroup).toMatchObject({ name: `/aws/lambda/${FUNCTION_NAMES[handler]}`, retention_in_days: 30, provider: `aws.${region}` });
+    test("logs as JSON to its own log group with retention, which exists before the function", () => {
+      expect(fn.logging_config).toEqual({
+        log_format: "JSON",
+        log_group: attributeRef(json, CloudwatchLogGroup, logGroup, "name"),
+      });
+      expect(logGroup).toEqual({
+        name: `/aws/lambda/${FUNCTION_NAMES[handler]}`,
+        retention_in_days: 30,
+        provider: `aws.${REGION}`,
+      });
     });
 
-    test("has its own role, assumable only by Lambda", () => {
-      expect(role.name).toBe(`${FUNCTION_NAMES[handler]}-${region}`);
-      expect(role.provider).toBe(`aws.${region}`);
-      expect(policyDocument(tickets, role.assume_role_policy).statement).toEqual([
-        { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
+    test("has its own role, named per region (IAM is global), assumable only by Lambda", () => {
+      expect(role).toMatchObject({
+        name: `${FUNCTION_NAMES[handler]}-${REGION}`,
+        description: `${HANDLERS[handler].description} (${REGION})`,
+      });
+      expect(policyDocument(json, role.assume_role_policy).statement).toEqual([
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+        },
       ]);
     });
 
-    test("may do only its handler's DynamoDB actions on this region's table, and write only its own logs", () => {
+    test("may do only its handler's DynamoDB actions on the given table, write only its own logs, and send traces", () => {
+      const rolePolicies = expectResources(json, IamRolePolicy, 3).filter(
+        (p) => p.role === attributeRef(json, IamRole, role, "name"),
+      );
       expect(rolePolicies).toHaveLength(1);
-      const statements = policyDocument(tickets, rolePolicies[0]!.policy).statement;
-      const logGroupArn = fn.logging_config.log_group.replace(/\.name\}$/, ".arn}");
+      expect(rolePolicies[0]!.name).toBe("least-privilege");
+      const statements = policyDocument(json, rolePolicies[0]!.policy).statement;
       expect(statements).toEqual([
-        { sid: "TicketsTable", effect: "Allow", actions: [...HANDLERS[handler].tableActions], resources: [TABLE_ARN[region]] },
-        { sid: "OwnLogGroup", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroupArn}:*`] },
+        { sid: "TicketsTable", effect: "Allow", actions: [...HANDLERS[handler].tableActions], resources: [TABLE_ARN] },
+        {
+          sid: "OwnLogGroup",
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [`${attributeRef(json, CloudwatchLogGroup, logGroup, "arn")}:*`],
+        },
+        // X-Ray has no resource-level permissions for these: the only "*" of the policy.
+        { sid: "XRayTraces", effect: "Allow", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
       ]);
-      expect(JSON.stringify(statements)).not.toMatch(/"\*"/);
+      expect(XRAY_WRITE_ACTIONS).toEqual(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
     });
 
     test("may be invoked only by this API's prod stage on its own route", () => {
-      const permissions = resourcesIn(tickets, "aws_lambda_permission", region).filter(
-        (p) => p.function_name === fn.function_name || p.function_name === `\${aws_lambda_function.${fnName(fn)}.function_name}`,
+      const permissions = expectResources(json, LambdaPermission, 3).filter(
+        (p) => p.function_name === attributeRef(json, LambdaFunction, fn, "function_name"),
       );
       expect(permissions).toHaveLength(1);
-      const api = resourcesIn(tickets, "aws_api_gateway_rest_api", region)[0]!;
-      expect(api).toBeDefined();
       const { method, path } = HANDLERS[handler].route;
-      expect(permissions[0]).toMatchObject({ action: "lambda:InvokeFunction", principal: "apigateway.amazonaws.com" });
-      expect(permissions[0]!.source_arn).toMatch(new RegExp(`^\\$\\{aws_api_gateway_rest_api\\.[^.]+\\.execution_arn\\}/prod/${method}${path.replace("/", "\\/")}$`));
+      expect(permissions[0]).toEqual({
+        provider: `aws.${REGION}`,
+        statement_id: "AllowInvokeFromApiStage",
+        action: "lambda:InvokeFunction",
+        function_name: attributeRef(json, LambdaFunction, fn, "function_name"),
+        principal: "apigateway.amazonaws.com",
+        source_arn: `${apiRef("execution_arn")}/prod/${method}${path}`,
+      });
     });
   });
 
-  test("serves one REGIONAL REST API whose body is the OpenAPI document with this region's functions", () => {
-    const apis = resourcesIn(tickets, "aws_api_gateway_rest_api", region);
-    expect(apis).toHaveLength(1);
-    expect(apis[0]!.endpoint_configuration).toEqual({ types: ["REGIONAL"] });
-    const body = apis[0]!.body as string;
-    for (const handler of HANDLER_NAMES) {
-      expect(body).toContain(`\${aws_lambda_function.${fnName(functionIn(region, handler))}.invoke_arn}`);
-    }
-    for (const other of REGIONS.filter((r) => r !== region)) {
-      for (const handler of HANDLER_NAMES) {
-        expect(body).not.toContain(fnName(functionIn(other, handler)));
-      }
-    }
+  test("serves one REGIONAL REST API whose body is the OpenAPI document, integrated with these functions", () => {
+    expect(api).toMatchObject({
+      name: "tickets-api",
+      description: `Wild Rydes ticket API (${REGION})`,
+      endpoint_configuration: { types: ["REGIONAL"] },
+    });
+    const expected = ticketsApiDocument({
+      title: "tickets-api",
+      corsAllowOrigin: "*",
+      integrationUri: (handler) => attributeRef(json, LambdaFunction, functionOf(json, handler), "invoke_arn"),
+    });
+    expect(JSON.parse(api.body)).toEqual(expected);
   });
 
   test("redeploys whenever the API body changes, creating the new deployment first", () => {
-    const deployment = onlyIn("aws_api_gateway_deployment", region);
-    expect(deployment.triggers).toEqual({ redeployment: expect.stringMatching(/^\$\{sha1\(aws_api_gateway_rest_api\.[^.]+\.body\)\}$/) });
-    expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
+    const deployment = expectOnlyResource(json, ApiGatewayDeployment);
+    expect(deployment).toMatchObject({
+      rest_api_id: apiRef("id"),
+      triggers: { redeployment: `\${sha1(${addressOf(json, ApiGatewayRestApi, api)}.body)}` },
+      lifecycle: { create_before_destroy: true },
+    });
   });
 
-  test("serves stage prod with JSON access logs and throttling", () => {
-    const stage = onlyIn("aws_api_gateway_stage", region);
-    expect(stage.stage_name).toBe("prod");
-    expect(JSON.parse(stage.access_log_settings.format)).toMatchObject({ requestId: "$context.requestId", status: "$context.status" });
-    const accessLogs = referencedResource(tickets, stage.access_log_settings.destination_arn);
+  test("serves stage prod of the latest deployment with one line of JSON access log per request, kept for the retention", () => {
+    expect(stage).toMatchObject({
+      stage_name: "prod",
+      rest_api_id: apiRef("id"),
+      deployment_id: attributeRef(json, ApiGatewayDeployment, expectOnlyResource(json, ApiGatewayDeployment), "id"),
+      xray_tracing_enabled: true,
+    });
+    expect(JSON.parse(stage.access_log_settings.format)).toEqual({
+      requestId: "$context.requestId",
+      ip: "$context.identity.sourceIp",
+      requestTime: "$context.requestTime",
+      httpMethod: "$context.httpMethod",
+      resourcePath: "$context.resourcePath",
+      status: "$context.status",
+      protocol: "$context.protocol",
+      responseLength: "$context.responseLength",
+      integrationLatency: "$context.integrationLatency",
+      domainName: "$context.domainName",
+    });
+    const accessLogs = referencedResource(json, stage.access_log_settings.destination_arn);
     expect(accessLogs).toMatchObject({ name: "/aws/apigateway/tickets-api/prod/access", retention_in_days: 30 });
-    const settings = onlyIn("aws_api_gateway_method_settings", region);
-    expect(settings.method_path).toBe("*/*");
-    expect(settings.settings.logging_level).toBe("ERROR");
-    const [executionLogs] = settings.depends_on.map((address: string) => referencedResource(tickets, `\${${address}.id}`));
-    expect(executionLogs).toMatchObject({ retention_in_days: 30, provider: `aws.${region}` });
-    expect(executionLogs.name).toMatch(/^API-Gateway-Execution-Logs_\$\{aws_api_gateway_rest_api\.[^.]+\.id\}\/prod$/);
-    expect(settings.settings).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 100, metrics_enabled: true, data_trace_enabled: false });
   });
 
-  test("lets API Gateway write access logs through an account-level role", () => {
-    const account = onlyIn("aws_api_gateway_account", region);
-    const role = referencedResource(tickets, account.cloudwatch_role_arn);
-    expect(role.name).toBe(`tickets-apigateway-logs-${region}`);
-    expect(policyDocument(tickets, role.assume_role_policy).statement[0].principals).toEqual([
-      { type: "Service", identifiers: ["apigateway.amazonaws.com"] },
+  test("throttles every method, records metrics and logs errors without request data, into a log group with retention", () => {
+    const settings = methodSettingsOf(json, "*/*");
+    expect(settings).toMatchObject({
+      rest_api_id: apiRef("id"),
+      stage_name: attributeRef(json, ApiGatewayStage, stage, "stage_name"),
+      method_path: "*/*",
+    });
+    expect(settings.settings).toEqual({
+      throttling_rate_limit: 50,
+      throttling_burst_limit: 100,
+      metrics_enabled: true,
+      logging_level: "ERROR",
+      data_trace_enabled: false,
+    });
+    // API Gateway would create the execution log group itself, without retention.
+    expect(settings.depends_on).toHaveLength(1);
+    const executionLogs = referencedResource(json, `\${${settings.depends_on[0]}.id}`);
+    expect(executionLogs).toEqual({
+      name: `API-Gateway-Execution-Logs_${apiRef("id")}/prod`,
+      retention_in_days: 30,
+      provider: `aws.${REGION}`,
+    });
+  });
+
+  test("GET /health has its own throttle, so client bursts never turn Route 53's probes into 429s", () => {
+    const stageWide = methodSettingsOf(json, "*/*");
+    const health = methodSettingsOf(json, "health/GET");
+    expect(health).toMatchObject({
+      rest_api_id: apiRef("id"),
+      stage_name: attributeRef(json, ApiGatewayStage, stage, "stage_name"),
+    });
+    expect(health.settings).toEqual({ ...stageWide.settings, throttling_rate_limit: 100, throttling_burst_limit: 200 });
+    expect(HEALTH_THROTTLING).toEqual({ rateLimit: 100, burstLimit: 200 });
+    // Both update the stage, which API Gateway won't do concurrently.
+    expect(health.depends_on).toEqual([addressOf(json, ApiGatewayMethodSettings, stageWide)]);
+  });
+
+  test("lets API Gateway write logs through an account-level role of its own, set before the stage", () => {
+    const account = expectOnlyResource(json, ApiGatewayAccount);
+    const role = referencedResource(json, account.cloudwatch_role_arn);
+    // A destroy unsets the role rather than leaving the account pointing at a deleted one.
+    expect(account.reset_on_delete).toBe(true);
+    expect(role).toMatchObject({
+      name: `tickets-apigateway-logs-${REGION}`,
+      description: `API Gateway access logging (${REGION})`,
+    });
+    expect(policyDocument(json, role.assume_role_policy).statement).toEqual([
+      {
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["apigateway.amazonaws.com"] }],
+      },
+    ]);
+    expect(text).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+      role: attributeRef(json, IamRole, role, "name"),
+      policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+    });
+    // API Gateway checks the role's permissions when the setting is made.
+    expect(account.depends_on).toEqual([
+      addressOf(json, IamRolePolicyAttachment, expectOnlyResource(json, IamRolePolicyAttachment)),
+    ]);
+    expect(stage.depends_on).toEqual([addressOf(json, ApiGatewayAccount, account)]);
+  });
+
+  test("has no other role and no other policy document than those above", () => {
+    expectResources(json, IamRole, 4);
+    // A trust and a permissions document per function, and the logging role's trust.
+    expectDataSources(json, DataAwsIamPolicyDocument, 7);
+  });
+
+  test("exposes the API id, the stage name and the stage's invoke URL with a trailing slash", () => {
+    expect(exposedValue(json, "rest_api_id")).toBe(apiRef("id"));
+    expect(exposedValue(json, "stage_name")).toBe(attributeRef(json, ApiGatewayStage, stage, "stage_name"));
+    expect(exposedValue(json, "invoke_url")).toBe(`${attributeRef(json, ApiGatewayStage, stage, "invoke_url")}/`);
+  });
+});
+
+describe("RegionalApi props", () => {
+  test("memory, timeout, CORS origin, retention and throttling reach the functions, the logs and the stage", () => {
+    const { json } = synthApi({
+      corsAllowOrigin: "https://tickets.example.com",
+      memorySize: 512,
+      timeout: 20,
+      logRetentionDays: 90,
+      throttling: { rateLimit: 10, burstLimit: 20 },
+    });
+    expect(
+      expectResources(json, LambdaFunction, 3)
+        .map((fn) => [fn.function_name, fn.memory_size, fn.timeout, fn.environment.variables.CORS_ALLOW_ORIGIN])
+        .sort(),
+    ).toEqual([
+      ["tickets-get", 512, 20, "https://tickets.example.com"],
+      ["tickets-health", 512, 3, "https://tickets.example.com"],
+      ["tickets-post", 512, 20, "https://tickets.example.com"],
+    ]);
+    // Three function logs, access logs, execution logs.
+    expect(expectResources(json, CloudwatchLogGroup, 5).map((group) => group.retention_in_days)).toEqual([90, 90, 90, 90, 90]);
+    expect(methodSettingsOf(json, "*/*").settings).toMatchObject({ throttling_rate_limit: 10, throttling_burst_limit: 20 });
+    expect(methodSettingsOf(json, "health/GET").settings).toMatchObject({
+      throttling_rate_limit: 100,
+      throttling_burst_limit: 200,
+    });
+    expect(
+      JSON.parse(expectOnlyResource(json, ApiGatewayRestApi).body).paths["/ticket"].options["x-amazon-apigateway-integration"]
+        .responses.default.responseParameters,
+    ).toMatchObject({
+      "method.response.header.Access-Control-Allow-Origin": "'https://tickets.example.com'",
+    });
+  });
+
+  test("the name prefix names the functions, their logs and roles, the API and its logs", () => {
+    const { json } = synthApi({ namePrefix: "acme" });
+    expect(
+      expectResources(json, LambdaFunction, 3)
+        .map((fn) => fn.function_name)
+        .sort(),
+    ).toEqual(["acme-get", "acme-health", "acme-post"]);
+    expect(
+      expectResources(json, IamRole, 4)
+        .map((role) => role.name)
+        .sort(),
+    ).toEqual(["acme-apigateway-logs-eu-west-1", "acme-get-eu-west-1", "acme-health-eu-west-1", "acme-post-eu-west-1"]);
+    expect(expectOnlyResource(json, ApiGatewayRestApi).name).toBe("acme-api");
+    expect(JSON.parse(expectOnlyResource(json, ApiGatewayRestApi).body).info.title).toBe("acme-api");
+    expect(
+      expectResources(json, CloudwatchLogGroup, 5)
+        .map((group) => group.name)
+        .filter((name: string) => !name.startsWith("API-Gateway-Execution-Logs_"))
+        .sort(),
+    ).toEqual([
+      "/aws/apigateway/acme-api/prod/access",
+      "/aws/lambda/acme-get",
+      "/aws/lambda/acme-health",
+      "/aws/lambda/acme-post",
     ]);
   });
-});
 
-test("config reaches the functions and the stage", () => {
-  const { tickets: stack } = synthStacks({
-    corsAllowOrigin: "https://tickets.example.com",
-    lambda: { memorySize: 512, timeout: 20 },
-    logRetentionDays: 90,
-    throttling: { rateLimit: 10, burstLimit: 20 },
+  test("a reserved concurrency goes to the health function only, so client load can't starve the probes", () => {
+    const { json } = synthApi({ healthReservedConcurrency: 10 });
+    expect(
+      expectResources(json, LambdaFunction, 3)
+        .map((fn) => [fn.function_name, fn.reserved_concurrent_executions])
+        .sort(),
+    ).toEqual([
+      ["tickets-get", undefined],
+      ["tickets-health", 10],
+      ["tickets-post", undefined],
+    ]);
   });
-  const fns = resourcesIn(stack, "aws_lambda_function", "eu-west-1");
-  expect(fns.map((fn) => [fn.function_name, fn.memory_size, fn.timeout, fn.environment.variables.CORS_ALLOW_ORIGIN]).sort()).toEqual([
-    ["tickets-get", 512, 20, "https://tickets.example.com"],
-    ["tickets-health", 512, 3, "https://tickets.example.com"],
-    ["tickets-post", 512, 20, "https://tickets.example.com"],
-  ]);
-  expect(resourcesIn(stack, "aws_cloudwatch_log_group", "eu-west-1").every((g) => g.retention_in_days === 90)).toBe(true);
-  expect(resourcesIn(stack, "aws_api_gateway_method_settings", "eu-west-1")[0]!.settings).toMatchObject({
-    throttling_rate_limit: 10,
-    throttling_burst_limit: 20,
+
+  test("without the account setting there is no logging role, attachment or account resource, and the stage waits for none", () => {
+    const { json } = synthApi({ manageApiGatewayAccount: false });
+    expectResources(json, ApiGatewayAccount, 0);
+    expectResources(json, IamRolePolicyAttachment, 0);
+    expect(
+      expectResources(json, IamRole, 3)
+        .map((role) => role.name)
+        .sort(),
+    ).toEqual(["tickets-get-eu-west-1", "tickets-health-eu-west-1", "tickets-post-eu-west-1"]);
+    expect(expectOnlyResource(json, ApiGatewayStage).depends_on).toBeUndefined();
+  });
+
+  test("a timeout below the health function's own applies to it too", () => {
+    const { json } = synthApi({ timeout: 2 });
+    expect(functionOf(json, "health").timeout).toBe(2);
+  });
+
+  test("the region names the global IAM roles, and the table ARN is the only table the functions may touch", () => {
+    const tableArn = "arn:aws:dynamodb:ap-southeast-1:123456789012:table/SXRTickets";
+    const { json } = synthApi({ region: "ap-southeast-1", tableArn });
+    expect(
+      expectResources(json, IamRole, 4)
+        .map((role) => role.name)
+        .sort(),
+    ).toEqual([
+      "tickets-apigateway-logs-ap-southeast-1",
+      "tickets-get-ap-southeast-1",
+      "tickets-health-ap-southeast-1",
+      "tickets-post-ap-southeast-1",
+    ]);
+    const tableResources = Object.values(resourcesOf(json, IamRolePolicy)).map(
+      (p) => policyDocument(json, p.policy).statement[0].resources,
+    );
+    expect(tableResources).toEqual([[tableArn], [tableArn], [tableArn]]);
   });
 });
-
-function onlyIn(type: string, region: string) {
-  const found = resourcesIn(tickets, type, region);
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
-
-function fnName(fn: Record<string, any>): string {
-  const entry = Object.entries<any>(tickets.resource.aws_lambda_function).find(([, value]) => value === fn);
-  return entry![0];
-}

@@ -23,10 +23,19 @@ describe("state bootstrap stack", () => {
     expect(onlyResource(stack, "aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: "Enabled" });
   });
 
-  test("encrypts by default with KMS", () => {
+  test("encrypts by default with its own rotating KMS key, aliased for the backend's kms_key_id", () => {
     expect(onlyResource(stack, "aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" }, bucket_key_enabled: true },
+      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.state_key.arn}" }, bucket_key_enabled: true },
     ]);
+    expect(onlyResource(stack, "aws_kms_key")).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(stack, "aws_kms_alias")).toMatchObject({ name: "alias/wild-rydes-tickets-tfstate", target_key_id: "${aws_kms_key.state_key.key_id}" });
+  });
+
+  test("pins the stateful resources' names, with moved blocks from the generated ones", () => {
+    expect(Object.keys(stack.resource.aws_s3_bucket)).toEqual(["state_bucket"]);
+    expect(stack.moved).toEqual(
+      expect.arrayContaining([{ from: "aws_s3_bucket.state-bucket", to: "aws_s3_bucket.state_bucket" }]),
+    );
   });
 
   test("blocks every kind of public access", () => {
@@ -50,7 +59,7 @@ describe("state bootstrap stack", () => {
         Effect: "Deny",
         Principal: "*",
         Action: "s3:*",
-        Resource: ["${aws_s3_bucket.state-bucket.arn}", "${aws_s3_bucket.state-bucket.arn}/*"],
+        Resource: ["${aws_s3_bucket.state_bucket.arn}", "${aws_s3_bucket.state_bucket.arn}/*"],
         Condition: { Bool: { "aws:SecureTransport": "false" } },
       },
     ]);
@@ -70,9 +79,10 @@ describe("state bootstrap stack", () => {
 
   test("outputs the backend settings of the main stacks", () => {
     expect(stack.output).toEqual({
-      backend_bucket: { value: "${aws_s3_bucket.state-bucket.bucket}", description: "S3 bucket of the main stacks' state" },
+      backend_bucket: { value: "${aws_s3_bucket.state_bucket.bucket}", description: "S3 bucket of the main stacks' state" },
       backend_region: { value: "eu-west-1", description: "Region of the state bucket" },
       backend_key_prefix: { value: "wild-rydes-tickets", description: "Prefix of each stack's state key" },
+      backend_kms_key_arn: { value: "${aws_kms_key.state_key.arn}", description: "KMS key of the state objects" },
     });
   });
 

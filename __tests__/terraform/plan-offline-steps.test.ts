@@ -2,7 +2,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type OfflinePlanStep, planOffline, prepareToolchain } from "../../tools/terraform";
+import { type OfflinePlanStep, planOffline } from "../../tools/terraform/offline-plan";
+import { prepareToolchain } from "../../tools/terraform/toolchain";
 import { describeWithTerraform } from "./support/terraform-tests";
 
 describeWithTerraform("planOffline onStep", () => {

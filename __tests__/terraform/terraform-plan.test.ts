@@ -1,14 +1,15 @@
-import type { OfflinePlanResult, ResourceChange, TerraformPlan } from "../../tools/terraform";
+import type { Plan, PlanResourceChange } from "../../tools/plan-summary/plan-schema";
+import type { OfflinePlanResult } from "../../tools/terraform/offline-plan";
 import { readOfflinePlan, type SynthConfigName } from "./support/paths";
 import { describeWithTerraform } from "./support/terraform-tests";
 
 /** `aws.<alias>` of every managed resource in the plan, by address. */
-function providerKeys(plan: TerraformPlan): Map<string, string> {
+function providerKeys(plan: Plan): Map<string, string> {
   const resources = (plan.configuration?.root_module as { resources?: { address: string; provider_config_key: string }[] })?.resources ?? [];
   return new Map(resources.map((r) => [r.address, r.provider_config_key]));
 }
 
-const created = (plan: TerraformPlan, type?: string): ResourceChange[] =>
+const created = (plan: Plan, type?: string): PlanResourceChange[] =>
   (plan.resource_changes ?? []).filter((c) => c.mode === "managed" && (type === undefined || c.type === type));
 
 /** Resources that belong to one region: everything but global Route 53, alarms and the table. */
@@ -30,16 +31,18 @@ const REGIONAL_TYPES = [
 
 describeWithTerraform("terraform on the state bootstrap stack", () => {
   let validate: OfflinePlanResult["validate"];
-  let plan: TerraformPlan;
+  let plan: Plan;
   beforeAll(() => ({ validate, plan } = readOfflinePlan("default", "tickets-state")));
 
   test("validates", () => {
     expect(validate).toMatchObject({ valid: true, error_count: 0 });
   });
 
-  test("plans the bucket and its six controls, nothing else", () => {
+  test("plans the bucket, its six controls and its KMS key with alias, nothing else", () => {
     expect(created(plan).map((c) => [c.type, c.change.actions])).toEqual(
       [
+        "aws_kms_alias",
+        "aws_kms_key",
         "aws_s3_bucket",
         "aws_s3_bucket_lifecycle_configuration",
         "aws_s3_bucket_ownership_controls",
@@ -58,13 +61,13 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
 ])("terraform on the tickets stack (%s config)", (configName, expected) => {
   describeWithTerraform("offline plan", () => {
     let validate: OfflinePlanResult["validate"];
-    let plan: TerraformPlan;
+    let plan: Plan;
     let keys: Map<string, string>;
     beforeAll(() => {
       ({ validate, plan } = readOfflinePlan(configName, "tickets"));
       keys = providerKeys(plan);
     });
-    const after = (change: ResourceChange) => change.change.after ?? {};
+    const after = (change: PlanResourceChange) => change.change.after ?? {};
 
     test("validates", () => {
       expect(validate).toMatchObject({ valid: true, error_count: 0 });
@@ -101,9 +104,12 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
     test("every regional resource is on its own region's provider", () => {
       // Regional constructs carry their region in their id (api-<region>, domains-<region>, ...).
       const regional = created(plan).filter((c) => REGIONAL_TYPES.includes(c.type));
-      expect(regional).toHaveLength(25 * expected.regions.length);
+      expect(regional).toHaveLength(26 * expected.regions.length);
       for (const change of regional) {
-        const owner = expected.regions.filter((region) => change.address.includes(`-${region}_`));
+        // Pinned names (stacks/stable-addresses.ts) end in the region with underscores.
+        const owner = expected.regions.filter(
+          (region) => change.address.includes(`-${region}_`) || change.address.endsWith(`_${region.replaceAll("-", "_")}`),
+        );
         expect({ address: change.address, owners: owner.length, provider: keys.get(change.address) }).toEqual({
           address: change.address,
           owners: 1,
@@ -127,6 +133,40 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
       const alarms = created(plan, "aws_cloudwatch_metric_alarm");
       expect(alarms).toHaveLength(expected.regions.length);
       for (const alarm of alarms) expect(keys.get(alarm.address)).toBe("aws.us-east-1");
+    });
+
+    test("/health has its own throttle, not the clients' stage-wide one, in every region", () => {
+      const settings = created(plan, "aws_api_gateway_method_settings");
+      expect(settings).toHaveLength(2 * expected.regions.length);
+      const health = settings.filter((c) => after(c).method_path === "health/GET");
+      expect(health).toHaveLength(expected.regions.length);
+      for (const change of health) {
+        expect((after(change).settings as Record<string, unknown>[])[0]).toMatchObject({ throttling_rate_limit: 100, throttling_burst_limit: 200 });
+      }
+      const stageWide = settings.filter((c) => after(c).method_path === "*/*");
+      for (const change of stageWide) {
+        expect((after(change).settings as Record<string, unknown>[])[0]).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 100 });
+      }
+    });
+
+    test("the health functions have reserved concurrency; every function traces to X-Ray", () => {
+      const functions = created(plan, "aws_lambda_function");
+      expect(functions).toHaveLength(3 * expected.regions.length);
+      for (const fn of functions) {
+        expect(after(fn).tracing_config).toEqual([{ mode: "Active" }]);
+        expect(after(fn).reserved_concurrent_executions).toBe(after(fn).function_name === "tickets-health" ? 10 : -1);
+      }
+      for (const stage of created(plan, "aws_api_gateway_stage")) expect(after(stage).xray_tracing_enabled).toBe(true);
+    });
+
+    test("each health check starts after the record that makes its name resolve", () => {
+      const resources = (plan.configuration?.root_module as { resources?: { address: string; depends_on?: string[] }[] }).resources ?? [];
+      const checks = resources.filter((r) => r.address.startsWith("aws_route53_health_check."));
+      expect(checks).toHaveLength(expected.regions.length);
+      for (const check of checks) {
+        expect(check.depends_on).toHaveLength(1);
+        expect(check.depends_on![0]).toMatch(/^aws_route53_record\.domains-[a-z0-9-]+_regional-record_/);
+      }
     });
 
     test("outputs the API URL for the UI", () => {

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg, release, totalmem, type } from "node:os";
-import { findTerraform } from "../terraform";
+import { findTerraform } from "../terraform/toolchain";
 
 export interface MachineInfo {
   readonly cores: number;

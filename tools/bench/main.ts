@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PROJECT_ROOT } from "../../build/project-root";
-import { prepareToolchain } from "../terraform";
+import { prepareToolchain } from "../terraform/toolchain";
 import { benchFailover } from "./failover";
 import { benchLambdas, type LambdaOptions } from "./lambdas";
 import { currentLoad, describeMachine } from "./machine";

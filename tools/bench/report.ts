@@ -356,7 +356,7 @@ function terraformSection(stacks: readonly StackTerraformTimes[]): string[] {
   return [
     `## ${SECTION_TITLES[2]}`,
     "",
-    "Offline, per stack of the default synth, through the harness the tests use (tools/terraform.ts): provider from the " +
+    "Offline, per stack of the default synth, through the harness the tests use (tools/terraform/offline-plan.ts): provider from the " +
       "filesystem mirror, local backend, fake credentials. A fresh work dir per run. Median (min–max) of the runs.",
     "",
     ...table(

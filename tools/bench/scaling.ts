@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULTS } from "../../config/schema";
 import { STACK_NAMES } from "../../stacks/app";
-import { planOffline, type TerraformToolchain } from "../terraform";
+import { planOffline } from "../terraform/offline-plan";
+import type { TerraformToolchain } from "../terraform/toolchain";
 import { type ProcessRun, type ProcessSpread, processSpreadOf } from "./measure";
 import { npmSynth, synthEnv } from "./synth";
 

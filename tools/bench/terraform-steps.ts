@@ -1,12 +1,13 @@
 /**
  * Section 3: offline `terraform init`, `validate`, `plan` (and the `show -json` that reads the
  * plan) per stack of the default synth, through the same harness the tests use
- * (tools/terraform.ts: filesystem mirror of the provider, local backend, fake credentials).
+ * (tools/terraform/: filesystem mirror of the provider, local backend, fake credentials).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { planOffline, synthesizedStacks, type OfflinePlanStep, type TerraformToolchain } from "../terraform";
+import { type OfflinePlanStep, planOffline, synthesizedStacks } from "../terraform/offline-plan";
+import type { TerraformToolchain } from "../terraform/toolchain";
 import { type Spread, spreadOf } from "./measure";
 import { npmSynth, synthEnv } from "./synth";
 

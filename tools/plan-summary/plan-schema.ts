@@ -1,7 +1,8 @@
 /**
  * Reads the JSON of `terraform show -json <planfile>` and checks that it is a plan in a
  * format this tool understands, before anything is summarized: a wrong file must fail
- * loudly, never print "No changes".
+ * loudly, never print "No changes". The schema is also the one type of a plan in this
+ * repository: tools/terraform (offline plans) and the tests read plans through it.
  */
 import { z } from "zod";
 
@@ -13,6 +14,15 @@ export type PlanAction = (typeof ACTIONS)[number];
 export const SUPPORTED_FORMAT_MAJOR = 1;
 
 const pathStep = z.union([z.string(), z.number()]);
+
+/** An object's attribute values; `null` on the side where the object doesn't exist. */
+const objectValue = z.record(z.string(), z.unknown()).nullable();
+
+/**
+ * `after_unknown`, `before_sensitive`, `after_sensitive`: the value's shape with `true` where
+ * the value (or all of it) is unknown until apply, or sensitive.
+ */
+const valueMarks = z.unknown().optional();
 
 const resourceChangeSchema = z.looseObject({
   address: z.string(),
@@ -26,9 +36,14 @@ const resourceChangeSchema = z.looseObject({
   provider_name: z.string(),
   change: z.looseObject({
     actions: z.array(z.enum(ACTIONS)).min(1),
-    before: z.unknown(),
-    after: z.unknown(),
+    before: objectValue,
+    after: objectValue,
+    after_unknown: valueMarks,
+    before_sensitive: valueMarks,
+    after_sensitive: valueMarks,
     replace_paths: z.array(z.array(pathStep)).optional(),
+    // Set when an `import` block brings an existing object under management (Terraform 1.5+).
+    importing: z.looseObject({ id: z.string().optional() }).optional(),
   }),
   action_reason: z.string().optional(),
 });
@@ -66,7 +81,21 @@ const planSchema = z.looseObject({
   planned_values: z.looseObject({}),
   variables: z.record(z.string(), z.looseObject({ value: z.unknown() })).optional(),
   resource_changes: z.array(resourceChangeSchema).optional(),
-  output_changes: z.record(z.string(), z.looseObject({ actions: z.array(z.enum(ACTIONS)).min(1) })).optional(),
+  // Objects that refresh found changed (or deleted) outside Terraform since the last apply.
+  resource_drift: z.array(resourceChangeSchema).optional(),
+  output_changes: z
+    .record(
+      z.string(),
+      z.looseObject({
+        actions: z.array(z.enum(ACTIONS)).min(1),
+        before: z.unknown().optional(),
+        after: z.unknown().optional(),
+        after_unknown: valueMarks,
+        before_sensitive: valueMarks,
+        after_sensitive: valueMarks,
+      }),
+    )
+    .optional(),
   configuration: z
     .looseObject({
       provider_config: z
@@ -111,11 +140,15 @@ export function parsePlan(text: string, source = "input"): Plan {
   }
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     const kind = json === null ? "null" : Array.isArray(json) ? "an array" : typeof json;
-    throw new PlanInputError(`${source} is not a Terraform plan: expected the object of \`terraform show -json <planfile>\`, got ${kind}`);
+    throw new PlanInputError(
+      `${source} is not a Terraform plan: expected the object of \`terraform show -json <planfile>\`, got ${kind}`,
+    );
   }
   const { format_version: version } = json as { format_version?: unknown };
   if (typeof version !== "string") {
-    throw new PlanInputError(`${source} is not a Terraform plan: "format_version" is missing (expected the output of \`terraform show -json <planfile>\`)`);
+    throw new PlanInputError(
+      `${source} is not a Terraform plan: "format_version" is missing (expected the output of \`terraform show -json <planfile>\`)`,
+    );
   }
   const major = /^(\d+)\.\d+$/.exec(version)?.[1];
   if (major === undefined || Number(major) !== SUPPORTED_FORMAT_MAJOR) {

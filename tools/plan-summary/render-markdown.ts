@@ -1,8 +1,24 @@
 /**
- * Renders a plan summary as GitHub-flavoured Markdown for a job summary or a PR comment:
- * totals first, then a callout for data loss, then the change tables.
+ * Renders a plan summary as GitHub-flavoured Markdown for a job summary or a PR comment.
+ *
+ * Always in view: the totals, the data-loss callout, stateful resources changed in place,
+ * changes made outside Terraform, replacements, imports, moves and forgets. Collapsed in
+ * `<details>`: the table of every changed resource and each resource's attribute changes.
+ * Text longer than `maxLength` (GitHub refuses comments over 65,536 characters) is shortened
+ * by leaving out detail, least useful first: attribute tables of stateless resources, then all
+ * attribute tables, then table rows of stateless creates and updates. Stateful changes are
+ * never left out.
  */
-import { CHANGE_KINDS, type ChangeKind, type PlanSummary, type ResourceChangeSummary } from "./summarize";
+import type { AttributeChange, ShownValue } from "./attribute-diff";
+import { commitUrl, type GitHubRun, runUrl } from "./github-run";
+import type { ObjectChange, PlanSummary, ResourceChangeSummary } from "./summarize";
+
+/** GitHub's limit on the body of an issue or pull request comment, in characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+/** The default budget: the comment limit less room for the sticky comment's hidden marker. */
+export const DEFAULT_MAX_LENGTH = 64_000;
+/** Attribute rows shown per resource; a change touching more says how many it left out. */
+export const MAX_ATTRIBUTE_ROWS = 40;
 
 /** Terraform's `action_reason` codes in reviewer words; unknown codes are shown as they are. */
 const REASONS: Readonly<Record<string, string>> = {
@@ -21,13 +37,20 @@ const REASONS: Readonly<Record<string, string>> = {
   read_because_check_nested: "read by a check block",
 };
 
-/** Kinds the change table leaves out: they change nothing in AWS. */
-const HIDDEN_KINDS: readonly ChangeKind[] = ["no-op", "read"];
+/** How much the summary shows; the renderer tries these in order until the text fits. */
+interface Detail {
+  /** Which changes get their attribute table. */
+  readonly attributes: "all" | "stateful" | "none";
+  /** Which rows the resource tables keep: all, or only stateful, replaced, deleted and forgotten objects. */
+  readonly rows: "all" | "notable";
+}
 
-const HIDDEN_LABELS: Readonly<Record<string, (count: number) => string>> = {
-  "no-op": (count) => `${count} unchanged`,
-  read: (count) => `${plural(count, "data source")} to read`,
-};
+const DETAIL_LEVELS: readonly Detail[] = [
+  { attributes: "all", rows: "all" },
+  { attributes: "stateful", rows: "all" },
+  { attributes: "none", rows: "all" },
+  { attributes: "none", rows: "notable" },
+];
 
 /** A code span that survives backticks in the text (e.g. in a for_each key). */
 export function code(text: string): string {
@@ -42,6 +65,11 @@ export function tableCell(text: string): string {
   return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
 }
 
+/** Text inside HTML (`<summary>`), where Markdown is not rendered. */
+function html(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
 function tableRow(cells: readonly string[]): string {
   return `| ${cells.map(tableCell).join(" | ")} |`;
 }
@@ -54,13 +82,13 @@ function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-function addressOf(change: ResourceChangeSummary): string {
+function addressOf(change: ObjectChange & { previousAddress?: string | undefined }): string {
   const deposed = change.deposed === undefined ? "" : ` (deposed object ${code(change.deposed)})`;
   const moved = change.previousAddress === undefined ? "" : ` (moved from ${code(change.previousAddress)})`;
   return `${code(change.address)}${deposed}${moved}`;
 }
 
-function regionOf(change: ResourceChangeSummary): string {
+function regionOf(change: ObjectChange): string {
   if (change.region === undefined) return "—";
   return change.regionSource === "state" ? `${change.region} (from state)` : change.region;
 }
@@ -69,18 +97,88 @@ function reasonOf(change: ResourceChangeSummary): string {
   return change.reason === undefined ? "" : (REASONS[change.reason] ?? change.reason);
 }
 
-function totalsTable(summary: PlanSummary): string[] {
-  const shown = CHANGE_KINDS.filter((kind) => !HIDDEN_KINDS.includes(kind) && (kind !== "forget" || summary.counts.forget > 0));
-  return table(
-    shown.map((kind) => kind[0]!.toUpperCase() + kind.slice(1)),
-    [shown.map((kind) => String(summary.counts[kind]))],
+/** Whether a change is listed at all: it changes something in AWS or in the state. */
+function isListed(change: ResourceChangeSummary): boolean {
+  return (
+    (change.kind !== "no-op" && change.kind !== "read") || change.importId !== undefined || change.previousAddress !== undefined
   );
 }
 
-/** Counts of what the table leaves out, so the totals still add up; empty if nothing is. */
+/** `update`, `import + update`, `move`, …: what happens to the object. */
+function actionOf(change: ResourceChangeSummary): string {
+  const parts = [
+    ...(change.importId === undefined ? [] : ["import"]),
+    ...(change.previousAddress === undefined ? [] : ["move"]),
+    ...(change.kind === "no-op" ? [] : [change.kind]),
+  ];
+  return parts.join(" + ");
+}
+
+/** Rows a shortened summary still shows: everything stateful, and every destruction. */
+function isNotable(change: ObjectChange): boolean {
+  return change.statefulReason !== undefined || change.kind === "replace" || change.kind === "delete" || change.kind === "forget";
+}
+
+/** Counts what a shortened summary leaves out, for the note that says so. */
+interface Omissions {
+  attributeTables: number;
+  rows: number;
+}
+
+/** The rows `detail` keeps, and a line saying how many it left out. */
+function keepRows<T extends ObjectChange>(
+  items: readonly T[],
+  detail: Detail,
+  omitted: Omissions,
+): { rows: T[]; note: string[] } {
+  if (detail.rows === "all") return { rows: [...items], note: [] };
+  const rows = items.filter(isNotable);
+  const left = items.length - rows.length;
+  omitted.rows += left;
+  return {
+    rows,
+    note:
+      left === 0
+        ? []
+        : ["", `…and ${left} more stateless ${left === 1 ? "change" : "changes"}, left out to fit the comment limit.`],
+  };
+}
+
+function totalsTable(summary: PlanSummary, listed: readonly ResourceChangeSummary[]): string[] {
+  const columns: [string, number][] = [
+    ["Create", summary.counts.create],
+    ["Update", summary.counts.update],
+    ["Replace", summary.counts.replace],
+    ["Delete", summary.counts.delete],
+  ];
+  const imports = listed.filter((change) => change.importId !== undefined).length;
+  const moves = listed.filter((change) => change.previousAddress !== undefined).length;
+  for (const [label, count] of [
+    ["Import", imports],
+    ["Move", moves],
+    ["Forget", summary.counts.forget],
+  ] as const) {
+    if (count > 0) columns.push([label, count]);
+  }
+  return table(
+    columns.map(([label]) => label),
+    [columns.map(([, count]) => String(count))],
+  );
+}
+
+/** Counts of what no table lists, so the totals still add up; empty if nothing is left out. */
 function notListed(summary: PlanSummary): string[] {
-  const hidden = HIDDEN_KINDS.filter((kind) => summary.counts[kind] > 0).map((kind) => HIDDEN_LABELS[kind]!(summary.counts[kind]));
-  return hidden.length > 0 ? [`Not listed: ${hidden.join(", ")}.`] : [];
+  const unchanged = summary.changes.filter((change) => change.kind === "no-op" && !isListed(change)).length;
+  const hidden = [
+    ...(unchanged > 0 ? [`${unchanged} unchanged`] : []),
+    ...(summary.counts.read > 0 ? [`${plural(summary.counts.read, "data source")} to read`] : []),
+  ];
+  return hidden.length > 0 ? ["", `Not listed: ${hidden.join(", ")}.`] : [];
+}
+
+function runLine(run: GitHubRun): string {
+  const attempt = run.runAttempt === undefined || run.runAttempt === "1" ? "" : `, attempt ${run.runAttempt}`;
+  return `Planned from commit [${code(run.sha.slice(0, 7))}](${commitUrl(run)}) in [workflow run ${run.runId}${attempt}](${runUrl(run)}).`;
 }
 
 function dataLossCallout(losing: readonly ResourceChangeSummary[]): string[] {
@@ -104,59 +202,250 @@ function inPlaceNote(changed: readonly ResourceChangeSummary[]): string[] {
     "> [!NOTE]",
     `> **${plural(changed.length, "stateful resource")} changed in place.** Nothing is destroyed, but an update can still drop data (removing a DynamoDB \`replica\` block deletes that region's copy): review these.`,
     ">",
-    ...changed.map((change) => `> - ${addressOf(change)}: ${change.kind} in ${regionOf(change)}`),
+    ...changed.map((change) => `> - ${addressOf(change)}: ${actionOf(change)} in ${regionOf(change)}`),
   ];
 }
 
-function changesTable(changes: readonly ResourceChangeSummary[]): string[] {
-  return table(
-    ["Address", "Action", "Provider", "Region", "Why"],
-    changes.map((change) => [
-      addressOf(change),
-      change.losesData ? `**${change.kind}** (stateful)` : change.kind,
-      change.provider === undefined ? "— (not in configuration)" : code(change.provider),
-      regionOf(change),
-      reasonOf(change),
-    ]),
+function shownValue(value: ShownValue): string {
+  switch (value.kind) {
+    case "value":
+      return code(value.text);
+    case "absent":
+      return "—";
+    case "unknown":
+      return "_(known after apply)_";
+    case "sensitive":
+      return "_(sensitive value)_";
+  }
+}
+
+function attributeRow(change: AttributeChange): string[] {
+  return [
+    `${code(change.path)}${change.forcesReplacement ? " **forces replacement**" : ""}`,
+    shownValue(change.before),
+    shownValue(change.after),
+  ];
+}
+
+/** One resource's changed attributes, collapsed under a line that says what changes where. */
+function attributeDetails(change: ObjectChange, action: string): string[] {
+  const rows = change.attributeChanges;
+  const region = change.region === undefined ? "" : ` in ${change.region}`;
+  return [
+    `<details><summary><code>${html(change.address)}</code>: ${html(action)}${html(region)}, ${plural(rows.length, "attribute")}</summary>`,
+    "",
+    ...table(["Attribute", "Before", "After"], rows.slice(0, MAX_ATTRIBUTE_ROWS).map(attributeRow)),
+    ...(rows.length > MAX_ATTRIBUTE_ROWS ? ["", `…and ${rows.length - MAX_ATTRIBUTE_ROWS} more attributes.`] : []),
+    "",
+    "</details>",
+  ];
+}
+
+/** Attribute tables for the changes `detail` keeps them for; counts the others as left out. */
+function attributeSections<T extends ObjectChange>(
+  changes: readonly T[],
+  action: (change: T) => string,
+  detail: Detail,
+  omitted: Omissions,
+): string[][] {
+  const withAttributes = changes.filter((change) => change.attributeChanges.length > 0);
+  const kept = withAttributes.filter(
+    (change) => detail.attributes === "all" || (detail.attributes === "stateful" && change.statefulReason !== undefined),
   );
+  omitted.attributeTables += withAttributes.length - kept.length;
+  return kept.map((change) => attributeDetails(change, action(change)));
+}
+
+function driftSection(drift: readonly ObjectChange[], detail: Detail, omitted: Omissions): string[][] {
+  const { rows, note } = keepRows(drift, detail, omitted);
+  const attributes = (change: ObjectChange) => {
+    const paths = change.attributeChanges.map((attribute) => code(attribute.path));
+    return paths.length <= 5 ? paths.join(", ") : `${paths.slice(0, 5).join(", ")} and ${paths.length - 5} more`;
+  };
+  return [
+    [
+      `#### Changed outside Terraform (${drift.length})`,
+      "",
+      "Terraform's refresh found these objects changed since the last apply. The plan starts from what is there now: it sets back what the configuration sets, and recreates what was deleted.",
+      "",
+      ...table(
+        ["Address", "Change", "Region", "Attributes"],
+        rows.map((change) => [
+          code(change.address),
+          change.kind === "delete" ? "**deleted**" : change.kind,
+          regionOf(change),
+          attributes(change) || "—",
+        ]),
+      ),
+      ...note,
+    ],
+    ...attributeSections(rows, (change) => `changed outside Terraform (${change.kind})`, detail, omitted),
+  ];
 }
 
 function replacementsTable(replacements: readonly ResourceChangeSummary[]): string[] {
-  return table(
-    ["Address", "Forced by", "Order"],
-    replacements.map((change) => [
-      addressOf(change),
-      change.replacedBy.length > 0 ? change.replacedBy.map(code).join(", ") : reasonOf(change) || "—",
-      change.replaceOrder === "create-before-destroy" ? "create, then destroy" : "destroy, then create",
-    ]),
-  );
+  return [
+    `#### Replacements (${replacements.length})`,
+    "",
+    ...table(
+      ["Address", "Forced by", "Order"],
+      replacements.map((change) => [
+        addressOf(change),
+        change.replacedBy.length > 0 ? change.replacedBy.map(code).join(", ") : reasonOf(change) || "—",
+        change.replaceOrder === "create-before-destroy" ? "create, then destroy" : "destroy, then create",
+      ]),
+    ),
+  ];
+}
+
+/** What else happens to an imported or moved object. */
+function thenOf(change: ResourceChangeSummary): string {
+  if (change.kind === "no-op") return "nothing else";
+  return change.losesData ? `**${change.kind}** (stateful)` : change.kind;
+}
+
+function importsSection(imports: readonly ResourceChangeSummary[], detail: Detail, omitted: Omissions): string[] {
+  const { rows, note } = keepRows(imports, detail, omitted);
+  return [
+    `#### Imports (${imports.length})`,
+    "",
+    "Existing objects that `import` blocks bring under Terraform's management.",
+    "",
+    ...table(
+      ["Address", "Import ID", "Then"],
+      rows.map((change) => [code(change.address), code(change.importId ?? ""), thenOf(change)]),
+    ),
+    ...note,
+  ];
+}
+
+function movesSection(moves: readonly ResourceChangeSummary[], detail: Detail, omitted: Omissions): string[] {
+  const { rows, note } = keepRows(moves, detail, omitted);
+  return [
+    `#### Moves (${moves.length})`,
+    "",
+    "Objects that keep existing under a new address (`moved` blocks): nothing is destroyed by the move.",
+    "",
+    ...table(
+      ["From", "To", "Then"],
+      rows.map((change) => [code(change.previousAddress ?? ""), code(change.address), thenOf(change)]),
+    ),
+    ...note,
+  ];
+}
+
+function forgetsSection(forgets: readonly ResourceChangeSummary[], detail: Detail, omitted: Omissions): string[] {
+  const { rows, note } = keepRows(forgets, detail, omitted);
+  return [
+    `#### Removed from state, not destroyed (${forgets.length})`,
+    "",
+    "Terraform stops managing these (`removed` blocks with `destroy = false`); the objects and their data stay in AWS.",
+    "",
+    ...table(
+      ["Address", "Provider", "Region"],
+      rows.map((change) => [
+        code(change.address),
+        change.provider === undefined ? "— (not in configuration)" : code(change.provider),
+        regionOf(change),
+      ]),
+    ),
+    ...note,
+  ];
+}
+
+function changesTable(changes: readonly ResourceChangeSummary[], detail: Detail, omitted: Omissions): string[] {
+  const { rows, note } = keepRows(changes, detail, omitted);
+  const shown = rows.length === changes.length ? "" : `, ${rows.length} shown`;
+  return [
+    `<details><summary>All changed resources (${changes.length}${shown})</summary>`,
+    "",
+    ...table(
+      ["Address", "Action", "Provider", "Region", "Why"],
+      rows.map((change) => [
+        addressOf(change),
+        change.losesData ? `**${actionOf(change)}** (stateful)` : actionOf(change),
+        change.provider === undefined ? "— (not in configuration)" : code(change.provider),
+        regionOf(change),
+        reasonOf(change),
+      ]),
+    ),
+    ...note,
+    "",
+    "</details>",
+  ];
+}
+
+function shortenedNote(maxLength: number, omitted: Omissions): string[] {
+  const what = [
+    ...(omitted.attributeTables > 0 ? [`the attribute changes of ${plural(omitted.attributeTables, "resource")}`] : []),
+    ...(omitted.rows > 0 ? [`${plural(omitted.rows, "table row")} of stateless changes`] : []),
+  ];
+  return [
+    `**Shortened to stay under ${maxLength.toLocaleString("en-US")} characters** (a GitHub comment holds ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}): ${what.join(" and ")} left out; every stateful change is listed. The whole summary: \`npm run plan:summary -- plan.json --max-length 1000000\`.`,
+  ];
 }
 
 export interface RenderOptions {
   /** Heading of the summary, e.g. the stack name. @default "Terraform plan" */
   readonly title?: string;
+  /** The GitHub Actions run to link in the header. @default - no header line */
+  readonly run?: GitHubRun;
+  /** Longest text to return, in characters; detail is left out to stay under it. @default DEFAULT_MAX_LENGTH */
+  readonly maxLength?: number;
 }
 
-export function renderMarkdown(summary: PlanSummary, options: RenderOptions = {}): string {
-  const listed = summary.changes.filter((change) => !HIDDEN_KINDS.includes(change.kind));
+function renderAt(summary: PlanSummary, options: RenderOptions, detail: Detail, maxLength: number): string {
+  const omitted: Omissions = { attributeTables: 0, rows: 0 };
+  const listed = summary.changes.filter(isListed);
   const losing = listed.filter((change) => change.losesData);
   const statefulInPlace = listed.filter(
-    (change) => change.statefulReason !== undefined && !change.losesData && (change.kind === "update" || change.kind === "forget"),
+    (change) =>
+      change.statefulReason !== undefined && !change.losesData && (change.kind === "update" || change.kind === "forget"),
   );
   const replacements = listed.filter((change) => change.kind === "replace");
+  const imports = listed.filter((change) => change.importId !== undefined);
+  const moves = listed.filter((change) => change.previousAddress !== undefined);
+  const forgets = listed.filter((change) => change.kind === "forget");
   const outputs = summary.outputChanges.map((output) => `${code(output.name)} (${output.kind})`);
 
-  const sections: string[][] = [[`### ${options.title ?? "Terraform plan"}`]];
+  const head: string[][] = [[`### ${options.title ?? "Terraform plan"}`]];
+  if (options.run !== undefined) head.push([runLine(options.run)]);
+  const body: string[][] = [];
   if (listed.length === 0) {
-    sections.push(["**No changes.** The infrastructure matches the configuration.", ...notListed(summary).map((line) => `\n${line}`)]);
+    body.push(["**No changes.** The infrastructure matches the configuration.", ...notListed(summary)]);
   } else {
-    sections.push([...totalsTable(summary), ...notListed(summary).map((line) => `\n${line}`)]);
-    if (losing.length > 0) sections.push(dataLossCallout(losing));
-    if (statefulInPlace.length > 0) sections.push(inPlaceNote(statefulInPlace));
-    sections.push([`#### Changed resources (${listed.length})`, "", ...changesTable(listed)]);
-    if (replacements.length > 0) sections.push([`#### Replacements (${replacements.length})`, "", ...replacementsTable(replacements)]);
+    body.push([...totalsTable(summary, listed), ...notListed(summary)]);
+    if (losing.length > 0) body.push(dataLossCallout(losing));
+    if (statefulInPlace.length > 0) body.push(inPlaceNote(statefulInPlace));
   }
-  if (outputs.length > 0) sections.push([`Output changes: ${outputs.join(", ")}.`]);
-  if (summary.terraformVersion !== undefined) sections.push([`<sub>Terraform ${summary.terraformVersion}</sub>`]);
-  return `${sections.map((lines) => lines.join("\n")).join("\n\n")}\n`;
+  if (summary.drift.length > 0) body.push(...driftSection(summary.drift, detail, omitted));
+  if (replacements.length > 0) body.push(replacementsTable(replacements));
+  if (imports.length > 0) body.push(importsSection(imports, detail, omitted));
+  if (moves.length > 0) body.push(movesSection(moves, detail, omitted));
+  if (forgets.length > 0) body.push(forgetsSection(forgets, detail, omitted));
+  if (listed.length > 0) {
+    body.push(changesTable(listed, detail, omitted));
+    const attributes = attributeSections(listed, actionOf, detail, omitted);
+    if (attributes.length > 0) body.push([`#### Attribute changes (${attributes.length})`], ...attributes);
+  }
+  if (outputs.length > 0) body.push([`Output changes: ${outputs.join(", ")}.`]);
+  if (summary.terraformVersion !== undefined) body.push([`<sub>Terraform ${summary.terraformVersion}</sub>`]);
+
+  const shortened = omitted.attributeTables + omitted.rows > 0 ? [shortenedNote(maxLength, omitted)] : [];
+  return `${[...head, ...shortened, ...body].map((lines) => lines.join("\n")).join("\n\n")}\n`;
+}
+
+/**
+ * The summary with as much detail as fits in `maxLength` characters. When even the least
+ * detail doesn't fit (thousands of stateful changes), the text is longer than asked: a
+ * stateful change is never dropped. Callers compare the length to warn.
+ */
+export function renderMarkdown(summary: PlanSummary, options: RenderOptions = {}): string {
+  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+  let text = "";
+  for (const detail of DETAIL_LEVELS) {
+    text = renderAt(summary, options, detail, maxLength);
+    if (text.length <= maxLength) break;
+  }
+  return text;
 }

@@ -1,4 +1,5 @@
 /** Turns a parsed plan into the model the renderer prints: one entry per resource change. */
+import { type AttributeChange, attributeChanges, formatAttributePath } from "./attribute-diff";
 import type { Plan, PlanAction, PlanResourceChange } from "./plan-schema";
 import { placeResources } from "./provider-regions";
 import { statefulReason } from "./stateful-resources";
@@ -8,24 +9,33 @@ export type ChangeKind = "create" | "update" | "replace" | "delete" | "read" | "
 /** Kinds in the order the totals list them. */
 export const CHANGE_KINDS: readonly ChangeKind[] = ["create", "update", "replace", "delete", "forget", "read", "no-op"];
 
-export interface ResourceChangeSummary {
+/** One object that changes: in the plan, or outside Terraform (drift). */
+export interface ObjectChange {
   readonly address: string;
   /** Set for a deposed object (left over by a failed create-before-destroy). */
   readonly deposed: string | undefined;
-  readonly previousAddress: string | undefined;
   readonly type: string;
   readonly kind: ChangeKind;
-  /** For replacements: whether the new object exists before the old one goes. */
-  readonly replaceOrder: "create-before-destroy" | "destroy-before-create" | undefined;
   readonly provider: string | undefined;
   readonly region: string | undefined;
   readonly regionSource: "configuration" | "state" | undefined;
+  /** Why this type holds data (see STATEFUL_RESOURCE_TYPES); `undefined` if it doesn't. */
+  readonly statefulReason: string | undefined;
+  /** The changed attributes of an update or a replacement; empty for other kinds. */
+  readonly attributeChanges: readonly AttributeChange[];
+}
+
+export interface ResourceChangeSummary extends ObjectChange {
+  /** The address in the prior state when a `moved` block (or a rename) moves the object. */
+  readonly previousAddress: string | undefined;
+  /** The id an `import` block imports the object with. */
+  readonly importId: string | undefined;
+  /** For replacements: whether the new object exists before the old one goes. */
+  readonly replaceOrder: "create-before-destroy" | "destroy-before-create" | undefined;
   /** Terraform's `action_reason`, e.g. `replace_because_cannot_update`. */
   readonly reason: string | undefined;
   /** Attributes that force a replacement, e.g. `hash_key`, `attribute[0].name`. */
   readonly replacedBy: readonly string[];
-  /** Why this type holds data (see STATEFUL_RESOURCE_TYPES); `undefined` if it doesn't. */
-  readonly statefulReason: string | undefined;
   /** Regions whose global-table replica the change drops (an in-place update of the table). */
   readonly removedReplicaRegions: readonly string[];
   /** A stateful object, or a region's replica of one, is destroyed: the data it holds is lost. */
@@ -36,6 +46,8 @@ export interface PlanSummary {
   readonly terraformVersion: string | undefined;
   /** Every resource change, no-ops and reads included, sorted by address. */
   readonly changes: readonly ResourceChangeSummary[];
+  /** Objects that refresh found changed or deleted outside Terraform, sorted by address. */
+  readonly drift: readonly ObjectChange[];
   readonly counts: Readonly<Record<ChangeKind, number>>;
   /** Root outputs whose value changes, sorted by name. */
   readonly outputChanges: readonly { readonly name: string; readonly kind: ChangeKind }[];
@@ -53,22 +65,13 @@ export function changeKind(actions: readonly PlanAction[]): ChangeKind {
   return "no-op";
 }
 
-/** A replace path as HCL would write it: `attribute[0].name`, `tags["Env"]`. */
-export function formatAttributePath(path: readonly (string | number)[]): string {
-  return path
-    .map((step, position) => {
-      if (typeof step === "number") return `[${step}]`;
-      if (position === 0) return step;
-      return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`;
-    })
-    .join("");
-}
-
 /** Replica regions of a DynamoDB table. */
 function replicaRegions(values: Record<string, unknown> | null | undefined): string[] {
   const replicas = values?.replica;
   if (!Array.isArray(replicas)) return [];
-  return replicas.map((replica) => (replica as { region_name?: unknown }).region_name).filter((r): r is string => typeof r === "string");
+  return replicas
+    .map((replica) => (replica as { region_name?: unknown }).region_name)
+    .filter((r): r is string => typeof r === "string");
 }
 
 /**
@@ -77,36 +80,48 @@ function replicaRegions(values: Record<string, unknown> | null | undefined): str
  */
 export function removedReplicaRegions(change: PlanResourceChange): string[] {
   if (change.type !== "aws_dynamodb_table") return [];
-  const after = new Set(replicaRegions(change.change.after as Record<string, unknown> | null));
-  return replicaRegions(change.change.before as Record<string, unknown> | null).filter((region) => !after.has(region)).sort();
+  const after = new Set(replicaRegions(change.change.after));
+  return replicaRegions(change.change.before)
+    .filter((region) => !after.has(region))
+    .sort();
 }
 
-function summarizeChange(change: PlanResourceChange, place: ReturnType<typeof placeResources>): ResourceChangeSummary {
-  const { actions } = change.change;
-  const kind = changeKind(actions);
-  const stateful = change.mode === "managed" ? statefulReason(change.type) : undefined;
+/** What a plan entry and a drift entry share: where the object is and what changes in it. */
+function summarizeObject(change: PlanResourceChange, place: ReturnType<typeof placeResources>): ObjectChange {
+  const kind = changeKind(change.change.actions);
   const placement = place(change);
-  const removedReplicas = change.mode === "managed" ? removedReplicaRegions(change) : [];
   return {
     address: change.address,
     deposed: change.deposed,
-    previousAddress: change.previous_address,
     type: change.type,
     kind,
-    replaceOrder: kind !== "replace" ? undefined : actions[0] === "create" ? "create-before-destroy" : "destroy-before-create",
     provider: placement.provider,
     region: placement.region,
     regionSource: placement.regionSource,
+    statefulReason: change.mode === "managed" ? statefulReason(change.type) : undefined,
+    attributeChanges: kind === "update" || kind === "replace" ? attributeChanges(change.change) : [],
+  };
+}
+
+function summarizeChange(change: PlanResourceChange, place: ReturnType<typeof placeResources>): ResourceChangeSummary {
+  const object = summarizeObject(change, place);
+  const { actions } = change.change;
+  const removedReplicas = change.mode === "managed" ? removedReplicaRegions(change) : [];
+  return {
+    ...object,
+    previousAddress: change.previous_address,
+    importId: change.change.importing?.id,
+    replaceOrder:
+      object.kind !== "replace" ? undefined : actions[0] === "create" ? "create-before-destroy" : "destroy-before-create",
     reason: change.action_reason,
     replacedBy: (change.change.replace_paths ?? []).map(formatAttributePath).sort(),
-    statefulReason: stateful,
     removedReplicaRegions: removedReplicas,
-    losesData: stateful !== undefined && (actions.includes("delete") || removedReplicas.length > 0),
+    losesData: object.statefulReason !== undefined && (actions.includes("delete") || removedReplicas.length > 0),
   };
 }
 
 /** Code-point order, so the output is the same on every machine and locale. */
-function byAddress(a: ResourceChangeSummary, b: ResourceChangeSummary): number {
+function byAddress(a: ObjectChange, b: ObjectChange): number {
   const left = `${a.address}\u0000${a.deposed ?? ""}`;
   const right = `${b.address}\u0000${b.deposed ?? ""}`;
   return left < right ? -1 : left > right ? 1 : 0;
@@ -115,13 +130,14 @@ function byAddress(a: ResourceChangeSummary, b: ResourceChangeSummary): number {
 export function summarizePlan(plan: Plan): PlanSummary {
   const place = placeResources(plan);
   const changes = (plan.resource_changes ?? []).map((change) => summarizeChange(change, place)).sort(byAddress);
+  const drift = (plan.resource_drift ?? []).map((change) => summarizeObject(change, place)).sort(byAddress);
   const counts = Object.fromEntries(CHANGE_KINDS.map((kind) => [kind, 0])) as Record<ChangeKind, number>;
   for (const change of changes) counts[change.kind] += 1;
   const outputChanges = Object.entries(plan.output_changes ?? {})
     .map(([name, output]) => ({ name, kind: changeKind(output.actions) }))
     .filter((output) => output.kind !== "no-op")
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { terraformVersion: plan.terraform_version, changes, counts, outputChanges };
+  return { terraformVersion: plan.terraform_version, changes, drift, counts, outputChanges };
 }
 
 /** What `--fail-on-stateful-change` fails on: some stateful object would be destroyed. */

@@ -1,13 +1,20 @@
 /**
  * `npm run plan:summary` as CI runs it: a child process, judged by exit code and streams.
- * 0 = printed; 1 = not a readable plan (one line on stderr); 2 = a stateful resource would be
- * destroyed and `--fail-on-stateful-change` was given.
+ * 0 = printed (or --help); 1 = not a readable plan (one line on stderr); 2 = a stateful
+ * resource would be destroyed and `--fail-on-stateful-change` was given.
  */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { PROJECT_ROOT } from "../../../build/project-root";
-import { PLAN_FIXTURES, PLAN_SUMMARY_FIXTURES, type PlanFixture, planFixturePath } from "../support/plan-fixtures";
+import { SAVED_PLAN_FILE } from "../../../tools/terraform/offline-plan";
+import {
+  PLAN_FIXTURES,
+  PLAN_SUMMARY_CACHE,
+  PLAN_SUMMARY_FIXTURES,
+  type PlanFixture,
+  planFixturePath,
+} from "../support/plan-fixtures";
 import { describeWithTerraform } from "../support/terraform-tests";
 
 const run = promisify(execFile);
@@ -18,9 +25,17 @@ interface CliResult {
   readonly stderr: string;
 }
 
-async function planSummary(...args: string[]): Promise<CliResult> {
+/** The variables GitHub Actions sets, removed so a run of the tests in Actions doesn't change the output. */
+const GITHUB_RUN_VARIABLES = ["GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT"];
+
+async function planSummary(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const env = { ...process.env };
+  for (const name of GITHUB_RUN_VARIABLES) delete env[name];
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "tools/plan-summary.ts", ...args], { cwd: PROJECT_ROOT });
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "tools/plan-summary/cli.ts", ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...env, ...extraEnv },
+    });
     return { status: 0, stdout, stderr };
   } catch (error) {
     const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
@@ -30,7 +45,10 @@ async function planSummary(...args: string[]): Promise<CliResult> {
 
 /** Starts every run at once (each costs a node + tsx start-up); the tests await theirs. */
 function startAll<K extends string>(runs: Record<K, string[]>): Record<K, Promise<CliResult>> {
-  return Object.fromEntries(Object.entries<string[]>(runs).map(([name, args]) => [name, planSummary(...args)])) as Record<K, Promise<CliResult>>;
+  return Object.fromEntries(Object.entries<string[]>(runs).map(([name, args]) => [name, planSummary(args)])) as Record<
+    K,
+    Promise<CliResult>
+  >;
 }
 
 describeWithTerraform("exit codes on real plans", () => {
@@ -90,6 +108,8 @@ describe("input that is not a readable plan", () => {
     stateNotPlan: [badInput("state-not-plan.json")],
     noArguments: [],
     unknownOption: [badInput("array.json"), "--fail-on-everything"],
+    titleWithoutValue: [badInput("array.json"), "--title"],
+    badMaxLength: [badInput("array.json"), "--max-length", "64k"],
   };
   let results: Record<keyof typeof cases, Promise<CliResult>>;
   beforeAll(() => {
@@ -105,11 +125,86 @@ describe("input that is not a readable plan", () => {
     ["the JSON of a state, not a plan", "stateNotPlan", /is not a Terraform plan: planned_values: /],
     ["no arguments", "noArguments", /^plan-summary: expected one plan file, got 0; usage: /],
     ["an unknown option", "unknownOption", /^plan-summary: unknown option --fail-on-everything; usage: /],
+    ["--title without a value", "titleWithoutValue", /^plan-summary: --title needs a value; usage: /],
+    [
+      "a --max-length that is not a number",
+      "badMaxLength",
+      /^plan-summary: --max-length must be a positive whole number of characters, got "64k"$/,
+    ],
   ] as const)("rejects %s with exit 1 and one line on stderr", async (_, name, message) => {
     const result = await results[name];
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/^plan-summary: [^\n]+\n$/);
     expect(result.stderr.trimEnd()).toMatch(message);
+  });
+});
+
+describe("--help", () => {
+  test("prints the usage on stdout and exits 0", async () => {
+    const result = await planSummary(["--help"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: npm run plan:summary -- <plan\.json> \[options\]\n/);
+    expect(result.stdout).toContain("--fail-on-stateful-change");
+    expect(result.stdout).toContain("--max-length <chars>");
+    expect(result.stderr).toBe("");
+  });
+});
+
+describeWithTerraform("real plans through the process boundary", () => {
+  let results: Record<"binaryPlan" | "inActions" | "overLimit" | "belowStatefulMinimum", Promise<CliResult>>;
+  const binaryPlan = join(PLAN_SUMMARY_CACHE, PLAN_FIXTURES.dynamodbReplace, SAVED_PLAN_FILE);
+  beforeAll(() => {
+    results = {
+      binaryPlan: planSummary([binaryPlan]),
+      inActions: planSummary([planFixturePath(PLAN_FIXTURES.noChanges)], {
+        GITHUB_SERVER_URL: "https://github.com",
+        GITHUB_REPOSITORY: "acme/tickets",
+        GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+        GITHUB_RUN_ID: "42",
+      }),
+      overLimit: planSummary([planFixturePath(PLAN_FIXTURES.commentLimit)]),
+      belowStatefulMinimum: planSummary([
+        planFixturePath(PLAN_FIXTURES.commentLimit),
+        "--max-length",
+        "500",
+        "--fail-on-stateful-change",
+      ]),
+    };
+  });
+
+  test("a saved (binary) plan gets the command that converts it", async () => {
+    const result = await results.binaryPlan;
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      `plan-summary: ${binaryPlan} is a binary file, probably a saved plan (terraform plan -out): summarize its JSON instead: terraform show -json ${binaryPlan} > plan.json\n`,
+    );
+  });
+
+  test("links the commit and the run when GitHub Actions' variables are set", async () => {
+    const result = await results.inActions;
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      "[`0123456`](https://github.com/acme/tickets/commit/0123456789abcdef0123456789abcdef01234567)",
+    );
+    expect(result.stdout).toContain("(https://github.com/acme/tickets/actions/runs/42)");
+  });
+
+  test("fits a long plan into one comment by default", async () => {
+    const result = await results.overLimit;
+    expect(result.status).toBe(0);
+    expect(result.stdout.length).toBeLessThanOrEqual(64_000);
+    expect(result.stdout).toContain("**Shortened to stay under 64,000 characters**");
+    expect(result.stderr).toBe("");
+  });
+
+  test("warns when the stateful changes alone need more than --max-length, and still fails on them", async () => {
+    const result = await results.belowStatefulMinimum;
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain("`aws_dynamodb_table.legacy`: **delete**");
+    expect(result.stderr).toMatch(
+      /^plan-summary: warning: the summary is \d+ characters, over --max-length 500: it lists every stateful change/,
+    );
   });
 });

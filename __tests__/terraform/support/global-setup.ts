@@ -7,7 +7,8 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../../config/load";
 import { buildTerraformModule } from "../../../tools/build-module";
-import { planOffline, prepareToolchain, synthesizedStacks } from "../../../tools/terraform";
+import { planOffline, synthesizedStacks } from "../../../tools/terraform/offline-plan";
+import { prepareToolchain } from "../../../tools/terraform/toolchain";
 import { buildPlanFixtures } from "./plan-fixtures";
 import {
   MODULE_EXAMPLE_COPY,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../../build/project-root";
-import { type OfflinePlanResult, readOfflineResult } from "../../../tools/terraform";
+import { type OfflinePlanResult, readOfflineResult } from "../../../tools/terraform/offline-plan";
 
 export { PROJECT_ROOT };
 /** Everything the global setup produces, shared by the test files of one run. */

@@ -1,0 +1,70 @@
+/** `npm run drill -- [--config <file>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]` */
+import { parseArgs } from "node:util";
+
+export const USAGE =
+  "usage: npm run drill -- [--config <file>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]\n" +
+  "  --config <file>  settings file (default: $TICKETS_CONFIG, else the built-in defaults)\n" +
+  "  --dry-run        print every step with the names and ids it would touch; no AWS write call\n" +
+  "  --timeout <s>    longest wait for failover, and again for fail back (10..3600, default 300)\n" +
+  "  --probes <n>     probe tickets written during the drill (0..500, default 20)\n" +
+  "  --out <dir>      report directory (default: drill-reports/<drill id>)";
+
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+export const DEFAULT_PROBES = 20;
+const TIMEOUT_RANGE = [10, 3600] as const;
+const PROBES_RANGE = [0, 500] as const;
+
+export interface DrillOptions {
+  readonly configFile: string | undefined;
+  readonly dryRun: boolean;
+  readonly timeoutSeconds: number;
+  readonly probes: number;
+  readonly outDir: string | undefined;
+  readonly help: boolean;
+}
+
+/** Bad arguments: the message names the option. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+function wholeNumber(option: string, text: string | undefined, fallback: number, [min, max]: readonly [number, number]): number {
+  if (text === undefined) return fallback;
+  const value = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) throw new UsageError(`${option}: "${text}" is not a whole number from ${min} to ${max}`);
+  return value;
+}
+
+function nonEmpty(option: string, text: string | undefined): string | undefined {
+  if (text !== undefined && text.trim() === "") throw new UsageError(`${option}: needs a value`);
+  return text;
+}
+
+export function parseDrillArgs(args: readonly string[]): DrillOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: "string" },
+        "dry-run": { type: "boolean" },
+        timeout: { type: "string" },
+        probes: { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return {
+    configFile: nonEmpty("--config", values.config),
+    dryRun: values["dry-run"] ?? false,
+    timeoutSeconds: wholeNumber("--timeout", values.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT_RANGE),
+    probes: wholeNumber("--probes", values.probes, DEFAULT_PROBES, PROBES_RANGE),
+    outDir: nonEmpty("--out", values.out),
+    help: values.help ?? false,
+  };
+}

@@ -1,0 +1,345 @@
+/**
+ * The drill's report: JSON for machines, Markdown for people (embedding the SVG timeline),
+ * written together into `--out`. How to read it: docs/failover-drill.md.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { formatSeconds } from "./progress";
+import { MILESTONES, probeOutcome, type DrillRecord, type MilestoneName } from "./record";
+import { drillTimings } from "./timings";
+import { renderTimelineSvg } from "./timeline-svg";
+
+export const REPORT_FILES = {
+  json: "failover-drill.json",
+  markdown: "failover-drill.md",
+  timeline: "failover-drill-timeline.svg",
+} as const;
+
+/** Milliseconds to seconds with one decimal; null when not measured. */
+function seconds(ms: number | undefined): number | null {
+  return ms === undefined ? null : Math.round(ms / 100) / 10;
+}
+
+function iso(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
+
+export function probeSummary(record: Pick<DrillRecord, "probes">) {
+  const count = (outcome: ReturnType<typeof probeOutcome>) =>
+    record.probes.filter((probe) => probeOutcome(probe) === outcome).length;
+  return {
+    written: record.probes.filter((probe) => probe.outcome === "written").length,
+    verified: count("verified"),
+    lost: count("lost"),
+    failed: count("failed"),
+    unverified: count("unverified"),
+  };
+}
+
+export function reportJson(record: DrillRecord): string {
+  const { targets } = record;
+  const timings = drillTimings(record);
+  const report = {
+    drillId: record.drillId,
+    outcome: record.outcome,
+    exitCode: record.exitCode,
+    startedAt: iso(record.startedAt),
+    finishedAt: iso(record.finishedAt),
+    durationSeconds: seconds(record.finishedAt - record.startedAt),
+    config: {
+      source: record.configSource,
+      domainName: targets.domainName,
+      hostedZoneId: targets.hostedZoneId,
+      apiName: targets.apiName,
+      standbySetName: targets.standbySetName ?? null,
+      primary: { name: targets.primary.name, label: targets.primary.label },
+      standbys: targets.standbys.map(({ name, label }) => ({ name, label })),
+      healthCheck: { requestInterval: targets.requestInterval, failureThreshold: targets.failureThreshold },
+    },
+    settings: record.settings,
+    healthChecks: record.healthChecks,
+    failoverRegion: record.failoverRegion ?? null,
+    timings: {
+      timeToDetectSeconds: seconds(timings.timeToDetect),
+      timeToFailOverSeconds: seconds(timings.timeToFailOver),
+      timeToHealthySeconds: seconds(timings.timeToHealthy),
+      timeToFailBackSeconds: seconds(timings.timeToFailBack),
+      resolutionSeconds: record.settings.pollSeconds,
+    },
+    budget: record.budget,
+    milestones: Object.fromEntries(
+      (Object.keys(MILESTONES) as MilestoneName[])
+        .filter((name) => record.milestones[name] !== undefined)
+        .map((name) => [
+          name,
+          { offsetSeconds: seconds(record.milestones[name]), at: iso(record.startedAt + record.milestones[name]!) },
+        ]),
+    ),
+    steps: record.steps.map((step) => ({
+      name: step.name,
+      offsetSeconds: seconds(step.startedAt),
+      durationSeconds: seconds(step.endedAt - step.startedAt),
+      outcome: step.outcome,
+      detail: step.detail,
+    })),
+    samples: record.samples.map((sample) => ({
+      offsetSeconds: seconds(sample.at),
+      phase: sample.phase,
+      health: sample.health,
+      healthyCheckers: sample.healthyCheckers,
+      checkers: sample.checkers,
+      answer: sample.answer ?? null,
+      addresses: sample.addresses,
+      note: sample.note ?? null,
+    })),
+    probes: record.probes.map((probe) => ({
+      index: probe.index,
+      idempotencyKey: probe.idempotencyKey,
+      offsetSeconds: seconds(probe.at),
+      address: probe.address ?? null,
+      servedBy: probe.servedBy ?? null,
+      outcome: probeOutcome(probe),
+      httpStatus: probe.httpStatus ?? null,
+      ticketId: probe.ticketId ?? null,
+      error: probe.error ?? null,
+      readBack: probe.readBack ?? null,
+    })),
+    probeSummary: probeSummary(record),
+    problems: record.problems,
+    warnings: record.warnings,
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function table(header: readonly string[], align: readonly ("l" | "r")[], rows: readonly (readonly string[])[]): string[] {
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${align.map((side) => (side === "r" ? "---:" : "---")).join("|")}|`,
+    ...rows.map((row) => `| ${row.map(cell).join(" | ")} |`),
+  ];
+}
+
+function duration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  return total < 60 ? `${total} s` : `${Math.floor(total / 60)} min ${total % 60} s`;
+}
+
+function measured(ms: number | undefined): string {
+  return ms === undefined ? "not observed" : formatSeconds(ms);
+}
+
+function summary(record: DrillRecord): string {
+  const { targets } = record;
+  const timings = drillTimings(record);
+  const probes = probeSummary(record);
+  const sentences: string[] = [];
+  if (record.outcome === "refused") {
+    sentences.push("The drill refused to start: preflight found the problems listed below. Nothing was changed.");
+  } else if (timings.timeToFailOver !== undefined) {
+    sentences.push(
+      `\`${targets.apiName}\` failed over from ${targets.primary.name} to ${record.failoverRegion} ` +
+        `${formatSeconds(timings.timeToFailOver)} after the primary's health check was inverted`,
+    );
+    sentences[0] +=
+      timings.timeToFailBack === undefined
+        ? `; it was not seen answering ${targets.primary.name} again.`
+        : `, and answered ${targets.primary.name} again ${formatSeconds(timings.timeToFailBack)} after the health check was restored.`;
+  } else if (record.milestones.broken !== undefined) {
+    sentences.push(`\`${targets.apiName}\` was not seen failing over.`);
+  } else {
+    sentences.push("The drill stopped before the primary's health check was inverted.");
+  }
+  if (record.probes.length > 0) {
+    sentences.push(
+      `${probes.verified} of ${record.settings.probes} probe tickets were written and found in every region` +
+        `${probes.lost > 0 ? `; ${probes.lost} lost` : ""}${probes.failed > 0 ? `; ${probes.failed} not written` : ""}` +
+        `${probes.unverified > 0 ? `; ${probes.unverified} not verified` : ""}.`,
+    );
+  }
+  return sentences.join(" ");
+}
+
+function budgetSection(record: DrillRecord): string[] {
+  const { budget, targets } = record;
+  const timings = drillTimings(record);
+  const interval = targets.requestInterval;
+  const lines = [
+    "## Recovery times against the budget",
+    "",
+    `Each time runs from the moment the change was in place and is accurate to the polling interval (${record.settings.pollSeconds} s).`,
+    "",
+    ...table(
+      ["", "measured", "budget", "budget from"],
+      ["l", "r", "r", "l"],
+      [
+        [
+          "time to detect: Route 53 counts the primary unhealthy",
+          measured(timings.timeToDetect),
+          `${budget.detectionSeconds} s`,
+          `request interval ${interval} s × failure threshold ${targets.failureThreshold}`,
+        ],
+        [
+          "time to fail over: Route 53 answers a standby",
+          measured(timings.timeToFailOver),
+          `${budget.failoverSeconds} s`,
+          `detection + checker spread and aggregation (one interval, ${budget.checkerSpreadSeconds} s)`,
+        ],
+        [
+          "clients fail over: cached answers expired",
+          timings.timeToFailOver === undefined
+            ? "not observed"
+            : `at most ${formatSeconds(timings.timeToFailOver + budget.recordTtlSeconds * 1000)}`,
+          `${budget.clientFailoverSeconds} s`,
+          `fail over + record TTL ${budget.recordTtlSeconds} s (an alias record has the TTL of its API Gateway target)`,
+        ],
+        [
+          "time to healthy after the restore",
+          measured(timings.timeToHealthy),
+          "—",
+          "not budgeted: the check itself never failed",
+        ],
+        [
+          "time to fail back: Route 53 answers the primary again",
+          measured(timings.timeToFailBack),
+          `${budget.failoverSeconds} s`,
+          "as for failing over",
+        ],
+      ],
+    ),
+    "",
+  ];
+  // A poll sees a change up to one polling interval late: only the earliest possible time counts against the budget.
+  const pollMs = record.settings.pollSeconds * 1000;
+  const over = timings.timeToFailOver === undefined ? 0 : timings.timeToFailOver - pollMs - budget.failoverSeconds * 1000;
+  if (over > 0) {
+    lines.push(
+      `> [!WARNING]`,
+      `> Failing over took at least ${formatSeconds(over)} longer than the budget (the measured time less one polling interval).`,
+      "",
+    );
+  }
+  if (targets.failureThreshold > 1) {
+    lines.push(
+      `An inverted health check counts unhealthy at each checker's next check, without ${targets.failureThreshold} failed checks in a row: ` +
+        `a real outage takes up to ${(targets.failureThreshold - 1) * interval} s longer to detect than this drill shows.`,
+      "",
+    );
+  }
+  return lines;
+}
+
+export function renderMarkdown(record: DrillRecord): string {
+  const { targets } = record;
+  const checkOf = (region: string) => record.healthChecks.find((check) => check.region === region)?.id;
+  const endpoint = (region: (typeof targets.regions)[number]) => {
+    const id = checkOf(region.name);
+    return `${region.name} (\`${region.endpoint}\`)${id === undefined ? "" : `, health check \`${id}\``}`;
+  };
+  const lines: string[] = [
+    `# Failover drill \`${record.drillId}\`: ${record.outcome}`,
+    "",
+    ...table(
+      ["", ""],
+      ["l", "l"],
+      [
+        ["API", `\`${targets.apiName}\` in hosted zone \`${targets.hostedZoneId}\``],
+        ["primary", endpoint(targets.primary)],
+        [
+          targets.standbys.length > 1 ? `standbys (latency set \`${targets.standbySetName}\`)` : "standby",
+          targets.standbys.map(endpoint).join("; "),
+        ],
+        ["started", `${iso(record.startedAt)}, took ${duration(record.finishedAt - record.startedAt)}`],
+        ["config", record.configSource],
+        [
+          "settings",
+          `${record.settings.probes} probes, timeout ${record.settings.timeoutSeconds} s, polls every ${record.settings.pollSeconds} s`,
+        ],
+        ["exit code", String(record.exitCode)],
+      ],
+    ),
+    "",
+    summary(record),
+    "",
+    `![Timeline: the primary's health check, Route 53's answer for ${targets.apiName} and the probe tickets over time](${REPORT_FILES.timeline})`,
+    "",
+  ];
+  if (record.problems.length > 0) {
+    lines.push("## Problems", "", ...record.problems.map((problem) => `- ${problem}`), "");
+  }
+  if (record.warnings.length > 0) {
+    lines.push("## Warnings", "", ...record.warnings.map((warning) => `- ${warning}`), "");
+  }
+  if (record.milestones.broken !== undefined) lines.push(...budgetSection(record));
+
+  lines.push(
+    "## Steps",
+    "",
+    ...table(
+      ["step", "at", "took", "outcome", "detail"],
+      ["l", "r", "r", "l", "l"],
+      record.steps.map((step) => [
+        step.name,
+        formatSeconds(step.startedAt),
+        formatSeconds(step.endedAt - step.startedAt),
+        step.outcome,
+        step.detail,
+      ]),
+    ),
+    "",
+  );
+
+  const milestoneRows = (Object.keys(MILESTONES) as MilestoneName[])
+    .filter((name) => record.milestones[name] !== undefined)
+    .map((name) => [MILESTONES[name], formatSeconds(record.milestones[name]!), iso(record.startedAt + record.milestones[name]!)]);
+  if (milestoneRows.length > 0) {
+    lines.push("## Milestones", "", ...table(["", "at", "time"], ["l", "r", "l"], milestoneRows), "");
+  }
+
+  if (record.probes.length > 0) {
+    const regions = targets.regions.map((region) => region.name);
+    lines.push(
+      "## Probe tickets",
+      "",
+      `Written with \`POST ${targets.apiUrl}ticket\` to an address of Route 53's current answer, then read back with \`GET /ticket\` on each region's own endpoint.`,
+      "",
+      ...table(
+        ["#", "at", "sent to", "HTTP", "ticket", ...regions, "result"],
+        ["r", "r", "l", "r", "l", ...regions.map((): "l" => "l"), "l"],
+        record.probes.map((probe) => [
+          String(probe.index),
+          formatSeconds(probe.at),
+          `${probe.servedBy ?? "unknown region"}${probe.address === undefined ? "" : ` (${probe.address})`}`,
+          probe.httpStatus === undefined ? "—" : String(probe.httpStatus),
+          probe.ticketId === undefined ? (probe.error ?? "—") : `\`${probe.ticketId}\``,
+          ...regions.map((region) => probe.readBack?.[region] ?? "—"),
+          probeOutcome(probe),
+        ]),
+      ),
+      "",
+    );
+  }
+  lines.push(
+    `The same data, with every poll, is in [${REPORT_FILES.json}](${REPORT_FILES.json}). How to read this report: docs/failover-drill.md in the repository.`,
+    "",
+  );
+  return lines.join("\n");
+}
+
+/** Writes the three report files into `outDir` (created if needed); returns their paths. */
+export function writeReport(record: DrillRecord, outDir: string): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const files: [string, string][] = [
+    [REPORT_FILES.markdown, renderMarkdown(record)],
+    [REPORT_FILES.json, reportJson(record)],
+    [REPORT_FILES.timeline, renderTimelineSvg(record)],
+  ];
+  return files.map(([name, content]) => {
+    const path = join(outDir, name);
+    writeFileSync(path, content);
+    return path;
+  });
+}

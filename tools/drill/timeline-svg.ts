@@ -1,0 +1,213 @@
+/**
+ * The drill's timeline as an SVG picture: the primary's health as Route 53 routes on it,
+ * the region serving Route 53's answer for `api.<domain>`, and each probe ticket, over time,
+ * with the milestones (break, detected, failed over, restored, ...) as vertical lines.
+ * Deterministic: the same record gives the same bytes.
+ */
+import { formatSeconds } from "./progress";
+import { probeOutcome, type DrillRecord, type MilestoneName } from "./record";
+
+const WIDTH = 960;
+const PLOT_LEFT = 200;
+const PLOT_RIGHT = WIDTH - 24;
+const LANE_HEIGHT = 30;
+const LANE_GAP = 12;
+const FIRST_LANE_TOP = 96;
+const LABEL_ROWS = [40, 56, 72];
+const CHAR_WIDTH = 6.2;
+
+const COLORS = {
+  healthy: "#2e7d32",
+  unhealthy: "#c62828",
+  unknown: "#9e9e9e",
+  laneBackground: "#f3f3f3",
+  text: "#212121",
+  muted: "#616161",
+  primary: "#1565c0",
+  standbys: ["#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#558b2f", "#4e342e"],
+} as const;
+
+/** Short milestone names: six long labels don't fit above a 750 px plot. */
+const MILESTONE_LABELS: Record<MilestoneName, string> = {
+  broken: "inverted",
+  detected: "unhealthy",
+  failedOver: "failed over",
+  restored: "un-inverted",
+  healthy: "healthy again",
+  failedBack: "failed back",
+};
+
+const PROBE_COLORS = { verified: COLORS.healthy, lost: COLORS.unhealthy, failed: "#ffffff", unverified: COLORS.unknown } as const;
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** Fixed decimals keep the output byte-stable. */
+function n(value: number): string {
+  return value.toFixed(1);
+}
+
+interface Segment {
+  readonly from: number;
+  readonly to: number;
+  readonly value: string;
+}
+
+/** Runs of equal values: each sample holds until the next one. */
+function segments(points: readonly { at: number; value: string }[], end: number): Segment[] {
+  const runs: Segment[] = [];
+  points.forEach((point, index) => {
+    const to = points[index + 1]?.at ?? end;
+    const last = runs.at(-1);
+    if (last !== undefined && last.value === point.value) runs[runs.length - 1] = { ...last, to };
+    else runs.push({ from: point.at, to, value: point.value });
+  });
+  return runs;
+}
+
+/** 1, 2, 5, 10, ... seconds: the smallest step that keeps at most 12 ticks. */
+function tickStep(endMs: number): number {
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600];
+  return (steps.find((step) => endMs / 1000 / step <= 12) ?? 7200) * 1000;
+}
+
+export function regionColors(record: Pick<DrillRecord, "targets">): Map<string, string> {
+  return new Map([
+    [record.targets.primary.name, COLORS.primary],
+    ...record.targets.standbys.map((standby, index): [string, string] => [
+      standby.name,
+      COLORS.standbys[index % COLORS.standbys.length]!,
+    ]),
+  ]);
+}
+
+export function renderTimelineSvg(record: DrillRecord): string {
+  const end = Math.max(record.finishedAt - record.startedAt, 1000);
+  const x = (ms: number) => PLOT_LEFT + (Math.min(Math.max(ms, 0), end) / end) * (PLOT_RIGHT - PLOT_LEFT);
+  const laneTop = (lane: number) => FIRST_LANE_TOP + lane * (LANE_HEIGHT + LANE_GAP);
+  const colors = regionColors(record);
+  const out: string[] = [];
+  const title = `Failover drill ${record.drillId}: ${record.outcome}`;
+
+  const lanes = ["Primary health check", `${record.targets.apiName} answers`, "Probe tickets"];
+  const plotBottom = laneTop(lanes.length) - LANE_GAP;
+  const axisY = plotBottom + 18;
+  const legendY = axisY + 40;
+  const height = legendY + 28;
+
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeXml(title)}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
+    `<text x="16" y="22" font-size="15" font-weight="bold" fill="${COLORS.text}">${escapeXml(title)}</text>`,
+  );
+
+  lanes.forEach((label, lane) => {
+    const top = laneTop(lane);
+    out.push(
+      `<text x="16" y="${top + LANE_HEIGHT / 2 + 4}" fill="${COLORS.text}">${escapeXml(label)}</text>`,
+      `<rect x="${PLOT_LEFT}" y="${top}" width="${PLOT_RIGHT - PLOT_LEFT}" height="${LANE_HEIGHT}" fill="${COLORS.laneBackground}"/>`,
+    );
+  });
+
+  const drawRuns = (lane: number, runs: Segment[], color: (value: string) => string) => {
+    const top = laneTop(lane);
+    for (const run of runs) {
+      const left = x(run.from);
+      const width = Math.max(x(run.to) - left, 1);
+      out.push(
+        `<rect x="${n(left)}" y="${top}" width="${n(width)}" height="${LANE_HEIGHT}" fill="${color(run.value)}"><title>${escapeXml(`${run.value}: ${formatSeconds(run.from)} to ${formatSeconds(run.to)}`)}</title></rect>`,
+      );
+      if (width >= run.value.length * CHAR_WIDTH + 8) {
+        out.push(`<text x="${n(left + 4)}" y="${top + LANE_HEIGHT / 2 + 4}" fill="#ffffff">${escapeXml(run.value)}</text>`);
+      }
+    }
+  };
+  drawRuns(
+    0,
+    segments(
+      record.samples.map((sample) => ({ at: sample.at, value: sample.health })),
+      end,
+    ),
+    (value) => (value === "healthy" ? COLORS.healthy : COLORS.unhealthy),
+  );
+  drawRuns(
+    1,
+    segments(
+      record.samples.map((sample) => ({ at: sample.at, value: sample.answer ?? "unknown" })),
+      end,
+    ),
+    (value) => colors.get(value) ?? COLORS.unknown,
+  );
+
+  // Probes written back to back would overlap: a circle takes the first of three rows where it
+  // clears the previous one, and only when all rows are taken does it move right.
+  const probeRows = [laneTop(2) + 7, laneTop(2) + 15, laneTop(2) + 23];
+  const probeRowEnds = probeRows.map(() => -Infinity);
+  const probeRadius = 3.5;
+  const verifiedShapes: string[] = [];
+  const problemShapes: string[] = [];
+  for (const probe of record.probes) {
+    const wanted = x(probe.at);
+    let row = probeRowEnds.findIndex((rowEnd) => wanted >= rowEnd + 1);
+    if (row === -1) row = probeRowEnds.indexOf(Math.min(...probeRowEnds));
+    const cx = Math.max(wanted, probeRowEnds[row]! + 1 + probeRadius);
+    probeRowEnds[row] = cx + probeRadius * 2;
+    const outcome = probeOutcome(probe);
+    const stroke = outcome === "failed" ? COLORS.unhealthy : (colors.get(probe.servedBy ?? "") ?? COLORS.unknown);
+    const shape = `<circle cx="${n(cx)}" cy="${probeRows[row]}" r="${probeRadius}" fill="${PROBE_COLORS[outcome]}" stroke="${stroke}" stroke-width="1.5"><title>${escapeXml(
+      `probe ${probe.index} at ${formatSeconds(probe.at)}: ${outcome}, sent to ${probe.servedBy ?? "an unknown region"}`,
+    )}</title></circle>`;
+    (outcome === "verified" ? verifiedShapes : problemShapes).push(shape);
+  }
+  // Problems drawn last, on top, where a crowd of good probes cannot hide them.
+  out.push(...verifiedShapes, ...problemShapes);
+
+  // Milestones: dashed lines, each label in the first row where it overlaps no other label.
+  const taken = LABEL_ROWS.map((): [number, number][] => []);
+  for (const [name, at] of Object.entries(record.milestones) as [MilestoneName, number][]) {
+    const lineX = x(at);
+    const label = `${MILESTONE_LABELS[name]} ${formatSeconds(at)}`;
+    const width = label.length * CHAR_WIDTH;
+    const anchorEnd = lineX + 3 + width > WIDTH - 4;
+    const span: [number, number] = anchorEnd ? [lineX - 3 - width, lineX] : [lineX, lineX + 3 + width];
+    const clear = (row: [number, number][]) => row.every(([left, right]) => span[0] > right + 6 || span[1] < left - 6);
+    let row = taken.findIndex(clear);
+    if (row === -1) row = taken.length - 1;
+    taken[row]!.push(span);
+    out.push(
+      `<line x1="${n(lineX)}" y1="${LABEL_ROWS[row]! + 4}" x2="${n(lineX)}" y2="${plotBottom}" stroke="${COLORS.text}" stroke-width="1" stroke-dasharray="4 3"/>`,
+      `<text x="${n(anchorEnd ? lineX - 3 : lineX + 3)}" y="${LABEL_ROWS[row]}" fill="${COLORS.text}" font-size="11"${anchorEnd ? ' text-anchor="end"' : ""}>${escapeXml(label)}</text>`,
+    );
+  }
+
+  out.push(`<line x1="${PLOT_LEFT}" y1="${axisY}" x2="${PLOT_RIGHT}" y2="${axisY}" stroke="${COLORS.muted}"/>`);
+  const step = tickStep(end);
+  for (let tick = 0; tick <= end; tick += step) {
+    out.push(
+      `<line x1="${n(x(tick))}" y1="${axisY}" x2="${n(x(tick))}" y2="${axisY + 5}" stroke="${COLORS.muted}"/>`,
+      `<text x="${n(x(tick))}" y="${axisY + 18}" fill="${COLORS.muted}" text-anchor="middle">${tick / 1000} s</text>`,
+    );
+  }
+  out.push(`<text x="16" y="${axisY + 18}" fill="${COLORS.muted}">seconds since start</text>`);
+
+  const legend: [string, string, string][] = [
+    ["healthy", COLORS.healthy, COLORS.healthy],
+    ["unhealthy", COLORS.unhealthy, COLORS.unhealthy],
+    ...[...colors].map(([region, color]): [string, string, string] => [region, color, color]),
+    ["probe verified", PROBE_COLORS.verified, COLORS.muted],
+    ["probe lost", PROBE_COLORS.lost, COLORS.muted],
+    ["probe not written", PROBE_COLORS.failed, COLORS.unhealthy],
+  ];
+  let legendX = 16;
+  for (const [label, fill, stroke] of legend) {
+    out.push(
+      `<rect x="${n(legendX)}" y="${legendY - 10}" width="12" height="12" fill="${fill}" stroke="${stroke}"/>`,
+      `<text x="${n(legendX + 17)}" y="${legendY}" fill="${COLORS.text}">${escapeXml(label)}</text>`,
+    );
+    legendX += 17 + label.length * CHAR_WIDTH + 16;
+  }
+  out.push("</svg>", "");
+  return out.join("\n");
+}

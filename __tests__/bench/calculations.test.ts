@@ -37,15 +37,20 @@ describe("statistics", () => {
     expect(spreadOf([2, 1, 3])).toEqual({ runs: 3, median: 2, min: 1, max: 3 });
     expect(
       processSpreadOf([
-        { wallSeconds: 1, cpuSeconds: 0.5, maxRssMb: 100 },
-        { wallSeconds: 3, cpuSeconds: 1.5, maxRssMb: 120 },
+        { wallSeconds: 1, exitCode: 0, cpuSeconds: 0.5, maxRssMb: 100 },
+        { wallSeconds: 3, exitCode: 0, cpuSeconds: 1.5, maxRssMb: 120 },
       ]),
     ).toEqual({
       wallSeconds: { runs: 2, median: 2, min: 1, max: 3 },
       cpuSeconds: { runs: 2, median: 1, min: 0.5, max: 1.5 },
       maxRssMb: { runs: 2, median: 110, min: 100, max: 120 },
     });
-    expect(processSpreadOf([{ wallSeconds: 1 }, { wallSeconds: 2, cpuSeconds: 1 }])).toEqual({
+    expect(
+      processSpreadOf([
+        { wallSeconds: 1, exitCode: 0 },
+        { wallSeconds: 2, exitCode: 0, cpuSeconds: 1 },
+      ]),
+    ).toEqual({
       wallSeconds: { runs: 2, median: 1.5, min: 1, max: 2 },
     });
   });

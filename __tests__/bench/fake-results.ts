@@ -35,7 +35,7 @@ export function fakeResults(overrides: Partial<BenchResults> = {}): BenchResults
     synth: {
       npmSynth: processSpread(0.61),
       app: processSpread(0.43),
-      cold: { wallSeconds: 1.9, cpuSeconds: 2.1, maxRssMb: 150 },
+      cold: { wallSeconds: 1.9, exitCode: 0, cpuSeconds: 2.1, maxRssMb: 150 },
       baseline: processSpread(18.3, 24.1, 900),
     },
     scaling: [2, 3, 5, 8].map((regions) => ({
@@ -86,7 +86,11 @@ export function fakeResults(overrides: Partial<BenchResults> = {}): BenchResults
         },
       ]),
     },
-    tests: { npmTest: processSpread(95), unitProject: processSpread(40), unitFile: processSpread(3.5) },
+    tests: {
+      npmTest: { spread: processSpread(95), failedRuns: 0 },
+      unitProject: { spread: processSpread(40), failedRuns: 0 },
+      unitFile: { spread: processSpread(3.5), failedRuns: 0 },
+    },
     failover: benchFailover(),
     ...overrides,
   };

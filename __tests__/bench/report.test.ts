@@ -140,7 +140,7 @@ describe("renderReport", () => {
       scaling: { skipped: "failed: boom" },
       terraform: { skipped: "--quick leaves terraform out" },
       lambdas: { skipped: "failed: no port" },
-      tests: { unitFile: processSpread(3.5) },
+      tests: { unitFile: { spread: processSpread(3.5), failedRuns: 2 } },
     });
 
     expect(markdown).toContain("`npm run bench -- --quick`");
@@ -149,6 +149,9 @@ describe("renderReport", () => {
     expect(markdown).toContain("## 4. Lambdas\n\nNot measured in this run: failed: no port.");
     expect(markdown).not.toContain("`npm test` (type check");
     expect(markdown).not.toContain("`npm run test:unit`");
+    expect(markdown).toContain(
+      "| `npx jest __tests__/config/config.test.ts` (one unit test file) **failed in 2 of 5 runs** | 5 | 3.50 s |",
+    );
     expect(markdown).toContain("(baseline not run with --quick)");
     expect(Object.keys(charts)).toEqual([]);
   });

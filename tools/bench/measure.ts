@@ -12,6 +12,8 @@ import { join } from "node:path";
 /** One run of a command. */
 export interface ProcessRun {
   readonly wallSeconds: number;
+  /** 0, unless `allowFailure` let a failing run through. */
+  readonly exitCode: number;
   /** User + system CPU of the process and its children. */
   readonly cpuSeconds?: number;
   /** Peak resident set of the largest process in the tree. */
@@ -23,6 +25,8 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Kill the command after this long. @default 15 minutes */
   readonly timeoutMs?: number;
+  /** Return a run that exits non-zero (with its exit code) instead of throwing. @default false */
+  readonly allowFailure?: boolean;
 }
 
 const GNU_TIME = "/usr/bin/time";
@@ -64,15 +68,14 @@ export function runMeasured(command: string, args: readonly string[], options: R
     });
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (result.error !== undefined) throw result.error;
-    if (result.status !== 0) {
-      throw new Error(
-        `${command} ${args.join(" ")} exited ${result.status} in ${options.cwd}:\n${result.stderr}${result.stdout}`,
-      );
+    const exitCode = result.status ?? 1;
+    if (exitCode !== 0 && options.allowFailure !== true) {
+      throw new Error(`${command} ${args.join(" ")} exited ${exitCode} in ${options.cwd}:\n${result.stderr}${result.stdout}`);
     }
-    if (!timed) return { wallSeconds };
-    // GNU time writes "Command exited with non-zero status" first when it did; here it didn't.
+    if (!timed) return { wallSeconds, exitCode };
+    // The measurements are GNU time's last line (it writes "Command exited with non-zero status" before them).
     const lines = readFileSync(timeFile, "utf8").trim().split("\n");
-    return { wallSeconds, ...parseGnuTime(lines[lines.length - 1]!) };
+    return { wallSeconds, exitCode, ...parseGnuTime(lines[lines.length - 1]!) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

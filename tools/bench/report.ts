@@ -9,7 +9,7 @@ import { drillSeconds, type FailoverResult } from "./failover";
 import { growthOf, linearFit, resourcesPerRegion, type ScalingPoint } from "./scaling";
 import { goalMissed, SYNTH_GOAL, type SynthResult } from "./synth";
 import { TERRAFORM_STEPS, type StackTerraformTimes } from "./terraform-steps";
-import { UNIT_TEST_FILE, type TestsResult } from "./tests";
+import { type TestCommandResult, UNIT_TEST_FILE, type TestsResult } from "./tests";
 import { barChart, formatNumber, panelChart } from "./svg";
 
 /** A section that was not measured in this run, and why. */
@@ -408,19 +408,21 @@ function lambdasSection(lambdas: LambdaResult): string[] {
 }
 
 function testsSection(tests: TestsResult): string[] {
+  const row = (label: string, result: TestCommandResult | undefined) => {
+    if (result === undefined) return [];
+    const failed = result.failedRuns === 0 ? "" : ` **failed in ${result.failedRuns} of ${result.spread.wallSeconds.runs} runs**`;
+    return [processRow(`${label}${failed}`, result.spread)];
+  };
   const rows = [
-    ...(tests.npmTest === undefined
-      ? []
-      : [processRow("`npm test` (type check, lint, every test, terraform validate and plans)", tests.npmTest)]),
-    ...(tests.unitProject === undefined
-      ? []
-      : [processRow("`npm run test:unit` (the unit project: no terraform)", tests.unitProject)]),
-    processRow(`\`npx jest ${UNIT_TEST_FILE}\` (one unit test file)`, tests.unitFile),
+    ...row("`npm test` (type check, lint, every test, terraform validate and plans)", tests.npmTest),
+    ...row("`npm run test:unit` (the unit project: no terraform)", tests.unitProject),
+    ...row(`\`npx jest ${UNIT_TEST_FILE}\` (one unit test file)`, tests.unitFile),
   ];
   return [
     `## ${SECTION_TITLES[4]}`,
     "",
-    "Wall time as a developer runs them. Only `npm test` starts the terraform project, whose global setup synthesizes the test configurations and plans them offline.",
+    "Wall time as a developer runs them. Only `npm test` starts the terraform project, whose global setup synthesizes the " +
+      "test configurations and plans them offline. A run with failing tests is timed too, and marked: it may have stopped early.",
     "",
     ...table(PROCESS_HEADER, rows),
     "",

@@ -26,11 +26,11 @@ function policyStatements(): { document: string; statement: Record<string, any> 
 
 describe("DynamoDB", () => {
   test("DynamoDB.1 / CKV2_AWS_16: capacity scales with demand (on-demand billing)", () => {
-    for (const table of all(tickets, "aws_dynamodb_table", 1)) expect(table.billing_mode).toBe("PAY_PER_REQUEST");
+    for (const table of all(tickets, "aws_dynamodb_table", 2)) expect(table.billing_mode).toBe("PAY_PER_REQUEST");
   });
 
   test("DynamoDB.2 / CKV_AWS_28: point-in-time recovery on the table and every replica", () => {
-    for (const table of all(tickets, "aws_dynamodb_table", 1)) {
+    for (const table of all(tickets, "aws_dynamodb_table", 2)) {
       expect(table.point_in_time_recovery).toEqual({ enabled: true });
       expect(table.replica.length).toBeGreaterThan(0);
       for (const replica of table.replica) expect(replica.point_in_time_recovery).toBe(true);
@@ -38,11 +38,11 @@ describe("DynamoDB", () => {
   });
 
   test("DynamoDB.6: deletion protection on the table (replicas: provider 5.x has no such argument)", () => {
-    for (const table of all(tickets, "aws_dynamodb_table", 1)) expect(table.deletion_protection_enabled).toBe(true);
+    for (const table of all(tickets, "aws_dynamodb_table", 2)) expect(table.deletion_protection_enabled).toBe(true);
   });
 
   test("DynamoDB encryption at rest under KMS (the AWS-managed key; CKV_AWS_119 asks for a customer key: not applied)", () => {
-    for (const table of all(tickets, "aws_dynamodb_table", 1)) expect(table.server_side_encryption).toEqual({ enabled: true });
+    for (const table of all(tickets, "aws_dynamodb_table", 2)) expect(table.server_side_encryption).toEqual({ enabled: true });
   });
 });
 

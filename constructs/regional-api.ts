@@ -49,6 +49,11 @@ export interface RegionalApiProps {
   readonly tableName: string;
   /** ARN of the table or replica in this region: the only table the functions may touch. */
   readonly tableArn: string;
+  /**
+   * The idempotency table in this region, for the functions whose manifest entry lists
+   * `idempotencyTableActions` (they get its name and exactly those actions on its ARN).
+   */
+  readonly idempotencyTable: { readonly tableName: string; readonly tableArn: string };
   readonly bundles: Readonly<Record<HandlerName, LambdaBundle>>;
   /** `Access-Control-Allow-Origin` of every response. */
   readonly corsAllowOrigin: string;
@@ -211,6 +216,9 @@ export class RegionalApi extends Construct {
       provider,
       statement: [
         { sid: "TicketsTable", effect: "Allow", actions: [...spec.tableActions], resources: [props.tableArn] },
+        ...("idempotencyTableActions" in spec
+          ? [{ sid: "IdempotencyTable", effect: "Allow", actions: [...spec.idempotencyTableActions], resources: [props.idempotencyTable.tableArn] }]
+          : []),
         {
           sid: "OwnLogGroup",
           effect: "Allow",
@@ -242,6 +250,7 @@ export class RegionalApi extends Construct {
         variables: {
           [HANDLER_ENV.tableName]: props.tableName,
           [HANDLER_ENV.corsAllowOrigin]: props.corsAllowOrigin,
+          ...("idempotencyTableActions" in spec ? { [HANDLER_ENV.idempotencyTableName]: props.idempotencyTable.tableName } : {}),
         },
       },
       // Naming the log group ties the function to it: Terraform creates the group first,

@@ -23,6 +23,12 @@ export const HANDLERS = {
     description: "Validates and stores a new ticket",
     route: { method: "POST", path: TICKETS_PATH },
     tableActions: ["dynamodb:PutItem"],
+    /**
+     * On the idempotency table (`IDEMPOTENCY_TABLE`, named by `HANDLER_ENV.idempotencyTableName`):
+     * what Powertools' DynamoDB persistence layer calls. GetItem reads a record when a
+     * conditional put finds one; DeleteItem removes the in-progress record of a failed create.
+     */
+    idempotencyTableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
   },
   health: {
     entry: "lambdas/health.ts",
@@ -37,8 +43,40 @@ export const HANDLERS = {
 export type HandlerName = keyof typeof HANDLERS;
 export const HANDLER_NAMES = Object.keys(HANDLERS) as HandlerName[];
 
-/** Environment every function gets; a handler fails at cold start when one is missing. */
-export const HANDLER_ENV = { tableName: "TABLE_NAME", corsAllowOrigin: "CORS_ALLOW_ORIGIN" } as const;
+/**
+ * Environment of the functions; a handler fails at cold start when one it reads is missing.
+ * Every function reads `tableName` and `corsAllowOrigin`; a function whose entry has
+ * `idempotencyTableActions` also reads `idempotencyTableName` (the table's name in its region).
+ */
+export const HANDLER_ENV = {
+  tableName: "TABLE_NAME",
+  corsAllowOrigin: "CORS_ALLOW_ORIGIN",
+  idempotencyTableName: "IDEMPOTENCY_TABLE_NAME",
+} as const;
+
+/**
+ * The idempotency table as the handler expects it (Powertools' DynamoDB persistence layer):
+ * hash key `id` (S) holding `tickets-post#<SHA-256 of the Idempotency-Key>`, no sort key,
+ * TTL on `expiration` (epoch seconds). Like the tickets table it must exist in every region
+ * (a global table), so a retry that fails over finds the first answer once it has
+ * replicated. Records also carry `status`, `data` (the stored ticket), `validation` (a hash of
+ * the body) and `in_progress_expiration` (epoch ms); they need no index.
+ */
+export const IDEMPOTENCY_TABLE = {
+  hashKey: "id",
+  hashKeyType: "S",
+  ttlAttribute: "expiration",
+} as const;
+
+/**
+ * `Retry-After` (seconds) of a 503 fault, a 409 for an `Idempotency-Key` in progress, and the
+ * stage's 429. The SDK has already retried once inside the call; a second later a throttled
+ * table has refilled, a create in progress has usually finished, and DNS may have failed over.
+ */
+export const RETRY_AFTER_SECONDS = 1;
+
+/** How long a POST with an `Idempotency-Key` replays its first answer: 24 hours. */
+export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 
 /** Handler setting of every bundle: `index.mjs` exporting `handler`. */
 export const BUNDLE_HANDLER = "index.handler";

@@ -4,8 +4,15 @@
  * its routing and preflight answers from it. Built from the handler manifest, so a route is
  * declared once.
  */
-import { HANDLERS, HANDLER_NAMES, type HandlerName } from "./handlers";
-import { PAGE_LIMITS, TICKET_INPUT_JSON_SCHEMA, TICKET_LIMITS } from "./ticket-json-schema";
+import { HANDLERS, HANDLER_NAMES, IDEMPOTENCY_WINDOW_SECONDS, RETRY_AFTER_SECONDS, type HandlerName } from "./handlers";
+import {
+  IDEMPOTENCY_KEY,
+  JSON_MEDIA_TYPE,
+  NEXT_TOKEN_LIMITS,
+  PAGE_LIMITS,
+  TICKET_INPUT_JSON_SCHEMA,
+  TICKET_LIMITS,
+} from "./ticket-json-schema";
 
 export { TICKET_INPUT_JSON_SCHEMA };
 
@@ -16,15 +23,36 @@ export interface TicketsApiDocumentOptions {
   integrationUri: (handler: HandlerName) => string;
   /** `*` or one origin such as `https://app.example.com`. */
   corsAllowOrigin: string;
+  /**
+   * Where clients reach the API, e.g. `https://api.example.com` and each region's own host.
+   * @default - one relative server, `/`: the origin the document was fetched from
+   */
+  servers?: readonly ApiServer[];
+}
+
+export interface ApiServer {
+  url: string;
+  description?: string;
 }
 
 export type HttpMethod = "GET" | "POST" | "OPTIONS";
 
-/** Headers a browser may send cross-origin: the workshop's list. */
-export const CORS_ALLOW_HEADERS = "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token";
+/** Headers a browser may send cross-origin: the workshop's list, and the retry-safe create's key. */
+export const CORS_ALLOW_HEADERS = `Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,${IDEMPOTENCY_KEY.header}`;
 
 const BODY_VALIDATOR = "body";
-const JSON_MEDIA = "application/json";
+const JSON_MEDIA = JSON_MEDIA_TYPE;
+
+const API_DESCRIPTION = [
+  "Wild Rydes multi-region ticket API.",
+  "",
+  "Open on purpose (`security: []`): like the workshop it serves, the API has no authentication.",
+  "Put an authorizer, API keys or AWS WAF in front of it before it holds anything private.",
+  "",
+  "Errors are JSON `{\"message\": ...}`. A 503 (a throttled, unavailable or silent table), a 409",
+  "for an `Idempotency-Key` still in progress and API Gateway's 429 carry `Retry-After` (seconds).",
+  "An unknown path or method is API Gateway's 403 `Missing Authentication Token`.",
+].join("\n");
 
 export function ticketsApiDocument(options: TicketsApiDocumentOptions): Record<string, unknown> {
   const origin = apiGatewayLiteral(options.corsAllowOrigin, "corsAllowOrigin");
@@ -35,7 +63,7 @@ export function ticketsApiDocument(options: TicketsApiDocumentOptions): Record<s
     paths[path][method.toLowerCase()] = proxyOperation(handler, options.integrationUri(handler));
   }
   for (const [path, operations] of Object.entries(paths)) {
-    operations.options = preflightOperation(origin, allowMethods(path));
+    operations.options = preflightOperation(path, origin, allowMethods(path));
   }
 
   return sortKeys({
@@ -43,8 +71,11 @@ export function ticketsApiDocument(options: TicketsApiDocumentOptions): Record<s
     info: {
       title: options.title,
       version: "1.0.0",
-      description: "Wild Rydes multi-region ticket API",
+      description: API_DESCRIPTION,
+      license: { name: "MIT-0", url: "https://github.com/aws/mit-0" },
     },
+    servers: (options.servers ?? [{ url: "/", description: "The origin this document was fetched from" }]).map((server) => ({ ...server })),
+    security: [],
     paths,
     components: { schemas: SCHEMAS },
     "x-amazon-apigateway-request-validators": {
@@ -60,6 +91,26 @@ function allowMethods(path: string): string {
   return [...new Set<string>([...methods, "OPTIONS"])].sort().join(",");
 }
 
+const RETRY_AFTER = {
+  description: "Seconds to wait before retrying",
+  schema: { type: "integer", minimum: 1 },
+};
+
+/** What any proxied operation can answer besides its own statuses: API Gateway's and the functions'. */
+const COMMON_RESPONSES: Record<string, unknown> = {
+  "429": errorResponse("Throttled by API Gateway (the stage's rate or burst limit)", { "Retry-After": RETRY_AFTER }),
+  "500": errorResponse("An unexpected error; the details are logged, never returned"),
+  "502": errorResponse("API Gateway: the function failed or ran out of time"),
+  "504": errorResponse("API Gateway: no answer within its 29 s integration timeout"),
+};
+
+/** A passing DynamoDB fault: throttled, unavailable or silent (after the SDK's own retry). */
+const FAULT_RESPONSE = errorResponse("The ticket table is throttled, unavailable or did not answer in time: retry after Retry-After", {
+  "Retry-After": RETRY_AFTER,
+});
+
+const windowHours = IDEMPOTENCY_WINDOW_SECONDS / 3600;
+
 const OPERATIONS: Record<HandlerName, Record<string, unknown>> = {
   "tickets-get": {
     operationId: "listTickets",
@@ -69,9 +120,16 @@ const OPERATIONS: Record<HandlerName, Record<string, unknown>> = {
         name: "limit",
         in: "query",
         required: false,
+        description: "Page size",
         schema: { type: "integer", minimum: 1, maximum: PAGE_LIMITS.max, default: PAGE_LIMITS.default },
       },
-      { name: "nextToken", in: "query", required: false, schema: { type: "string" } },
+      {
+        name: "nextToken",
+        in: "query",
+        required: false,
+        description: "The X-Next-Token of the previous page, as received",
+        schema: { type: "string", minLength: 1, maxLength: NEXT_TOKEN_LIMITS.maxLength, pattern: NEXT_TOKEN_LIMITS.pattern },
+      },
     ],
     responses: {
       "200": {
@@ -79,19 +137,50 @@ const OPERATIONS: Record<HandlerName, Record<string, unknown>> = {
         headers: { "X-Next-Token": { description: "Absent on the last page", schema: { type: "string" } } },
         content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/TicketList" } } },
       },
-      "400": errorResponse("Invalid limit or nextToken"),
+      "400": errorResponse("Invalid limit or nextToken (the message names it)"),
+      "503": FAULT_RESPONSE,
+      ...COMMON_RESPONSES,
     },
   },
   "tickets-post": {
     operationId: "createTicket",
     summary: "Stores a ticket; the server assigns id and createdOn",
-    requestBody: { required: true, content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/TicketInput" } } } },
+    description: [
+      `With an \`${IDEMPOTENCY_KEY.header}\` header the create is safe to retry for ${windowHours} hours: a retry with`,
+      "the same key and body answers the first ticket again (201, same body) and stores nothing;",
+      "the same key with another body is a 422; while the first request runs, a retry gets 409.",
+      "Across regions a retry is recognised once the first request's record has replicated",
+      "(typically within a second); a retry that fails over sooner can store a second ticket.",
+    ].join("\n"),
+    parameters: [
+      {
+        name: IDEMPOTENCY_KEY.header,
+        in: "header",
+        required: false,
+        description: `Makes the create retry-safe for ${windowHours} hours; a UUID is a good key`,
+        schema: { type: "string", minLength: 1, maxLength: IDEMPOTENCY_KEY.maxLength, pattern: IDEMPOTENCY_KEY.pattern },
+      },
+    ],
+    requestBody: {
+      required: true,
+      description: `UTF-8 JSON of at most ${TICKET_LIMITS.maxBodyBytes} bytes (every body the schema admits fits); Content-Type must be ${JSON_MEDIA}`,
+      content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/TicketInput" } } },
+    },
     "x-amazon-apigateway-request-validator": BODY_VALIDATOR,
     responses: {
-      "201": { description: "The stored ticket", content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/Ticket" } } } },
-      "400": errorResponse("Invalid body; the message names the field"),
-      "409": errorResponse("A ticket with this id already exists"),
+      "201": {
+        description: "The stored ticket (again, for a retry with the same Idempotency-Key)",
+        content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/Ticket" } } },
+      },
+      "400": errorResponse(`Invalid body, not UTF-8, or an invalid ${IDEMPOTENCY_KEY.header}; the message names the field`),
+      "409": errorResponse(`A request with this ${IDEMPOTENCY_KEY.header} is still in progress: retry after Retry-After`, {
+        "Retry-After": RETRY_AFTER,
+      }),
       "413": errorResponse(`Body larger than ${TICKET_LIMITS.maxBodyBytes} bytes`),
+      "415": errorResponse(`Content-Type is not ${JSON_MEDIA} (with charset utf-8, if any)`),
+      "422": errorResponse(`The ${IDEMPOTENCY_KEY.header} was already used with another body`),
+      "503": FAULT_RESPONSE,
+      ...COMMON_RESPONSES,
     },
   },
   health: {
@@ -99,7 +188,11 @@ const OPERATIONS: Record<HandlerName, Record<string, unknown>> = {
     summary: "Deep ping: a cheap read of the regional table",
     responses: {
       "200": { description: "Healthy", content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/Health" } } } },
-      "503": { description: "The regional table did not answer", content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/Health" } } } },
+      "503": {
+        description: "The regional table did not answer within 1.5 s",
+        content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/Health" } } },
+      },
+      ...COMMON_RESPONSES,
     },
   },
 };
@@ -116,8 +209,8 @@ function proxyOperation(handler: HandlerName, uri: string): Record<string, unkno
   };
 }
 
-function errorResponse(description: string): Record<string, unknown> {
-  return { description, content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/Error" } } } };
+function errorResponse(description: string, headers?: Record<string, unknown>): Record<string, unknown> {
+  return { description, ...(headers && { headers }), content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/Error" } } } };
 }
 
 /** The preflight answer, values as API Gateway static literals (single-quoted). */
@@ -129,15 +222,18 @@ function preflightHeaders(origin: string, methods: string): Record<string, strin
   };
 }
 
-function preflightOperation(origin: string, methods: string): Record<string, unknown> {
+function preflightOperation(path: string, origin: string, methods: string): Record<string, unknown> {
   const headers = preflightHeaders(origin, methods);
   return {
+    // "/ticket" -> "ticketPreflight"
+    operationId: `${path.replace(/^\//, "").replace(/\/(\w)/g, (_, letter: string) => letter.toUpperCase())}Preflight`,
     summary: "CORS preflight",
     responses: {
       "200": {
         description: "CORS headers",
         headers: Object.fromEntries(Object.keys(headers).map((name) => [name, { schema: { type: "string" } }])),
       },
+      "429": COMMON_RESPONSES["429"],
     },
     "x-amazon-apigateway-integration": {
       type: "mock",
@@ -167,10 +263,21 @@ function gatewayResponses(origin: string): Record<string, unknown> {
     responseParameters: { "gatewayresponse.header.Access-Control-Allow-Origin": origin },
     responseTemplates: { [JSON_MEDIA]: template },
   });
+  const throttled = response('{"message":$context.error.messageString}');
   return {
     BAD_REQUEST_BODY: { statusCode: "400", ...response('{"message":"$context.error.validationErrorString"}') },
     DEFAULT_4XX: response('{"message":$context.error.messageString}'),
     DEFAULT_5XX: response('{"message":$context.error.messageString}'),
+    // The stage's throttle: tell clients when to come back, readable from a browser too.
+    THROTTLED: {
+      statusCode: "429",
+      ...throttled,
+      responseParameters: {
+        ...throttled.responseParameters,
+        "gatewayresponse.header.Retry-After": `'${RETRY_AFTER_SECONDS}'`,
+        "gatewayresponse.header.Access-Control-Expose-Headers": "'Retry-After'",
+      },
+    },
   };
 }
 

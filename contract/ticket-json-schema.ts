@@ -4,19 +4,59 @@
  * synth time) and the zod schema (run in the function) share one set of numbers.
  */
 
+const DESCRIPTION_MAX_LENGTH = 4000;
+const OPTIONAL_FIELD_MAX_LENGTH = 256;
+
+/** Optional client-supplied fields of the UI's ticket contract. */
+export const OPTIONAL_TICKET_FIELDS = ["assigned", "priority", "status", "createdBy"] as const;
+export type OptionalTicketField = (typeof OPTIONAL_TICKET_FIELDS)[number];
+
+/** Room for insignificant whitespace (pretty-printing adds well under 100 bytes). */
+const WHITESPACE_ALLOWANCE_BYTES = 1024;
+
+/**
+ * The longest compact JSON text of a ticket input the schema admits: every field present at
+ * its maximum length, and every UTF-16 unit of every name and value written as a 6-byte
+ * `\uXXXX` escape (raw UTF-8 needs at most 3 bytes per unit, 4 per surrogate pair).
+ */
+export function worstCaseTicketBodyBytes(): number {
+  const jsonString = (units: number) => 6 * units + 2;
+  const fields: [string, number][] = [
+    ["description", DESCRIPTION_MAX_LENGTH],
+    ...OPTIONAL_TICKET_FIELDS.map((field): [string, number] => [field, OPTIONAL_FIELD_MAX_LENGTH]),
+  ];
+  const members = fields.map(([name, maxLength]) => jsonString(name.length) + 1 + jsonString(maxLength));
+  return 2 + members.reduce((sum, bytes) => sum + bytes, 0) + (members.length - 1);
+}
+
 export const TICKET_LIMITS = {
-  descriptionMaxLength: 4000,
-  optionalFieldMaxLength: 256,
-  /** Measured in bytes of the request body as received (after base64 decoding). */
-  maxBodyBytes: 16_384,
+  descriptionMaxLength: DESCRIPTION_MAX_LENGTH,
+  optionalFieldMaxLength: OPTIONAL_FIELD_MAX_LENGTH,
+  /**
+   * Bytes of the request body as received (after base64 decoding): the worst case above plus
+   * room for whitespace, rounded up to a KiB, so the cap never refuses a body the schema
+   * admits: 31,744 bytes, for a worst case of 30,427.
+   */
+  maxBodyBytes: Math.ceil((worstCaseTicketBodyBytes() + WHITESPACE_ALLOWANCE_BYTES) / 1024) * 1024,
 } as const;
 
 /** `GET /ticket?limit=`: default and maximum page size. */
 export const PAGE_LIMITS = { default: 100, max: 1000 } as const;
 
-/** Optional client-supplied fields of the UI's ticket contract. */
-export const OPTIONAL_TICKET_FIELDS = ["assigned", "priority", "status", "createdBy"] as const;
-export type OptionalTicketField = (typeof OPTIONAL_TICKET_FIELDS)[number];
+/**
+ * `GET /ticket?nextToken=`: what the function accepts, besides being a token it issued
+ * (canonical base64url of `{"id": ...}`). An id is a DynamoDB key, at most 2,048 bytes.
+ */
+export const NEXT_TOKEN_LIMITS = { maxLength: 4096, pattern: "^[A-Za-z0-9_-]+$", maxIdBytes: 2048 } as const;
+
+/**
+ * `POST /ticket` header that makes a create safe to retry. Header names are case-insensitive;
+ * the value is 1 to 128 visible ASCII characters (a UUID is a good key).
+ */
+export const IDEMPOTENCY_KEY = { header: "Idempotency-Key", maxLength: 128, pattern: "^[!-~]{1,128}$" } as const;
+
+/** The one request media type of `POST /ticket` (parameters allowed: `charset=utf-8`). */
+export const JSON_MEDIA_TYPE = "application/json";
 
 /** Fields only the server assigns: a client-sent value is rejected, never stored. */
 export const SERVER_ASSIGNED_FIELDS = ["id", "createdOn"] as const;

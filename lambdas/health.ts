@@ -1,5 +1,5 @@
 /** GET /health: the deep ping Route 53 probes; 200 when the regional table answers, else 503. */
-import { createDocumentClient } from "./core/dynamo";
+import { createDocumentClient, HEALTH_CALL_LIMITS } from "./core/dynamo";
 import { readHandlerEnv } from "./core/env";
 import { checkTableHealth } from "./core/health";
 import { apiHandler } from "./core/http";
@@ -9,7 +9,7 @@ const env = readHandlerEnv();
 const logger = createLogger("health");
 // SDK retries stay on: a blip should not fail the probe (threshold 1 means failover), and the
 // read's deadline bounds all attempts together.
-const documentClient = createDocumentClient();
+const documentClient = createDocumentClient(HEALTH_CALL_LIMITS);
 
 export const handler = apiHandler(
   async () => {

@@ -1,5 +1,5 @@
 /** GET /ticket: one page of tickets as a JSON array; the next page's token in X-Next-Token. */
-import { createDocumentClient } from "./core/dynamo";
+import { createDocumentClient, TICKET_CALL_LIMITS } from "./core/dynamo";
 import { readHandlerEnv } from "./core/env";
 import { apiHandler, NEXT_TOKEN_HEADER } from "./core/http";
 import { createLogger } from "./core/logger";
@@ -7,7 +7,7 @@ import { listTickets, parseListQuery } from "./core/tickets";
 
 const env = readHandlerEnv();
 const logger = createLogger("tickets-get");
-const documentClient = createDocumentClient();
+const documentClient = createDocumentClient(TICKET_CALL_LIMITS);
 
 export const handler = apiHandler(
   async (event) => {

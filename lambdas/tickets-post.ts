@@ -1,26 +1,35 @@
-/** POST /ticket: validates the body, stores the ticket with server-assigned id and createdOn, answers 201. */
+/**
+ * POST /ticket: checks the media type and the optional Idempotency-Key, validates the body,
+ * stores the ticket with server-assigned id and createdOn (once per key), answers 201.
+ */
 import { randomUUID } from "node:crypto";
-import { createDocumentClient } from "./core/dynamo";
-import { readHandlerEnv } from "./core/env";
+import { createDynamoDbClient, documentClientOf, TICKET_CALL_LIMITS } from "./core/dynamo";
+import { readHandlerEnv, requireEnv } from "./core/env";
 import { apiHandler } from "./core/http";
+import { idempotentCreate } from "./core/idempotent-create";
 import { createLogger } from "./core/logger";
+import { readIdempotencyKey, requireJsonContentType } from "./core/request-headers";
 import { parseTicketInput } from "./core/ticket-input-parser";
 import { createTicket } from "./core/tickets";
+import { HANDLER_ENV } from "../contract/handlers";
+import type { TicketInput } from "../contract/ticket-json-schema";
 
 const env = readHandlerEnv();
+const idempotencyTableName = requireEnv(HANDLER_ENV.idempotencyTableName);
 const logger = createLogger("tickets-post");
-const documentClient = createDocumentClient();
+const client = createDynamoDbClient(TICKET_CALL_LIMITS);
+const documentClient = documentClientOf(client);
+
+const create = (input: TicketInput) =>
+  createTicket(input, { documentClient, tableName: env.tableName, clock: () => new Date(), newId: randomUUID, logger });
+const createOnce = idempotentCreate(create, { client, tableName: idempotencyTableName, logger });
 
 export const handler = apiHandler(
-  async (event) => {
+  async (event, context) => {
+    requireJsonContentType(event);
+    const idempotencyKey = readIdempotencyKey(event);
     const input = parseTicketInput(event.body, event.isBase64Encoded);
-    const ticket = await createTicket(input, {
-      documentClient,
-      tableName: env.tableName,
-      clock: () => new Date(),
-      newId: randomUUID,
-      logger,
-    });
+    const ticket = idempotencyKey === undefined ? await create(input) : await createOnce(input, idempotencyKey, context);
     return { statusCode: 201, body: ticket };
   },
   { logger, corsAllowOrigin: env.corsAllowOrigin },

@@ -24,6 +24,7 @@ export function ticketsStatefulAddresses(regions: readonly string[]): Record<str
   });
   return Object.fromEntries([
     ["global-table/table", "tickets_table"],
+    ["idempotency-table/table", "idempotency_table"],
     ["health-alarms/topic-key", "alarm_topic_key"],
     ["health-alarms/topic", "alarm_topic"],
     ...perRegion,

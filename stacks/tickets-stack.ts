@@ -13,6 +13,7 @@ import { RegionalDomains } from "../constructs/regional-domains";
 import { RegionalProviders } from "../constructs/regional-providers";
 import { stateKeyAlias } from "../config/state-backend";
 import { apiUrl, regionUrl } from "../config/urls";
+import { IDEMPOTENCY_TABLE } from "../contract/handlers";
 import { PROJECT_ROOT } from "../build/project-root";
 import { deploymentVariables } from "./deployment-inputs";
 import { StableAddressStack, ticketsStatefulAddresses } from "./stable-addresses";
@@ -62,6 +63,14 @@ export class TicketsStack extends StableAddressStack {
       provider: primaryProvider,
       replicaRegions: standbys.map((region) => region.name),
     });
+    // Powertools' idempotency records of POST /ticket: replicated like the tickets, expiring by TTL.
+    const idempotencyTable = new GlobalTable(this, "idempotency-table", {
+      tableName: `${config.tableName}-idempotency`,
+      primaryRegion: primary!.name,
+      provider: primaryProvider,
+      replicaRegions: standbys.map((region) => region.name),
+      ttlAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
+    });
     const { bundles } = new LambdaBundles(this, "lambda-bundles", {
       buildDir: join(PROJECT_ROOT, "dist", "lambdas"),
     });
@@ -84,6 +93,7 @@ export class TicketsStack extends StableAddressStack {
         namePrefix: config.namePrefix,
         tableName: table.tableName,
         tableArn: table.arnIn(region),
+        idempotencyTable: { tableName: idempotencyTable.tableName, tableArn: idempotencyTable.arnIn(region) },
         bundles,
         corsAllowOrigin: config.corsAllowOrigin,
         memorySize: config.lambda.memorySize,

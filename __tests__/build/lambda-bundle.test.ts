@@ -216,7 +216,7 @@ describe("bundleHandler", () => {
       const event = (overrides) => ({ httpMethod: "GET", path: "/", headers: {}, queryStringParameters: null, body: null, isBase64Encoded: false, requestContext: { requestId: "r" }, ...overrides });
       const load = (name) => import("./" + name + "/index.mjs").then((module) => module.handler);
       const results = {
-        "tickets-post": await (await load("tickets-post"))(event({ httpMethod: "POST", body: "[]" })),
+        "tickets-post": await (await load("tickets-post"))(event({ httpMethod: "POST", headers: { "content-type": "application/json" }, body: "[]" })),
         "tickets-get": await (await load("tickets-get"))(event({ queryStringParameters: { limit: "0" } })),
         "health": await (await load("health"))(event({})),
       };
@@ -226,6 +226,7 @@ describe("bundleHandler", () => {
       env: {
         PATH: process.env.PATH,
         TABLE_NAME: "SXRTickets",
+        IDEMPOTENCY_TABLE_NAME: "SXRTickets-idempotency",
         CORS_ALLOW_ORIGIN: "*",
         AWS_REGION: "eu-west-1",
         // Nothing listens on port 9: the health read fails fast.

@@ -30,6 +30,7 @@ import {
 
 const REGION = "eu-west-1";
 const TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/SXRTickets";
+const IDEMPOTENCY_TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/SXRTickets-idempotency";
 const BUNDLES = Object.fromEntries(
   HANDLER_NAMES.map((handler) => [
     handler,
@@ -41,6 +42,7 @@ const PROPS: Omit<RegionalApiProps, "provider"> = {
   namePrefix: "tickets",
   tableName: "SXRTickets",
   tableArn: TABLE_ARN,
+  idempotencyTable: { tableName: "SXRTickets-idempotency", tableArn: IDEMPOTENCY_TABLE_ARN },
   bundles: BUNDLES,
   corsAllowOrigin: "*",
   memorySize: 256,
@@ -134,8 +136,14 @@ describe("RegionalApi", () => {
       expect(fn.reserved_concurrent_executions).toBeUndefined();
     });
 
-    test("gets the table name and the CORS origin", () => {
-      expect(fn.environment.variables).toEqual({ TABLE_NAME: "SXRTickets", CORS_ALLOW_ORIGIN: "*" });
+    const idempotent = "idempotencyTableActions" in HANDLERS[handler];
+
+    test("gets the table name and the CORS origin (and the idempotency table, where it creates)", () => {
+      expect(fn.environment.variables).toEqual({
+        TABLE_NAME: "SXRTickets",
+        CORS_ALLOW_ORIGIN: "*",
+        ...(idempotent ? { IDEMPOTENCY_TABLE_NAME: "SXRTickets-idempotency" } : {}),
+      });
     });
 
     test("ships its own bundle, identified by its content hash", () => {
@@ -177,6 +185,16 @@ describe("RegionalApi", () => {
       const statements = policyDocument(json, rolePolicies[0]!.policy).statement;
       expect(statements).toEqual([
         { sid: "TicketsTable", effect: "Allow", actions: [...HANDLERS[handler].tableActions], resources: [TABLE_ARN] },
+        ...(idempotent
+          ? [
+              {
+                sid: "IdempotencyTable",
+                effect: "Allow",
+                actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                resources: [IDEMPOTENCY_TABLE_ARN],
+              },
+            ]
+          : []),
         {
           sid: "OwnLogGroup",
           effect: "Allow",

@@ -2,10 +2,16 @@
  * The OpenAPI document: what API Gateway gets (integrations, CORS, validation, gateway
  * responses), its determinism, and agreement between its body schema and the function's.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../build/project-root";
 import { routeTable, ROUTES, TICKET_INPUT_JSON_SCHEMA, ticketsApiDocument, type TicketsApiDocumentOptions } from "../../contract/openapi";
 import { InvalidInputError } from "../../lambdas/core/errors";
 import { ticketInputSchema, parseTicketInput } from "../../lambdas/core/ticket-input-parser";
 import { HANDLER_NAMES, HANDLERS } from "../../contract/handlers";
+import { IDEMPOTENCY_KEY, NEXT_TOKEN_LIMITS, TICKET_LIMITS, worstCaseTicketBodyBytes } from "../../contract/ticket-json-schema";
 
 const OPTIONS: TicketsApiDocumentOptions = {
   title: "tickets-eu-west-1-api",
@@ -49,7 +55,7 @@ describe("ticketsApiDocument", () => {
       responseParameters: {
         "method.response.header.Access-Control-Allow-Origin": "'*'",
         "method.response.header.Access-Control-Allow-Methods": methods,
-        "method.response.header.Access-Control-Allow-Headers": "'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token'",
+        "method.response.header.Access-Control-Allow-Headers": "'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,Idempotency-Key'",
       },
     });
     // API Gateway maps only headers the method response declares.
@@ -122,7 +128,7 @@ describe("routes read back from the document", () => {
     expect(table.get("/ticket")).toEqual({
       handlers: { GET: "tickets-get", POST: "tickets-post" },
       preflightHeaders: {
-        "Access-Control-Allow-Headers": "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token",
+        "Access-Control-Allow-Headers": "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,Idempotency-Key",
         "Access-Control-Allow-Methods": "GET,OPTIONS,POST",
         "Access-Control-Allow-Origin": "https://app.example.com",
       },
@@ -224,6 +230,146 @@ describe("gateway responses", () => {
       const body = responses[type].responseTemplates["application/json"].replace("$context.error.messageString", '"Missing Authentication Token"');
       expect(JSON.parse(body)).toEqual({ message: "Missing Authentication Token" });
       expect(responses[type].responseParameters).toEqual({ "gatewayresponse.header.Access-Control-Allow-Origin": "'*'" });
+    }
+  });
+});
+
+describe("the document declares what the API does", () => {
+  const operation = (path: string, method: string) => document.paths[path][method];
+  const statuses = (path: string, method: string) => Object.keys(operation(path, method).responses).sort();
+
+  test.each([
+    ["/ticket", "get", ["200", "400", "429", "500", "502", "503", "504"]],
+    ["/ticket", "post", ["201", "400", "409", "413", "415", "422", "429", "500", "502", "503", "504"]],
+    ["/health", "get", ["200", "429", "500", "502", "503", "504"]],
+    ["/ticket", "options", ["200", "429"]],
+    ["/health", "options", ["200", "429"]],
+  ])("%s %s answers exactly %p", (path, method, expected) => {
+    expect(statuses(path, method)).toEqual(expected);
+  });
+
+  test.each([
+    ["/ticket", "get", "503"],
+    ["/ticket", "post", "503"],
+    ["/ticket", "post", "409"],
+    ["/ticket", "get", "429"],
+    ["/health", "get", "429"],
+  ])("%s %s %s carries Retry-After in seconds", (path, method, status) => {
+    expect(operation(path, method).responses[status].headers["Retry-After"].schema).toEqual({ type: "integer", minimum: 1 });
+  });
+
+  test("the stage's throttling answer (429) sends Retry-After, readable cross-origin", () => {
+    expect(document["x-amazon-apigateway-gateway-responses"].THROTTLED).toEqual({
+      statusCode: "429",
+      responseParameters: {
+        "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
+        "gatewayresponse.header.Access-Control-Expose-Headers": "'Retry-After'",
+        "gatewayresponse.header.Retry-After": "'1'",
+      },
+      responseTemplates: { "application/json": '{"message":$context.error.messageString}' },
+    });
+  });
+
+  test("nextToken and limit carry the limits the function enforces", () => {
+    const [limit, nextToken] = operation("/ticket", "get").parameters;
+    expect(limit.schema).toEqual({ type: "integer", minimum: 1, maximum: 1000, default: 100 });
+    expect(nextToken.schema).toEqual({ type: "string", minLength: 1, maxLength: NEXT_TOKEN_LIMITS.maxLength, pattern: NEXT_TOKEN_LIMITS.pattern });
+  });
+
+  test("POST declares the optional Idempotency-Key header with its format", () => {
+    expect(operation("/ticket", "post").parameters).toEqual([
+      expect.objectContaining({
+        name: "Idempotency-Key",
+        in: "header",
+        required: false,
+        schema: { type: "string", minLength: 1, maxLength: 128, pattern: IDEMPOTENCY_KEY.pattern },
+      }),
+    ]);
+    const description: string = operation("/ticket", "post").description;
+    for (const promise of ["24 hours", "201, same body", "another body is a 422", "a retry gets 409", "can store a second ticket"]) {
+      expect(description).toContain(promise);
+    }
+  });
+
+  test("POST accepts application/json only and names the byte cap; 413 and 415 say why", () => {
+    const post = operation("/ticket", "post");
+    expect(Object.keys(post.requestBody.content)).toEqual(["application/json"]);
+    expect(post.requestBody.description).toContain(`${TICKET_LIMITS.maxBodyBytes} bytes`);
+    expect(post.responses["413"].description).toContain(`${TICKET_LIMITS.maxBodyBytes} bytes`);
+    expect(post.responses["415"].description).toContain("application/json");
+  });
+
+  test("is open on purpose: security [] at the root, said so in the description", () => {
+    expect(document.security).toEqual([]);
+    expect(document.info.description).toContain("Open on purpose (`security: []`)");
+    expect(document.components.securitySchemes).toBeUndefined();
+  });
+
+  test("servers: relative by default, the given ones otherwise", () => {
+    expect(document.servers).toEqual([{ url: "/", description: expect.any(String) }]);
+    const servers = [{ url: "https://api.wildrydes.dev", description: "failover" }, { url: "https://ireland.wildrydes.dev" }];
+    expect((ticketsApiDocument({ ...OPTIONS, servers }) as any).servers).toEqual(servers);
+  });
+});
+
+describe("the body cap admits every body the schema admits", () => {
+  test("the cap is at least the worst case: every field at its maximum, every character a \\uXXXX escape", () => {
+    expect(TICKET_LIMITS.maxBodyBytes).toBeGreaterThanOrEqual(worstCaseTicketBodyBytes());
+  });
+
+  test("that worst-case body, pretty-printed, is accepted by the function", () => {
+    // Escapes every UTF-16 unit, names included: JSON.parse reads it back as the plain object.
+    const escape = (text: string) => `"${[...text].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}"`;
+    const fields = {
+      description: "é".repeat(TICKET_LIMITS.descriptionMaxLength),
+      assigned: "a".repeat(256),
+      priority: "p".repeat(256),
+      status: "s".repeat(256),
+      createdBy: "c".repeat(256),
+    };
+    const body = `{\n${Object.entries(fields)
+      .map(([name, value]) => `  ${escape(name)}: ${escape(value)}`)
+      .join(",\n")}\n}`;
+
+    expect(Buffer.byteLength(body)).toBeGreaterThanOrEqual(worstCaseTicketBodyBytes());
+    expect(parseTicketInput(body)).toEqual(fields);
+  });
+});
+
+describe("redocly lint (recommended rules)", () => {
+  test("passes on the generated document, with no warning, offline", () => {
+    const dir = mkdtempSync(join(tmpdir(), "openapi-lint-"));
+    try {
+      const documents = {
+        "default.json": ticketsApiDocument(OPTIONS),
+        "with-servers.json": ticketsApiDocument({
+          ...OPTIONS,
+          corsAllowOrigin: "https://app.wildrydes.dev",
+          servers: [{ url: "https://api.wildrydes.dev", description: "Failover name" }, { url: "https://ireland.wildrydes.dev" }],
+        }),
+      };
+      for (const [name, value] of Object.entries(documents)) writeFileSync(join(dir, name), JSON.stringify(value, null, 2));
+
+      const cli = join(PROJECT_ROOT, "node_modules", "@redocly", "cli", "bin", "cli.js");
+      const preload = join(PROJECT_ROOT, "__tests__", "support", "no-network.cjs");
+      const lint = spawnSync(process.execPath, ["--require", preload, cli, "lint", "--extends=recommended", "--format=json", ...Object.keys(documents)], {
+        cwd: dir,
+        // Telemetry off: redocly otherwise reports each run to otel.cloud.redocly.com.
+        env: { PATH: process.env.PATH, HOME: dir, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+        encoding: "utf8",
+      });
+
+      expect(lint.stderr).not.toContain("NETWORK ATTEMPT");
+      expect(lint.status).toBe(0);
+      // One JSON report per document, back to back.
+      const reports = lint.stdout.split(/\n\}(?=\{)/).map((part, i, parts) => JSON.parse(i < parts.length - 1 ? `${part}\n}` : part));
+      expect(reports).toHaveLength(2);
+      for (const report of reports) {
+        expect(report.problems).toEqual([]);
+        expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

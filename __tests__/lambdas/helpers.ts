@@ -1,9 +1,12 @@
 /** Shared by the handler and local API tests: dynalite, proxy events, handler cold starts. */
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { createTicketsTable, startDynalite } from "../../tools/local-api/embedded-dynamodb";
+import type { Context } from "aws-lambda";
+import { createIdempotencyTable, createTicketsTable, startDynalite } from "../../tools/local-api/embedded-dynamodb";
+import { invocationContext } from "../../tools/local-api/handlers";
 import type { ProxyHandler } from "../../lambdas/core/http";
 import { HANDLERS, type HandlerName } from "../../contract/handlers";
+import { TICKET_LIMITS } from "../../contract/ticket-json-schema";
 
 // Quiet handler logs in tests (set before any logger is constructed), and the SDK's notice
 // that it will need Node 22 (the functions run on nodejs22.x; the tests may run on 20).
@@ -16,16 +19,21 @@ export interface TestTable {
   close: () => Promise<void>;
 }
 
+/** The tickets table and, beside it, the idempotency table `<tableName>-idempotency`. */
 export async function startTestTable(tableName = "SXRTickets"): Promise<TestTable> {
   const database = await startDynalite();
   await createTicketsTable(database.endpoint, tableName);
+  await createIdempotencyTable(database.endpoint, idempotencyTableOf(tableName));
   return { endpoint: database.endpoint, tableName, close: database.close };
 }
+
+export const idempotencyTableOf = (tableName: string) => `${tableName}-idempotency`;
 
 /** Environment of a handler cold start against a local endpoint. */
 export function handlerEnv(endpoint: string, tableName: string): Record<string, string | undefined> {
   return {
     TABLE_NAME: tableName,
+    IDEMPOTENCY_TABLE_NAME: idempotencyTableOf(tableName),
     CORS_ALLOW_ORIGIN: "https://app.example.com",
     DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: "eu-west-1",
@@ -72,15 +80,21 @@ export function proxyEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGa
   };
 }
 
-export function postEvent(body: string | null, isBase64Encoded = false): APIGatewayProxyEvent {
-  return proxyEvent({ httpMethod: "POST", body, isBase64Encoded });
+export function postEvent(body: string | null, isBase64Encoded = false, headers: Record<string, string> = {}): APIGatewayProxyEvent {
+  return proxyEvent({ httpMethod: "POST", body, isBase64Encoded, headers: { "Content-Type": "application/json", ...headers } });
+}
+
+/** A Lambda context with the deployed timeout, as the runtime passes it. */
+export function lambdaContext(name: HandlerName = "tickets-post"): Context {
+  return invocationContext(name);
 }
 
 export function jsonBody<T = any>(result: APIGatewayProxyResult): T {
   return JSON.parse(result.body) as T;
 }
 
-export async function countItems(table: TestTable): Promise<number> {
+/** Items in the tickets table, or in any other table of the same endpoint. */
+export async function countItems(table: TestTable, tableName = table.tableName): Promise<number> {
   const client = new DynamoDBClient({
     endpoint: table.endpoint,
     region: "local",
@@ -90,7 +104,7 @@ export async function countItems(table: TestTable): Promise<number> {
     let count = 0;
     let startKey: Record<string, any> | undefined;
     do {
-      const page = await client.send(new ScanCommand({ TableName: table.tableName, Select: "COUNT", ExclusiveStartKey: startKey }));
+      const page = await client.send(new ScanCommand({ TableName: tableName, Select: "COUNT", ExclusiveStartKey: startKey }));
       count += page.Count ?? 0;
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
@@ -99,6 +113,9 @@ export async function countItems(table: TestTable): Promise<number> {
     client.destroy();
   }
 }
+
+const CAP = `${TICKET_LIMITS.maxBodyBytes} bytes`;
+const TOO_LARGE = TICKET_LIMITS.maxBodyBytes + 2;
 
 /** Every bad POST body of the contract, with the field its 4xx message must name. */
 export const BAD_BODIES: { name: string; body: string | null; status: number; field: string; base64?: boolean }[] = [
@@ -124,15 +141,25 @@ export const BAD_BODIES: { name: string; body: string | null; status: number; fi
   { name: "client-sent id", body: '{"description":"x","id":"00000000-0000-0000-0000-000000000000"}', status: 400, field: "id" },
   { name: "client-sent createdOn", body: '{"description":"x","createdOn":"2020-01-01 00:00:00"}', status: 400, field: "createdOn" },
   { name: "__proto__ field", body: '{"description":"x","__proto__":{"id":"x"}}', status: 400, field: "__proto__" },
-  { name: "too-large body", body: JSON.stringify({ description: "x", assigned: "y".repeat(16_384) }), status: 413, field: "16384 bytes" },
-  // 8,200 characters but 16,400+ bytes: the limit is on bytes.
-  { name: "too-large multibyte body", body: JSON.stringify({ description: "é".repeat(8_200) }), status: 413, field: "16384 bytes" },
+  { name: "too-large body", body: JSON.stringify({ description: "x", assigned: "y".repeat(TOO_LARGE) }), status: 413, field: CAP },
+  // Half as many characters as the cap has bytes, but two bytes each: the limit is on bytes.
+  { name: "too-large multibyte body", body: JSON.stringify({ description: "é".repeat(TOO_LARGE / 2) }), status: 413, field: CAP },
   {
     name: "too-large base64 body",
-    body: Buffer.from(JSON.stringify({ description: "é".repeat(8_200) })).toString("base64"),
+    body: Buffer.from(JSON.stringify({ description: "é".repeat(TOO_LARGE / 2) })).toString("base64"),
     status: 413,
-    field: "16384 bytes",
+    field: CAP,
     base64: true,
   },
-  { name: "invalid UTF-8 (base64)", body: Buffer.from([0x7b, 0xff, 0x7d]).toString("base64"), status: 400, field: "JSON", base64: true },
+  { name: "invalid UTF-8 (base64)", body: Buffer.from([0x7b, 0xff, 0x7d]).toString("base64"), status: 400, field: "UTF-8", base64: true },
+  {
+    name: "invalid UTF-8 inside a string (base64)",
+    body: Buffer.concat([Buffer.from('{"description":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]).toString("base64"),
+    status: 400,
+    field: "UTF-8",
+    base64: true,
+  },
+  // What a lenient decoder upstream leaves of invalid bytes; also what a lone surrogate becomes.
+  { name: "raw U+FFFD", body: '{"description":"caf\uFFFD"}', status: 400, field: "U+FFFD" },
+  { name: "lone surrogate", body: '{"description":"x\uD800"}', status: 400, field: "U+FFFD" },
 ];

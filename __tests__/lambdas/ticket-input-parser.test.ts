@@ -24,11 +24,19 @@ describe("parseTicketInput accepts", () => {
     expect(parseTicketInput('{"description":"  padded  ","assigned":""}')).toEqual({ description: "  padded  ", assigned: "" });
   });
 
-  test("a body of exactly 16,384 bytes, refusing one byte more", () => {
+  test("a body of exactly the cap (TICKET_LIMITS.maxBodyBytes), refusing one byte more", () => {
     const json = '{"description":"x"}';
     const exact = json + " ".repeat(TICKET_LIMITS.maxBodyBytes - json.length);
     expect(parseTicketInput(exact)).toEqual({ description: "x" });
     expect(() => parseTicketInput(`${exact} `)).toThrow(PayloadTooLargeError);
+  });
+
+  test("a deliberate U+FFFD sent as the JSON escape \\uFFFD (a raw one is refused)", () => {
+    expect(parseTicketInput('{"description":"\\uFFFD marks a lost character"}')).toEqual({ description: "\uFFFD marks a lost character" });
+  });
+
+  test("a body with a leading byte order mark", () => {
+    expect(parseTicketInput(Buffer.from("\uFEFF{\"description\":\"x\"}").toString("base64"), true)).toEqual({ description: "x" });
   });
 
   test("a base64-encoded body, measured after decoding", () => {
@@ -67,5 +75,9 @@ describe("parseTicketInput refuses", () => {
     expect(message(JSON.stringify({ description: "x", status: "s".repeat(257) }))).toBe("status must be at most 256 characters");
     expect(message('{"description":"x","id":"y"}')).toBe("id is assigned by the server and must not be sent");
     expect(message('{"description":"x","colour":"red"}')).toBe("colour is not a ticket field");
+    expect(message('{"description":"caf\uFFFD"}')).toBe(
+      "body contains U+FFFD, the mark of bytes that were not valid UTF-8: send valid UTF-8 (escape a deliberate U+FFFD as \\uFFFD)",
+    );
+    expect(message("{\"description\":\"x\"")).toBe("body is not valid JSON");
   });
 });

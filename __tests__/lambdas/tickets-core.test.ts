@@ -64,15 +64,59 @@ describe("createTicket", () => {
       TableName: "SXRTickets",
       Item: ticket,
       ConditionExpression: "attribute_not_exists(id)",
+      ReturnValuesOnConditionCheckFailure: "ALL_OLD",
     });
   });
 
-  test("a failed condition (id already taken) is a ConflictError", async () => {
+  test("answers the fields in one fixed order, whatever order the input had", async () => {
+    documentClient.on(PutCommand).resolves({});
+
+    const ticket = await createTicket({ status: "open", priority: "low", description: "Flat tyre", createdBy: "ana", assigned: "bo" }, createDeps());
+
+    expect(Object.keys(ticket)).toEqual(["id", "description", "assigned", "priority", "status", "createdBy", "createdOn"]);
+  });
+
+  test("a failed condition on another ticket with the same id is a ConflictError", async () => {
+    documentClient.on(PutCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: "The conditional request failed",
+        $metadata: {},
+        Item: { id: { S: FIXED_ID }, description: { S: "someone else's" }, createdOn: { S: "2020-01-01 00:00:00" } },
+      }),
+    );
+
+    await expect(createTicket({ description: "x" }, createDeps())).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  test("a failed condition without the old item (an emulator) is a ConflictError", async () => {
     documentClient
       .on(PutCommand)
       .rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} }));
 
     await expect(createTicket({ description: "x" }, createDeps())).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  test("a failed condition on exactly our ticket (the SDK retried a write that had landed) is a success", async () => {
+    const ours = { id: { S: FIXED_ID }, description: { S: "Flat tyre" }, priority: { S: "low" }, createdOn: { S: "2024-02-29 23:59:58" } };
+    documentClient
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {}, Item: ours }));
+
+    await expect(createTicket({ description: "Flat tyre", priority: "low" }, createDeps())).resolves.toEqual({
+      id: FIXED_ID,
+      description: "Flat tyre",
+      priority: "low",
+      createdOn: "2024-02-29 23:59:58",
+    });
+  });
+
+  test("a stored ticket with one more field is not ours", async () => {
+    const longer = { id: { S: FIXED_ID }, description: { S: "Flat tyre" }, status: { S: "open" }, createdOn: { S: "2024-02-29 23:59:58" } };
+    documentClient
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {}, Item: longer }));
+
+    await expect(createTicket({ description: "Flat tyre" }, createDeps())).rejects.toBeInstanceOf(ConflictError);
   });
 
   test("any other DynamoDB failure propagates as is (it becomes a 500)", async () => {
@@ -123,8 +167,8 @@ describe("parseListQuery", () => {
 });
 
 describe("page tokens", () => {
-  test("round-trip any id, including non-ASCII", () => {
-    for (const id of ["a", FIXED_ID, "ünï-✓", "x".repeat(500)]) {
+  test("round-trip any id, including non-ASCII, up to DynamoDB's 2,048 bytes", () => {
+    for (const id of ["a", FIXED_ID, "ünï-✓", "x".repeat(500), "x".repeat(2048), "€".repeat(682)]) {
       const token = encodePageToken({ id });
       expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
       expect(decodePageToken(token)).toEqual({ id });
@@ -142,6 +186,9 @@ describe("page tokens", () => {
     ["other key", Buffer.from('{"pk":"a"}').toString("base64url")],
     ["invalid UTF-8", Buffer.from([0x7b, 0xff, 0x7d]).toString("base64url")],
     ["too long", "A".repeat(5000)],
+    ["one character over the length limit", "A".repeat(4097)],
+    ["an id over 2,048 UTF-8 bytes", encodePageToken({ id: "€".repeat(683) })],
+    ["a lone surrogate in the id (JSON escape)", Buffer.from('{"id":"a\\ud800"}').toString("base64url")],
   ])("%s is rejected", (_name, token) => {
     expect(() => decodePageToken(token)).toThrow(expect.objectContaining({ name: "InvalidInputError", field: "nextToken" }));
   });
@@ -154,15 +201,18 @@ describe("errorOutcome: the one error -> status mapping", () => {
     [new ConflictError("a ticket with this id already exists"), 409, "a ticket with this id already exists"],
     [new PayloadTooLargeError("body is larger than 16384 bytes"), 413, "body is larger than 16384 bytes"],
   ])("%p -> %i with its own message", (error, statusCode, message) => {
-    expect(errorOutcome(error)).toEqual({ statusCode, message, expected: true });
+    expect(errorOutcome(error)).toEqual({ statusCode, message, headers: {}, logLevel: "info" });
   });
 
-  test.each([new Error("connect ECONNREFUSED 10.0.0.1:443 arn:aws:dynamodb:..."), "a string", undefined])(
-    "anything else (%p) -> 500 with the generic message",
-    (error) => {
-      expect(errorOutcome(error)).toEqual({ statusCode: 500, message: INTERNAL_ERROR_MESSAGE, expected: false });
-    },
-  );
+  test.each([
+    new Error("One or more parameter values were invalid: arn:aws:dynamodb:eu-west-1:123456789012:table/SXRTickets"),
+    Object.assign(new Error("Requested resource not found"), { name: "ResourceNotFoundException", $metadata: { httpStatusCode: 400 } }),
+    Object.assign(new Error("User is not authorized"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 400 } }),
+    "a string",
+    undefined,
+  ])("anything else (%p) -> 500 with the generic message, logged as an error", (error) => {
+    expect(errorOutcome(error)).toEqual({ statusCode: 500, message: INTERNAL_ERROR_MESSAGE, headers: {}, logLevel: "error" });
+  });
 
   test("apiHandler answers the mapped status, the generic body for surprises, and logs the details", async () => {
     const logger = createLogger("test");

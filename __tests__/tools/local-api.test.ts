@@ -23,9 +23,11 @@ const tableOf = () => ({ endpoint: api.dynamodbEndpoint, tableName: api.tableNam
 // Node's fetch types the JSON body as unknown; the assertions check its shape.
 const json = (response: Response): Promise<any> => response.json();
 
-function post(body: string): Promise<Response> {
-  return fetch(`${api.url}ticket`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+function post(body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${api.url}ticket`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
 }
+
+const idempotencyTableOf = () => ({ ...tableOf(), tableName: api.idempotencyTableName });
 
 describe("local API", () => {
   test("serves on 127.0.0.1 with the UI's trailing slash", () => {
@@ -41,7 +43,7 @@ describe("local API", () => {
 
     const listed = await fetch(`${api.url}ticket?limit=1000`);
     expect(listed.status).toBe(200);
-    expect(listed.headers.get("access-control-expose-headers")).toBe("X-Next-Token");
+    expect(listed.headers.get("access-control-expose-headers")).toBe("X-Next-Token,Retry-After");
     expect(await json(listed)).toContainEqual(ticket);
   });
 
@@ -85,6 +87,58 @@ describe("local API", () => {
     expect((await json(response)).message).toContain("limit");
   });
 
+  test.each([
+    ["text/plain (a string body without a type)", undefined],
+    ["form encoding (curl -d)", "application/x-www-form-urlencoded"],
+    ["text/plain", "text/plain"],
+  ])("a POST sent as %s -> 415 naming application/json, nothing written", async (_name, type) => {
+    const before = await countItems(tableOf());
+    const headers: Record<string, string> = type === undefined ? {} : { "Content-Type": type };
+
+    const response = await fetch(`${api.url}ticket`, { method: "POST", headers, body: '{"description":"x"}' });
+
+    expect(response.status).toBe(415);
+    expect(response.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    expect((await json(response)).message).toContain("application/json");
+    expect(await countItems(tableOf())).toBe(before);
+  });
+
+  test("a POST without Content-Type at all -> 415", async () => {
+    const response = await fetch(`${api.url}ticket`, { method: "POST", body: new TextEncoder().encode('{"description":"x"}') });
+    expect(response.status).toBe(415);
+  });
+
+  test("invalid UTF-8 reaches the function as sent and is a 400 naming UTF-8, never stored as U+FFFD", async () => {
+    const before = await countItems(tableOf());
+    const latin1 = Buffer.concat([Buffer.from('{"description":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+
+    const response = await post(latin1);
+
+    expect(response.status).toBe(400);
+    expect((await json(response)).message).toBe("body is not valid UTF-8");
+    expect(await countItems(tableOf())).toBe(before);
+  });
+
+  test("valid UTF-8 is stored exactly as sent", async () => {
+    const description = "Ünïcode ✓ 😀 \u0000 end";
+    const response = await post(Buffer.from(JSON.stringify({ description }), "utf8"));
+    expect(response.status).toBe(201);
+    expect((await json(response)).description).toBe(description);
+  });
+
+  test("the cap admits the longest body the schema admits (every character escaped)", async () => {
+    const escaped = "\\u00e9".repeat(4000);
+    const response = await post(`{"description":"${escaped}","assigned":"${"\\u0061".repeat(256)}"}`);
+    expect(response.status).toBe(201);
+    expect((await json(response)).description).toBe("é".repeat(4000));
+  });
+
+  test("a nextToken longer than 4,096 characters -> 400 naming nextToken", async () => {
+    const response = await fetch(`${api.url}ticket?nextToken=${"A".repeat(4097)}`);
+    expect(response.status).toBe(400);
+    expect((await json(response)).message).toContain("nextToken");
+  });
+
   test("a malformed nextToken -> 400 naming nextToken", async () => {
     const response = await fetch(`${api.url}ticket?nextToken=%7B%22id%22%3A1%7D`);
     expect(response.status).toBe(400);
@@ -109,7 +163,9 @@ describe("local API", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("access-control-allow-origin")).toBe(ORIGIN);
     expect(response.headers.get("access-control-allow-methods")).toBe(methods);
-    expect(response.headers.get("access-control-allow-headers")).toBe("Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token");
+    expect(response.headers.get("access-control-allow-headers")).toBe(
+      "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,Idempotency-Key",
+    );
   });
 
   test("an unknown route is a JSON 404, a wrong method a JSON 405 with Allow, both with CORS", async () => {
@@ -123,6 +179,48 @@ describe("local API", () => {
     expect(wrong.headers.get("allow")).toBe("GET,OPTIONS");
     expect(wrong.headers.get("access-control-allow-origin")).toBe(ORIGIN);
     expect((await json(wrong)).message).toContain("DELETE");
+  });
+
+  test("a retry with the same Idempotency-Key answers the first ticket and stores nothing new", async () => {
+    const [ticketsBefore, recordsBefore] = [await countItems(tableOf()), await countItems(idempotencyTableOf())];
+    const headers = { "Idempotency-Key": "5b1c0a52-6a0e-4b8e-8f2e-0c4d7a1e9f10" };
+
+    const first = await post('{"description":"Retried over a flaky network"}', headers);
+    const retry = await post('{"description":"Retried over a flaky network"}', headers);
+
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(await retry.text()).toBe(await first.text());
+    expect(await countItems(tableOf())).toBe(ticketsBefore + 1);
+    expect(await countItems(idempotencyTableOf())).toBe(recordsBefore + 1);
+  });
+
+  test("concurrent duplicates store one ticket; the others get it or a 409 with a readable Retry-After", async () => {
+    const before = await countItems(tableOf());
+    const headers = { "Idempotency-Key": "concurrent-local-duplicate" };
+
+    const responses = await Promise.all(Array.from({ length: 10 }, () => post('{"description":"Double submit"}', headers)));
+
+    expect(await countItems(tableOf())).toBe(before + 1);
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
+    const bodies = new Set(await Promise.all(responses.filter((response) => response.status === 201).map((response) => response.text())));
+    expect(bodies.size).toBe(1);
+    for (const response of responses.filter((response) => response.status === 409)) {
+      expect(response.headers.get("retry-after")).toBe("1");
+      expect(response.headers.get("access-control-expose-headers")).toContain("Retry-After");
+    }
+  });
+
+  test("the same Idempotency-Key with another body -> 422; a malformed key -> 400", async () => {
+    await post('{"description":"First"}', { "Idempotency-Key": "reused-key" });
+
+    const reused = await post('{"description":"Second"}', { "Idempotency-Key": "reused-key" });
+    const malformed = await post('{"description":"x"}', { "Idempotency-Key": "k".repeat(129) });
+
+    expect(reused.status).toBe(422);
+    expect((await json(reused)).message).toContain("Idempotency-Key");
+    expect(malformed.status).toBe(400);
+    expect((await json(malformed)).message).toContain("Idempotency-Key");
   });
 
   test("a second start in the same process is refused with a clear message", async () => {

@@ -24,6 +24,9 @@ export const ticketInputSchema = strictObject({
   >),
 });
 
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+const REPLACEMENT_CHARACTER = "\uFFFD";
+
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(["description", ...OPTIONAL_TICKET_FIELDS]);
 const SERVER_ASSIGNED: ReadonlySet<string> = new Set(SERVER_ASSIGNED_FIELDS);
 
@@ -40,9 +43,25 @@ export function parseTicketInput(body: string | null | undefined, isBase64Encode
     throw new PayloadTooLargeError(`body is larger than ${TICKET_LIMITS.maxBodyBytes} bytes`);
   }
 
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    throw new InvalidInputError("body is not valid UTF-8", "body");
+  }
+  // Bytes that were not UTF-8 become U+FFFD wherever something decoded them leniently on the
+  // way (a proxy, a client library, a lone surrogate in the event's string). Storing that
+  // would silently change the user's text, so a raw U+FFFD is refused; a deliberate one can
+  // still be sent as the JSON escape \uFFFD.
+  if (text.includes(REPLACEMENT_CHARACTER)) {
+    throw new InvalidInputError(
+      "body contains U+FFFD, the mark of bytes that were not valid UTF-8: send valid UTF-8 (escape a deliberate U+FFFD as \\uFFFD)",
+      "body",
+    );
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    parsed = JSON.parse(text);
   } catch {
     throw new InvalidInputError("body is not valid JSON", "body");
   }

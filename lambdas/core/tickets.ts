@@ -1,9 +1,8 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "./dynamo";
 import { ConflictError, InvalidInputError } from "./errors";
 import type { CoreLogger } from "./logger";
-import { PAGE_LIMITS, type Ticket, type TicketInput } from "../../contract/ticket-json-schema";
+import { NEXT_TOKEN_LIMITS, OPTIONAL_TICKET_FIELDS, PAGE_LIMITS, type Ticket, type TicketInput } from "../../contract/ticket-json-schema";
 
 export { PAGE_LIMITS };
 
@@ -24,24 +23,58 @@ export function formatCreatedOn(date: Date): string {
   return date.toISOString().slice(0, 19).replace("T", " ");
 }
 
+/** A ticket's fields in one fixed order, so the same ticket is always the same JSON bytes. */
+const TICKET_FIELD_ORDER = ["id", "description", ...OPTIONAL_TICKET_FIELDS, "createdOn"] as const;
+
+/**
+ * The ticket with its fields in `TICKET_FIELD_ORDER`: items read back from DynamoDB (a page,
+ * an idempotent replay) come in any order, and a replay must answer the first body exactly.
+ */
+export function orderedTicket(ticket: Ticket): Ticket {
+  const ordered: Record<string, unknown> = {};
+  for (const field of TICKET_FIELD_ORDER) if (ticket[field] !== undefined) ordered[field] = ticket[field];
+  return ordered as unknown as Ticket;
+}
+
 /**
  * Stores a new ticket with server-assigned `id` and `createdOn`. The write is conditional so
- * that an id collision can never overwrite an existing ticket.
+ * that an id collision can never overwrite an existing ticket. When the condition fails
+ * because an earlier attempt of this very write landed (the SDK retries a write whose answer
+ * timed out), the item found is our ticket: that is a success, not a conflict.
  */
 export async function createTicket(input: TicketInput, deps: CreateTicketDependencies): Promise<Ticket> {
-  const ticket: Ticket = { ...input, id: deps.newId(), createdOn: formatCreatedOn(deps.clock()) };
+  const ticket = orderedTicket({ ...input, id: deps.newId(), createdOn: formatCreatedOn(deps.clock()) });
   try {
     await deps.documentClient.send(
-      new PutCommand({ TableName: deps.tableName, Item: ticket, ConditionExpression: "attribute_not_exists(id)" }),
+      new PutCommand({
+        TableName: deps.tableName,
+        Item: ticket,
+        ConditionExpression: "attribute_not_exists(id)",
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      }),
     );
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === "ConditionalCheckFailedException") {
+    if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+    if (!isStoredTicket((error as { Item?: Record<string, unknown> }).Item, ticket)) {
       throw new ConflictError("a ticket with this id already exists");
     }
-    throw error;
+    deps.logger.info("ticket already stored by an earlier attempt of the same write", { ticketId: ticket.id });
   }
   deps.logger.info("ticket created", { ticketId: ticket.id });
   return ticket;
+}
+
+/**
+ * Whether a conditional check's old item (raw attribute values: the document client does not
+ * translate errors) is exactly `ticket`, every field a string.
+ */
+function isStoredTicket(item: Record<string, unknown> | undefined, ticket: Ticket): boolean {
+  if (item === undefined) return false;
+  const fields = Object.entries(ticket);
+  return (
+    Object.keys(item).length === fields.length &&
+    fields.every(([field, value]) => (item[field] as { S?: unknown } | undefined)?.S === value)
+  );
 }
 
 export interface ListTicketsQuery {
@@ -68,7 +101,7 @@ export async function listTickets(query: ListTicketsQuery, deps: TicketTable): P
   const output = await deps.documentClient.send(
     new ScanCommand({ TableName: deps.tableName, Limit: query.limit, ExclusiveStartKey: query.startKey }),
   );
-  const tickets = (output.Items ?? []) as Ticket[];
+  const tickets = ((output.Items ?? []) as Ticket[]).map(orderedTicket);
   const lastKey = output.LastEvaluatedKey;
   return lastKey === undefined ? { tickets } : { tickets, nextToken: encodePageToken(toTicketKey(lastKey)) };
 }
@@ -95,7 +128,7 @@ export function parseListQuery(params: Record<string, string | undefined> | null
   return query;
 }
 
-const MAX_TOKEN_LENGTH = 4096;
+const TOKEN_PATTERN = new RegExp(NEXT_TOKEN_LIMITS.pattern);
 
 /** base64url of the JSON key: opaque to clients, trivially decodable for us. */
 export function encodePageToken(key: TicketKey): string {
@@ -104,12 +137,13 @@ export function encodePageToken(key: TicketKey): string {
 
 /**
  * Accepts only what `encodePageToken` produces: canonical base64url of a JSON object whose
- * only key is a non-empty string `id`. A forged key with other attributes never reaches the
- * Scan as ExclusiveStartKey.
+ * only key is a string `id` of 1 to 2,048 UTF-8 bytes (DynamoDB's limit for a key; a longer or
+ * ill-formed one would reach the Scan and fail there as a 500). A forged key with other
+ * attributes never reaches the Scan as ExclusiveStartKey.
  */
 export function decodePageToken(token: string): TicketKey {
   const malformed = () => new InvalidInputError("nextToken is malformed: pass the X-Next-Token of the previous page", "nextToken");
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) throw malformed();
+  if (token.length === 0 || token.length > NEXT_TOKEN_LIMITS.maxLength || !TOKEN_PATTERN.test(token)) throw malformed();
   const bytes = Buffer.from(token, "base64url");
   if (bytes.toString("base64url") !== token) throw malformed();
   let key: unknown;
@@ -120,8 +154,10 @@ export function decodePageToken(token: string): TicketKey {
   }
   if (typeof key !== "object" || key === null || Array.isArray(key)) throw malformed();
   const entries = Object.entries(key);
-  if (entries.length !== 1 || entries[0]?.[0] !== "id" || typeof entries[0][1] !== "string" || entries[0][1] === "") {
-    throw malformed();
-  }
-  return { id: entries[0][1] };
+  const id = entries[0]?.[1];
+  if (entries.length !== 1 || entries[0]?.[0] !== "id" || typeof id !== "string" || id === "") throw malformed();
+  // Well-formed (a JSON escape can smuggle in a lone surrogate, which DynamoDB refuses) and within the key limit.
+  const idBytes = Buffer.from(id, "utf8");
+  if (idBytes.toString("utf8") !== id || idBytes.byteLength > NEXT_TOKEN_LIMITS.maxIdBytes) throw malformed();
+  return { id };
 }

@@ -1,10 +1,11 @@
 /**
- * An in-memory DynamoDB (dynalite) on a random loopback port, and the tickets table as the
- * infrastructure creates it.
+ * An in-memory DynamoDB (dynalite) on a random loopback port, and the tickets and idempotency
+ * tables as the infrastructure creates them.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { IDEMPOTENCY_TABLE } from "../../contract/handlers";
 import { LOCAL_CREDENTIALS } from "../../lambdas/core/dynamo";
 import { closeServer, LOCAL_HOST } from "./network";
 
@@ -27,15 +28,27 @@ export async function startDynalite(): Promise<EmbeddedDynamoDb> {
   return { endpoint: `http://${LOCAL_HOST}:${port}`, close: () => closeServer(server) };
 }
 
-/** The table as the infra creates it: hash key `id` (S), on-demand. */
-export async function createTicketsTable(endpoint: string, tableName: string): Promise<void> {
+/** The tickets table as the infra creates it: hash key `id` (S), on-demand. */
+export function createTicketsTable(endpoint: string, tableName: string): Promise<void> {
+  return createHashKeyTable(endpoint, tableName, "id");
+}
+
+/**
+ * The idempotency table as the contract describes it (`IDEMPOTENCY_TABLE`). Without TTL:
+ * dynalite has none, and Powertools treats a record past its `expiration` as absent anyway.
+ */
+export function createIdempotencyTable(endpoint: string, tableName: string): Promise<void> {
+  return createHashKeyTable(endpoint, tableName, IDEMPOTENCY_TABLE.hashKey);
+}
+
+async function createHashKeyTable(endpoint: string, tableName: string, hashKey: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: "local", credentials: LOCAL_CREDENTIALS });
   try {
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: "S" }],
+        KeySchema: [{ AttributeName: hashKey, KeyType: "HASH" }],
         BillingMode: "PAY_PER_REQUEST",
       }),
     );

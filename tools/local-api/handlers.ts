@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
+import type { Context } from "aws-lambda";
 import { PROJECT_ROOT } from "../../build/project-root";
+import { DEFAULTS } from "../../config/schema";
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from "../../contract/handlers";
 import type { ProxyHandler } from "../../lambdas/core/http";
 
@@ -14,4 +17,32 @@ export function loadHandlers(): Record<HandlerName, ProxyHandler> {
       return [name, module.handler];
     }),
   ) as Record<HandlerName, ProxyHandler>;
+}
+
+/**
+ * The Lambda context of one invocation, with the deployed function's timeout (the manifest's,
+ * else the default of the ticket functions): the idempotency layer uses the remaining time to
+ * bound how long a crashed create keeps its key in progress.
+ */
+export function invocationContext(name: HandlerName, memoryMb: number = DEFAULTS.lambda.memorySize): Context {
+  const spec = HANDLERS[name];
+  const timeoutMs = ("timeoutSeconds" in spec ? spec.timeoutSeconds : DEFAULTS.lambda.timeout) * 1000;
+  const deadline = Date.now() + timeoutMs;
+  const unsupported = () => {
+    throw new Error("the local API runs async handlers only");
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: String(memoryMb),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported,
+  };
 }

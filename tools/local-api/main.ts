@@ -1,7 +1,8 @@
 /**
  * `npm run api:local`: the ticket API on http://127.0.0.1:$PORT/ (default 3000, 0 = any free
- * port) over an in-memory DynamoDB. TABLE_NAME (default SXRTickets) and CORS_ALLOW_ORIGIN
- * (default *) configure it like the deployed functions. Ctrl-C stops it cleanly.
+ * port) over an in-memory DynamoDB. TABLE_NAME (default SXRTickets), IDEMPOTENCY_TABLE_NAME
+ * (default <TABLE_NAME>-idempotency) and CORS_ALLOW_ORIGIN (default *) configure it like the
+ * deployed functions. Ctrl-C stops it cleanly.
  */
 import { startLocalApi } from "./server";
 import { DEFAULTS } from "../../config/schema";
@@ -19,8 +20,9 @@ async function main(): Promise<void> {
     port: portFromEnv(process.env.PORT),
     tableName: process.env[HANDLER_ENV.tableName] || DEFAULTS.tableName,
     corsAllowOrigin: process.env[HANDLER_ENV.corsAllowOrigin] || DEFAULTS.corsAllowOrigin,
+    idempotencyTableName: process.env[HANDLER_ENV.idempotencyTableName] || undefined,
   });
-  console.log(`Tickets API listening on ${api.url} (table ${api.tableName}, in memory)`);
+  console.log(`Tickets API listening on ${api.url} (tables ${api.tableName} and ${api.idempotencyTableName}, in memory)`);
 
   let stopping = false;
   const stop = (signal: string) => {

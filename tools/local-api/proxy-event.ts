@@ -11,8 +11,8 @@ import { LOCAL_HOST } from "./network";
 /** API Gateway's own cap is 10 MB; the local server refuses more before buffering it. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
-/** The request body as text, or undefined when it is over the cap. */
-export function readBody(request: IncomingMessage): Promise<string | undefined> {
+/** The request body's bytes, or undefined when it is over the cap. */
+export function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((done, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -21,13 +21,30 @@ export function readBody(request: IncomingMessage): Promise<string | undefined> 
       // Past the cap, keep draining (so the 413 can still be sent) but stop buffering.
       if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
     });
-    request.on("end", () => done(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")));
+    request.on("end", () => done(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks)));
     request.on("error", fail);
   });
 }
 
+// ignoreBOM: a leading BOM stays in the text, byte for byte.
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The body as the event carries it: text when it is valid UTF-8, otherwise base64 with
+ * `isBase64Encoded`, so the function sees exactly the bytes sent and can refuse them. (Decoding
+ * leniently would turn invalid bytes into U+FFFD and store a changed text.)
+ */
+export function eventBody(bytes: Buffer): Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded"> {
+  if (bytes.byteLength === 0) return { body: null, isBase64Encoded: false };
+  try {
+    return { body: STRICT_UTF8.decode(bytes), isBase64Encoded: false };
+  } catch {
+    return { body: bytes.toString("base64"), isBase64Encoded: true };
+  }
+}
+
 /** The event API Gateway's proxy integration sends (REST API, payload 1.0). */
-export function proxyEvent(request: IncomingMessage, url: URL, path: string, method: string, body: string): APIGatewayProxyEvent {
+export function proxyEvent(request: IncomingMessage, url: URL, path: string, method: string, body: Buffer): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
@@ -55,8 +72,7 @@ export function proxyEvent(request: IncomingMessage, url: URL, path: string, met
     multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
     pathParameters: null,
     stageVariables: null,
-    body: body === "" ? null : body,
-    isBase64Encoded: false,
+    ...eventBody(body),
     requestContext: {
       accountId: "000000000000",
       apiId: "local",

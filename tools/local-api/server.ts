@@ -12,11 +12,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { HANDLER_ENV, type HandlerName } from "../../contract/handlers";
 import { routeTable, type HttpMethod, type PathRoutes } from "../../contract/openapi";
-import { LOCAL_ENDPOINT_ENV } from "../../lambdas/core/dynamo";
+import { LOCAL_ENDPOINT_ENV, LOCAL_REQUEST_TIMEOUT_ENV } from "../../lambdas/core/dynamo";
 import type { ProxyHandler } from "../../lambdas/core/http";
 import { DEFAULTS } from "../../config/schema";
-import { createTicketsTable, startDynalite } from "./embedded-dynamodb";
-import { loadHandlers } from "./handlers";
+import { createIdempotencyTable, createTicketsTable, startDynalite } from "./embedded-dynamodb";
+import { invocationContext, loadHandlers } from "./handlers";
 import { closeServer, LOCAL_HOST } from "./network";
 import { proxyEvent, readBody, sendProxyResult } from "./proxy-event";
 
@@ -27,6 +27,8 @@ export interface LocalApiOptions {
   tableName?: string;
   /** @default the configuration default, `*` */
   corsAllowOrigin?: string;
+  /** Table of the Idempotency-Key records. @default `<tableName>-idempotency` */
+  idempotencyTableName?: string;
 }
 
 export interface LocalApi {
@@ -35,8 +37,12 @@ export interface LocalApi {
   /** Endpoint of the embedded dynalite, for tests that look at the table directly. */
   dynamodbEndpoint: string;
   tableName: string;
+  idempotencyTableName: string;
   close: () => Promise<void>;
 }
+
+/** Per-attempt DynamoDB timeout of the local functions, unless DYNAMODB_REQUEST_TIMEOUT_MS says otherwise. */
+const LOCAL_REQUEST_TIMEOUT_MS = 10_000;
 
 let started = false;
 
@@ -48,6 +54,7 @@ let started = false;
 export async function startLocalApi(options: LocalApiOptions = {}): Promise<LocalApi> {
   const tableName = options.tableName ?? DEFAULTS.tableName;
   const corsAllowOrigin = options.corsAllowOrigin ?? DEFAULTS.corsAllowOrigin;
+  const idempotencyTableName = options.idempotencyTableName ?? `${tableName}-idempotency`;
   if (started) {
     throw new Error("startLocalApi: this process already started the local API; the handlers read their environment once, so use another process");
   }
@@ -55,10 +62,14 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
 
   const database = await startDynalite();
   await createTicketsTable(database.endpoint, tableName);
+  await createIdempotencyTable(database.endpoint, idempotencyTableName);
 
   process.env[HANDLER_ENV.tableName] = tableName;
   process.env[HANDLER_ENV.corsAllowOrigin] = corsAllowOrigin;
+  process.env[HANDLER_ENV.idempotencyTableName] = idempotencyTableName;
   process.env[LOCAL_ENDPOINT_ENV] = database.endpoint;
+  // One process, every request at once, one emulator thread: queueing is not a fault here.
+  process.env[LOCAL_REQUEST_TIMEOUT_ENV] ??= String(LOCAL_REQUEST_TIMEOUT_MS);
   process.env.AWS_REGION ??= "local";
   const handlers = loadHandlers();
 
@@ -80,6 +91,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     url: `http://${LOCAL_HOST}:${port}/`,
     dynamodbEndpoint: database.endpoint,
     tableName,
+    idempotencyTableName,
     close: async () => {
       server.closeAllConnections();
       await closeServer(server);
@@ -128,7 +140,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, context
     sendProxyResult(response, { statusCode: 413, headers: errorHeaders(context.corsAllowOrigin), body: '{"message":"Request too large"}' });
     return;
   }
-  const result = await context.handlers[handlerName](proxyEvent(request, url, path, method, body));
+  const result = await context.handlers[handlerName](proxyEvent(request, url, path, method, body), invocationContext(handlerName));
   sendProxyResult(response, result);
 }
 

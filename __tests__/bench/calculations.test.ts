@@ -1,5 +1,6 @@
 /** The bench's arithmetic: statistics, GNU time parsing, scaling configs and growth, the failover budget. */
 import { parseConfig } from "../../config/load";
+import { rtoBudget } from "../../tools/drill/budget";
 import { failoverBudget, drillSeconds, failoverDrills, PRODUCTION_HEALTH_CHECK } from "../../tools/bench/failover";
 import { loadVerdict } from "../../tools/bench/machine";
 import { median, parseGnuTime, percentile, processSpreadOf, spreadOf } from "../../tools/bench/measure";
@@ -159,28 +160,35 @@ describe("linearFit", () => {
 });
 
 describe("failover budget", () => {
-  test("defaults, 10 s x 1: 82% of checkers by 8.2 s, all by 10 s, plus a 60 s TTL", () => {
+  test("defaults, 10 s x 1: detection 10 s, + one interval, + 60 s TTL = 80 s; 82% of checkers by 8.2 s", () => {
     const budget = failoverBudget("defaults", { requestInterval: 10, failureThreshold: 1 });
     expect(budget.quorumSeconds).toBeCloseTo(8.2);
-    expect(budget.allCheckersSeconds).toBe(10);
-    expect(budget.rtoSeconds).toBe(70);
+    expect(budget.detectionSeconds).toBe(10);
+    expect(budget.checkerSpreadSeconds).toBe(10);
+    expect(budget.failoverSeconds).toBe(20);
+    expect(budget.clientFailoverSeconds).toBe(80);
   });
 
-  test("the README's production advice, 30 s x 3: 84.6 s, 90 s, RTO 150 s", () => {
+  test("the README's production advice, 30 s x 3: 90 s + 30 s + 60 s = 180 s; 82% of checkers by 84.6 s", () => {
     const budget = failoverBudget("production", PRODUCTION_HEALTH_CHECK);
     expect(budget.quorumSeconds).toBeCloseTo(84.6);
-    expect(budget.allCheckersSeconds).toBe(90);
-    expect(budget.rtoSeconds).toBe(150);
+    expect(budget.failoverSeconds).toBe(120);
+    expect(budget.clientFailoverSeconds).toBe(180);
+  });
+
+  test("the same budget as the failover drill's report", () => {
+    const settings = { requestInterval: 30, failureThreshold: 2 };
+    expect(failoverBudget("any", settings)).toMatchObject(rtoBudget(settings));
   });
 
   test("the drills share the computed routing steps; only the manual ones are estimates", () => {
     const budget = failoverBudget("defaults", { requestInterval: 10, failureThreshold: 1 });
     const [workshop, project] = failoverDrills(budget);
     for (const drill of [workshop!, project!]) {
-      expect(drill.steps.filter((step) => step.basis === "computed").map((step) => step.seconds)).toEqual([10, 60]);
+      expect(drill.steps.filter((step) => step.basis === "computed").map((step) => step.seconds)).toEqual([10, 10, 60]);
     }
-    expect(drillSeconds(workshop!)).toBe(120 + 60 + 10 + 60);
-    expect(drillSeconds(project!)).toBe(5 + 10 + 60);
+    expect(drillSeconds(workshop!)).toBe(120 + 60 + 10 + 10 + 60);
+    expect(drillSeconds(project!)).toBe(5 + 10 + 10 + 60);
   });
 });
 

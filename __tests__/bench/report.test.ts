@@ -50,7 +50,9 @@ describe("renderReport", () => {
     );
     expect(markdown).toContain("- Each added region (2 → 3): +5 resources, +50 ms synth wall time, +40 ms synth CPU.");
     expect(markdown).toContain("- Lambda zips at most 122.1 KB (budget 200 KB), loading in at most 51 ms (budget 100 ms).");
-    expect(markdown).toContain("- Failover within 70.0 s with the defaults, 150 s with the production settings (computed).");
+    expect(markdown).toContain(
+      "- Clients on the standby within 80.0 s of a failure with the defaults, 180 s with the production settings (computed).",
+    );
   });
 
   test("synth: the three commands, the ratio to the baseline, and the goal verdict", () => {
@@ -124,9 +126,12 @@ describe("renderReport", () => {
     expect(markdown).toContain("| `npm test` (type check, lint, every test, terraform validate and plans) | 5 | 95.0 s |");
     expect(markdown).toContain("| `npm run test:unit` (the unit project: no terraform) | 5 | 40.0 s |");
     expect(markdown).toContain("| `npx jest __tests__/config/config.test.ts` (one unit test file) | 5 | 3.50 s |");
-    expect(markdown).toContain("| default config (workshop) | 10 s x 1 | 8.20 s | 10.0 s | 60 s | **70.0 s** |");
-    expect(markdown).toContain("| README's production advice | 30 s x 3 | 84.6 s | 90.0 s | 60 s | **150 s** |");
-    expect(markdown).toContain("**workshop, by hand in the console**: about 250 s");
+    expect(markdown).toContain(
+      "| default config (workshop) | 10 s x 1 | 8.20 s | 10.0 s | 10.0 s | 20.0 s | 60 s | **80.0 s** |",
+    );
+    expect(markdown).toContain("| README's production advice | 30 s x 3 | 84.6 s | 90.0 s | 30.0 s | 120 s | 60 s | **180 s** |");
+    expect(markdown).toContain("**workshop, by hand in the console**: about 260 s");
+    expect(markdown).toContain("**this project, `npm run drill`**: about 85.0 s");
     expect(markdown).toMatch(/\| Deploy API to stage prod \| 60 \| estimate \|/);
   });
 

@@ -1,19 +1,21 @@
 /**
- * Section 6: the failover budget, computed (not measured: there is no AWS account here) from
- * the health-check settings and Route 53's documented behaviour, next to the workshop's manual
- * drill, whose durations are estimates.
+ * Section 6: the failover budget, computed (not measured: there is no AWS account here) with
+ * the same model as the failover drill's report (tools/drill/budget.ts), for the default
+ * health-check settings and the README's production advice, next to the workshop's manual
+ * drill, whose durations are estimates. `npm run drill` measures the real values on a
+ * deployment.
  *
- * Route 53 (Developer Guide, "How Amazon Route 53 determines whether a health check is
- * healthy"): health checkers in many locations probe independently, not in step; each decides
- * after `failureThreshold` consecutive failed probes; Route 53 considers the endpoint healthy
- * while more than 18% of the checkers report it healthy. So the primary counts as down once at
- * least 82% of the checkers have seen `failureThreshold` failures in a row: with probes spread
- * evenly over an interval, that is (threshold - 1 + 0.82) x interval after the failure starts,
- * and at the latest threshold x interval. Health status is evaluated when Route 53 answers a
- * query, so no record change has to propagate; what remains is the answer cached by resolvers
- * for the record's TTL.
+ * Why the model holds (Route 53 Developer Guide, "How Amazon Route 53 determines whether a
+ * health check is healthy"): checkers in many locations probe independently, each decides
+ * after `failureThreshold` consecutive failures, and Route 53 counts the endpoint healthy while
+ * more than 18% of them say so. With probes spread evenly over an interval, 82% of the
+ * checkers have seen the failures (threshold - 1 + 0.82) x interval after the failure starts:
+ * inside the budget's detection plus one interval of spread and aggregation. Health is
+ * evaluated per query, so no record change propagates; resolvers keep their cached answer for
+ * the alias target's TTL.
  */
 import { DEFAULTS } from "../../config/schema";
+import { rtoBudget, type RtoBudget } from "../drill/budget";
 
 export interface HealthCheckSettings {
   readonly requestInterval: number;
@@ -26,37 +28,20 @@ export const PRODUCTION_HEALTH_CHECK: HealthCheckSettings = { requestInterval: 3
 /** Route 53 considers an endpoint healthy while more than this share of checkers say so. */
 export const HEALTHY_CHECKER_SHARE = 0.18;
 
-/**
- * TTL of the `api.` alias answer. An alias record has no TTL of its own: Route 53 answers with
- * the TTL of the target, here API Gateway's regional domain name (`d-….execute-api.<region>.
- * amazonaws.com`), which AWS does not document; 60 s is what the Route 53 FAQ advises for
- * failover and what it fixes for ELB and S3 website alias targets. Check with `dig api.<domain>`
- * after a deploy.
- */
-export const ALIAS_TTL_SECONDS = 60;
-
-export interface FailoverBudget {
+export interface FailoverBudget extends RtoBudget {
   readonly name: string;
   readonly settings: HealthCheckSettings;
-  /** Enough checkers (82%) have seen `failureThreshold` failures: Route 53 switches answers. */
+  /** When 82% of evenly spread checkers have seen `failureThreshold` failures. */
   readonly quorumSeconds: number;
-  /** Every checker has: the latest the switch happens. */
-  readonly allCheckersSeconds: number;
-  readonly ttlSeconds: number;
-  /** Worst case until every client that honours the TTL reaches the secondary. */
-  readonly rtoSeconds: number;
 }
 
 export function failoverBudget(name: string, settings: HealthCheckSettings): FailoverBudget {
   const { requestInterval, failureThreshold } = settings;
-  const allCheckersSeconds = requestInterval * failureThreshold;
   return {
     name,
     settings,
+    ...rtoBudget(settings),
     quorumSeconds: requestInterval * (failureThreshold - 1 + (1 - HEALTHY_CHECKER_SHARE)),
-    allCheckersSeconds,
-    ttlSeconds: ALIAS_TTL_SECONDS,
-    rtoSeconds: allCheckersSeconds + ALIAS_TTL_SECONDS,
   };
 }
 
@@ -72,23 +57,29 @@ export interface Drill {
   readonly steps: readonly DrillStep[];
 }
 
-/** Detection and TTL for the default settings, shared by both drills. */
+/** From the primary failing to clients on the standby: the budget's parts. */
 function routingSteps(budget: FailoverBudget): DrillStep[] {
+  const { requestInterval, failureThreshold } = budget.settings;
   return [
     {
-      step: `Route 53 marks the primary unhealthy (${budget.settings.requestInterval} s x ${budget.settings.failureThreshold}, at the latest)`,
-      seconds: budget.allCheckersSeconds,
+      step: `checkers see the failures (${requestInterval} s x ${failureThreshold})`,
+      seconds: budget.detectionSeconds,
       basis: "computed",
     },
-    { step: `resolvers' cached answers expire (TTL ${budget.ttlSeconds} s)`, seconds: budget.ttlSeconds, basis: "computed" },
+    { step: "checker spread and Route 53's aggregation (one interval)", seconds: budget.checkerSpreadSeconds, basis: "computed" },
+    {
+      step: `resolvers' cached answers expire (TTL ${budget.recordTtlSeconds} s)`,
+      seconds: budget.recordTtlSeconds,
+      basis: "computed",
+    },
   ];
 }
 
 /**
  * Breaking the primary until clients reach the secondary: the workshop's module 4 by hand in
  * the console (REFERENCE.md: point the Ireland `/health` method at TicketPost, redeploy `prod`)
- * and this project's drill (README: one CLI call that breaks the health function's table).
- * The manual durations are estimates of a practised operator, not measurements.
+ * and this project's `npm run drill` (README: it inverts the primary's health check, one
+ * Route 53 call, no deployment). The manual durations are estimates of a practised operator.
  */
 export function failoverDrills(budget: FailoverBudget): Drill[] {
   return [
@@ -96,7 +87,7 @@ export function failoverDrills(budget: FailoverBudget): Drill[] {
       name: "workshop, by hand in the console",
       steps: [
         {
-          step: "open the Ireland API, edit GET /health's integration to TicketPost, confirm the permission prompt",
+          step: "open the Ireland API, point GET /health's integration at TicketPost, confirm the permission prompt",
           seconds: 120,
           basis: "estimate",
         },
@@ -105,9 +96,9 @@ export function failoverDrills(budget: FailoverBudget): Drill[] {
       ],
     },
     {
-      name: "this project (README's failover drill)",
+      name: "this project, `npm run drill`",
       steps: [
-        { step: "aws lambda update-function-configuration (health function's TABLE_NAME)", seconds: 5, basis: "estimate" },
+        { step: "invert the primary's health check (one Route 53 API call)", seconds: 5, basis: "estimate" },
         ...routingSteps(budget),
       ],
     },

@@ -155,7 +155,7 @@ function headline(results: BenchResults): string[] {
   const [defaults, production] = results.failover.budgets;
   if (defaults !== undefined && production !== undefined) {
     lines.push(
-      `- Failover within ${formatSeconds(defaults.rtoSeconds)} with the defaults, ${formatSeconds(production.rtoSeconds)} with the production settings (computed).`,
+      `- Clients on the standby within ${formatSeconds(defaults.clientFailoverSeconds)} of a failure with the defaults, ${formatSeconds(production.clientFailoverSeconds)} with the production settings (computed).`,
     );
   }
   return [...lines, ""];
@@ -433,21 +433,35 @@ function failoverSection(failover: FailoverResult): string[] {
   const lines = [
     `## ${SECTION_TITLES[5]}`,
     "",
-    "Computed, not measured (no AWS account here). Route 53's health checkers probe independently; each flags the endpoint after " +
-      "`failureThreshold` failures in a row, and Route 53 treats it as down once no more than 18% of them still report it healthy. " +
-      "Health is evaluated per DNS query, so no record change propagates; clients then wait out the TTL of the answer they cached. " +
-      "The `api.` record is an alias to API Gateway's regional domain, whose TTL AWS doesn't publish: 60 s is assumed (the Route 53 FAQ's " +
-      "advice for failover, and the fixed TTL of ELB and S3 website alias targets); `dig api.<domain>` after a deploy shows the real one.",
+    "Computed, not measured (no AWS account here), with the model of the failover drill's report (tools/drill/budget.ts); " +
+      "`npm run drill` measures the real values on a deployment. Route 53's health checkers probe independently; each flags the " +
+      "endpoint after `failureThreshold` failures in a row, and Route 53 treats it as down once no more than 18% of them still report " +
+      'it healthy (evenly spread checkers get there at the "82% of checkers" column). AWS documents no figure for the spread and ' +
+      "aggregation, so the budget allows one interval. Health is evaluated per DNS query, so no record change propagates; clients " +
+      "then wait out the TTL of the answer they cached. The `api.` record is an alias to API Gateway's regional domain, whose TTL AWS " +
+      "doesn't publish: 60 s is assumed (the Route 53 FAQ's advice for failover, and the fixed TTL of ELB and S3 website alias " +
+      "targets); `dig api.<domain>` after a deploy shows the real one.",
     "",
     ...table(
-      ["settings", "interval x threshold", "detected (82% of checkers)", "detected (all checkers)", "TTL", "RTO (worst case)"],
+      [
+        "settings",
+        "interval x threshold",
+        "82% of checkers",
+        "detection",
+        "+ spread and aggregation",
+        "Route 53 answers the standby",
+        "+ TTL",
+        "clients on the standby (RTO)",
+      ],
       failover.budgets.map((budget) => [
         budget.name,
         `${budget.settings.requestInterval} s x ${budget.settings.failureThreshold}`,
         formatSeconds(budget.quorumSeconds),
-        formatSeconds(budget.allCheckersSeconds),
-        `${budget.ttlSeconds} s`,
-        `**${formatSeconds(budget.rtoSeconds)}**`,
+        formatSeconds(budget.detectionSeconds),
+        formatSeconds(budget.checkerSpreadSeconds),
+        formatSeconds(budget.failoverSeconds),
+        `${budget.recordTtlSeconds} s`,
+        `**${formatSeconds(budget.clientFailoverSeconds)}**`,
       ]),
     ),
     "",

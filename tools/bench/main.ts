@@ -12,10 +12,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PROJECT_ROOT } from "../../build/project-root";
-import { prepareToolchain } from "../terraform/toolchain";
+import { prepareToolchain, type TerraformToolchain } from "../terraform/toolchain";
 import { benchFailover } from "./failover";
 import { benchLambdas, type LambdaOptions } from "./lambdas";
-import { currentLoad, describeMachine } from "./machine";
+import { currentLoad, describeMachine, type MachineInfo } from "./machine";
 import { type BenchResults, CHART_DIR, renderReport, type Section } from "./report";
 import { benchScaling } from "./scaling";
 import { benchSynth, type SynthOptions } from "./synth";
@@ -58,13 +58,27 @@ export function parseArgs(args: readonly string[]): { mode: "full" | "quick" } {
 
 async function main(): Promise<void> {
   const { mode } = parseArgs(process.argv.slice(2));
-  const plan = PLANS[mode];
   const started = performance.now();
   const log = (line: string) =>
     process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   const machine = describeMachine();
   log(`${mode} run on ${machine.cores} cores, load ${machine.loadAtStart.map((value) => value.toFixed(2)).join(" ")}`);
-  const toolchain = prepareToolchain(mkdtempSync(join(tmpdir(), "bench-toolchain-")));
+  const toolchainDir = mkdtempSync(join(tmpdir(), "bench-toolchain-"));
+  try {
+    await measureAndReport(mode, machine, prepareToolchain(toolchainDir), started, log);
+  } finally {
+    rmSync(toolchainDir, { recursive: true, force: true });
+  }
+}
+
+async function measureAndReport(
+  mode: "full" | "quick",
+  machine: MachineInfo,
+  toolchain: TerraformToolchain | undefined,
+  started: number,
+  log: (line: string) => void,
+): Promise<void> {
+  const plan = PLANS[mode];
   let failed = false;
 
   /** Runs one section; a failure is reported in the file instead of losing the other sections. */

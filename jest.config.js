@@ -1,3 +1,7 @@
+// Every cdktf synth and terraform command the tests start inherits this: no checkpoint calls
+// to HashiCorp (offline they print lookup errors). Set in the config so every worker has it.
+process.env.CHECKPOINT_DISABLE ??= "1";
+
 /**
  * Two groups: `unit` (everything that needs neither terraform nor a synthesized app on disk)
  * and `terraform` (validate and offline plans, under __tests__/terraform/). Jest runs a

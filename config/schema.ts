@@ -13,16 +13,14 @@ const RESERVED_LABELS = [API_LABEL, STANDBY_SET_LABEL] as const;
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
 /** `z.strictObject` whose unknown-key error lists the keys that are allowed. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape).join(", ");
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; allowed keys are: ${allowed}` : undefined,
+    error: (issue) => (issue.code === "unrecognized_keys" ? `unknown key; allowed keys are: ${allowed}` : undefined),
   });
 }
 
@@ -48,12 +46,7 @@ const domainName = z
   // Terraform module's variable validation).
   .meta({ pattern: "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" });
 
-const awsRegion = z.enum(AWS_REGIONS, {
-  error: (issue) =>
-    typeof issue.input === "string"
-      ? `"${issue.input}" is not an AWS region code (e.g. eu-west-1)`
-      : "must be an AWS region code string (e.g. eu-west-1)",
-});
+const awsRegion = z.enum(AWS_REGIONS, { error: "must be an AWS region code such as eu-west-1" });
 
 const region = strictObject({
   /** AWS region code, e.g. `eu-west-1`. */
@@ -67,7 +60,7 @@ const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate
 
 const regions = z
   .array(region)
-  .min(2, "needs at least two regions: the first is the primary, the others its standbys")
+  .min(2, "needs at least two regions (the first is the primary, the others its standbys)")
   .superRefine((list, ctx) => {
     for (const key of ["name", "label"] as const) {
       const seen = new Map<string, number>();
@@ -85,54 +78,6 @@ const regions = z
       });
     }
   });
-
-const healthCheck = strictObject({
-  /** Seconds between checks by each Route 53 checker: 10 (fast) or 30 (standard). */
-  requestInterval: z.union([z.literal(10), z.literal(30)], {
-    error: "must be 10 or 30 (seconds; Route 53 offers no other interval)",
-  }),
-  /** Consecutive failed checks before the endpoint counts as unhealthy (1..10). */
-  failureThreshold: z.int("must be an integer").min(1, "must be 1..10").max(10, "must be 1..10"),
-  /**
-   * Concurrency reserved for each region's health function (1..100), or `false` for none.
-   * Lambda keeps 100 of an account's concurrency unreserved, so the account's quota in each
-   * region must be above 100 plus this.
-   */
-  reservedConcurrency: z.union(
-    [z.literal(false), z.int("must be an integer").min(1, "must be 1..100, or false").max(100, "must be 1..100, or false")],
-    { error: "must be an integer 1..100, or false for no reservation" },
-  ).default(10),
-});
-
-const throttling = strictObject({
-  /** Steady-state requests per second for the `prod` stage. */
-  rateLimit: z.number().positive("must be a positive number").max(10_000, "must be at most 10000"),
-  /** Burst capacity for the `prod` stage. */
-  burstLimit: z.int("must be an integer").positive("must be positive").max(5_000, "must be at most 5000"),
-});
-
-const stateBackend = strictObject({
-  /** S3 bucket that holds the Terraform state (created by the bootstrap stack). */
-  bucket: z
-    .string()
-    .regex(
-      /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-      "must be an S3 bucket name: 3-63 lowercase letters, digits, dots or hyphens",
-    ),
-  /** Prefix of each stack's state key: `<keyPrefix>/<stack>.tfstate`. */
-  keyPrefix: z
-    .string()
-    .regex(/^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/, "must be an S3 key prefix without leading or trailing slash"),
-  /** Region of the state bucket. */
-  region: awsRegion,
-});
-
-const lambda = strictObject({
-  /** Memory of each API function in MB (128..10240). */
-  memorySize: z.int("must be an integer").min(128, "must be 128..10240").max(10_240, "must be 128..10240"),
-  /** Timeout of the ticket functions in seconds (1..29, API Gateway waits at most 29 s). */
-  timeout: z.int("must be an integer").min(1, "must be 1..29").max(29, "must be 1..29"),
-});
 
 const tagValue = z.string().max(256, "must be at most 256 characters");
 
@@ -160,6 +105,78 @@ export const DEFAULTS = {
   },
   tags: { Project: "wild-rydes-tickets", ManagedBy: "cdktf" },
 } as const;
+
+/*
+ * Nested blocks: every key has its own default, so a file may set one key of a block
+ * (`"healthCheck": { "failureThreshold": 3 }`) and the others keep theirs. `prefault({})`
+ * runs an absent block through its schema, which fills in each key's default.
+ */
+
+const healthCheck = strictObject({
+  /** Seconds between checks by each Route 53 checker: 10 (fast) or 30 (standard); Route 53 offers no other. */
+  requestInterval: z.literal([10, 30], { error: "must be 10 or 30" }).default(DEFAULTS.healthCheck.requestInterval),
+  /** Consecutive failed checks before the endpoint counts as unhealthy (1..10). */
+  failureThreshold: z
+    .int("must be an integer")
+    .min(1, "must be 1..10")
+    .max(10, "must be 1..10")
+    .default(DEFAULTS.healthCheck.failureThreshold),
+  /**
+   * Concurrency reserved for each region's health function (1..100), or `false` for none.
+   * Lambda keeps 100 of an account's concurrency unreserved, so the account's quota in each
+   * region must be above 100 plus this.
+   */
+  reservedConcurrency: z
+    .union(
+      [z.literal(false), z.int("must be an integer").min(1, "must be 1..100, or false").max(100, "must be 1..100, or false")],
+      { error: "must be an integer 1..100, or false for no reservation" },
+    )
+    .default(DEFAULTS.healthCheck.reservedConcurrency),
+}).prefault({});
+
+const throttling = strictObject({
+  /** Steady-state requests per second for the `prod` stage. */
+  rateLimit: z
+    .number("must be a number")
+    .positive("must be a positive number")
+    .max(10_000, "must be at most 10000")
+    .default(DEFAULTS.throttling.rateLimit),
+  /** Burst capacity for the `prod` stage. */
+  burstLimit: z
+    .int("must be an integer")
+    .positive("must be positive")
+    .max(5_000, "must be at most 5000")
+    .default(DEFAULTS.throttling.burstLimit),
+}).prefault({});
+
+const stateBackend = strictObject({
+  /** S3 bucket that holds the Terraform state (created by the bootstrap stack). */
+  bucket: z
+    .string()
+    .regex(
+      /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "must be an S3 bucket name: 3-63 lowercase letters, digits, dots or hyphens",
+    )
+    .default(DEFAULTS.stateBackend.bucket),
+  /** Prefix of each stack's state key: `<keyPrefix>/<stack>.tfstate`. */
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/, "must be an S3 key prefix without leading or trailing slash")
+    .default(DEFAULTS.stateBackend.keyPrefix),
+  /** Region of the state bucket. */
+  region: awsRegion.default(DEFAULTS.stateBackend.region),
+}).prefault({});
+
+const lambda = strictObject({
+  /** Memory of each API function in MB (128..10240). */
+  memorySize: z
+    .int("must be an integer")
+    .min(128, "must be 128..10240")
+    .max(10_240, "must be 128..10240")
+    .default(DEFAULTS.lambda.memorySize),
+  /** Timeout of the ticket functions in seconds (1..29, API Gateway waits at most 29 s). */
+  timeout: z.int("must be an integer").min(1, "must be 1..29").max(29, "must be 1..29").default(DEFAULTS.lambda.timeout),
+}).prefault({});
 
 /**
  * The settings file named by `TICKETS_CONFIG`. `domainName`, `hostedZoneId` and `regions`
@@ -190,7 +207,7 @@ export const configSchema = strictObject({
    */
   manageApiGatewayAccount: z.boolean("must be true or false").default(DEFAULTS.manageApiGatewayAccount),
   /** Route 53 health check of each region's endpoint. */
-  healthCheck: healthCheck.default({ ...DEFAULTS.healthCheck }),
+  healthCheck,
   /** `Access-Control-Allow-Origin` of every response: `*` or one origin. */
   corsAllowOrigin: z
     .string()
@@ -198,24 +215,30 @@ export const configSchema = strictObject({
     .default(DEFAULTS.corsAllowOrigin),
   /** Existing ACM certificate per region (for `<domain>` and `*.<domain>`); others get a new one. */
   certificateArns: z
-    .partialRecord(awsRegion, z.string().regex(ACM_CERTIFICATE_ARN, "must be an ACM certificate ARN"))
+    .partialRecord(awsRegion, z.string().regex(ACM_CERTIFICATE_ARN, "must be an ACM certificate ARN"), {
+      // zod reports a key outside the enum as unrecognized, although its types don't list that code.
+      error: (issue) =>
+        (issue.code as string) === "unrecognized_keys" ? "is not an AWS region code (e.g. eu-west-1)" : undefined,
+    })
     .default({}),
   /** E-mail address subscribed to the health-check alarm topic. */
   alarmEmail: z.email("must be an e-mail address").optional(),
   /** Stage throttling of every regional API. */
-  throttling: throttling.default({ ...DEFAULTS.throttling }),
+  throttling,
   /** Size and timeout of the ticket functions. */
-  lambda: lambda.default({ ...DEFAULTS.lambda }),
+  lambda,
   /** Retention of Lambda and API access logs, in days. */
   logRetentionDays: z
-    .union(LOG_RETENTION_DAYS.map((days) => z.literal(days)), {
+    .literal(LOG_RETENTION_DAYS, {
       error: `must be one of the CloudWatch retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
     })
     .default(DEFAULTS.logRetentionDays),
   /** Where Terraform keeps the state of the main stacks. */
-  stateBackend: stateBackend.default({ ...DEFAULTS.stateBackend }),
+  stateBackend,
   /** Tags on every resource (merged over the default tags). */
-  tags: z.record(z.string().min(1).max(128), tagValue).default({}),
+  tags: z
+    .record(z.string().min(1, "a tag key must not be empty").max(128, "a tag key must be at most 128 characters"), tagValue)
+    .default({}),
 }).superRefine((config, ctx) => {
   const names = config.regions.map((r) => r.name);
   for (const [region, arn] of Object.entries(config.certificateArns)) {

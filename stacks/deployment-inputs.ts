@@ -75,6 +75,7 @@ function describeRule(schema: JsonSchema): string {
   const options = schema.anyOf?.filter((option) => option.const !== false) ?? [];
   if (options.length > 0 && options.every((option) => "const" in option)) return `be one of ${options.map((option) => option.const).join(", ")}`;
   if (options.length === 1) return describeRule(options[0]!);
+  if (schema.enum !== undefined) return `be one of ${schema.enum.join(", ")}`;
   const parts: string[] = [];
   if (schema.pattern !== undefined) parts.push(`match ${schema.pattern}`);
   if (schema.type === "integer") parts.push("be a whole number");

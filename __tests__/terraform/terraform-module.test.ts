@@ -1,12 +1,22 @@
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadConfig } from "../../config/load";
+import { buildTerraformModule, projectRelease } from "../../tools/build-module/build";
+import { writeTarball } from "../../tools/build-module/tarball";
 import type { PlanResourceChange } from "../../tools/plan-summary/plan-schema";
 import { type OfflinePlanResult, readOfflineResult } from "../../tools/terraform/offline-plan";
+import type { ArchiveResult } from "./support/module-archive";
 import {
+  ARCHIVE_RESULT_FILE,
+  MODULE_ARCHIVE_VALIDATED,
+  MODULE_EXAMPLE_COPY,
   MODULE_EXAMPLE_PLAN,
   MODULE_EXAMPLE_VARS,
   MODULE_TEST_DIR,
   moduleRootPlanDir,
+  moduleTestTarball,
   PLAN_FAILURE_FILE,
   PROJECT_ROOT,
   TEST_CACHE,
@@ -16,8 +26,24 @@ import { describeWithTerraform } from "./support/terraform-tests";
 describe("plain Terraform module (npm run build:module)", () => {
   const moduleJson = () => JSON.parse(readFileSync(join(TEST_CACHE, "module.json"), "utf8")) as Record<string, any>;
 
-  test("writes main.tf.json into the module folder", () => {
-    expect(JSON.parse(readFileSync(join(MODULE_TEST_DIR, "main.tf.json"), "utf8"))).toEqual(moduleJson());
+  const moduleFile = (name: string) => JSON.parse(readFileSync(join(MODULE_TEST_DIR, name), "utf8")) as Record<string, any>;
+
+  test("writes the module as README.md, versions.tf.json, main.tf.json and assets/", () => {
+    expect(readdirSync(MODULE_TEST_DIR).sort()).toEqual(["README.md", "assets", "main.tf.json", "versions.tf.json"]);
+    const { terraform, ...body } = moduleJson();
+    expect(moduleFile("main.tf.json")).toEqual(body);
+    expect(moduleFile("versions.tf.json")).toEqual({ "//": expect.any(String), terraform });
+  });
+
+  test("versions.tf.json names the project release; main.tf.json has no terraform block", () => {
+    const { name, version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8"));
+    expect(moduleFile("versions.tf.json")["//"]).toContain(`${name} ${version}`);
+    expect(moduleFile("main.tf.json").terraform).toBeUndefined();
+  });
+
+  test("requires the oldest Terraform that reads it (postconditions: 1.2), not the main stack's 1.10", () => {
+    expect(moduleJson().terraform.required_version).toBe(">= 1.2.0");
+    expect(moduleJson().data.aws_region).toBeDefined();
   });
 
   test("has no backend and no provider blocks", () => {
@@ -131,6 +157,83 @@ describe("plain Terraform module (npm run build:module)", () => {
   });
 });
 
+describe("the module's generated README", () => {
+  const moduleJson = () => JSON.parse(readFileSync(join(TEST_CACHE, "module.json"), "utf8")) as Record<string, any>;
+  const readme = () => readFileSync(join(MODULE_TEST_DIR, "README.md"), "utf8");
+  const row = (kind: string, name: string) => readme().split("\n").find((line) => line.startsWith(`| <a name="${kind}_${name}"></a>`));
+
+  test("names the release and how to rebuild it", () => {
+    expect(readme()).toMatch(new RegExp(`^# .+ ${projectRelease().version.replaceAll(".", "\\.")}\n`));
+    expect(readme()).toContain("TICKETS_CONFIG=deploy/prod.json npm run build:module -- --out dist/terraform-module");
+  });
+
+  test("lists every input with its type, default and whether it is required", () => {
+    for (const [name, variable] of Object.entries<any>(moduleJson().variable)) {
+      const required = !("default" in variable);
+      const cells = row("input", name)?.split(" | ");
+      expect({ name, type: cells?.[2], default: cells?.[3], required: cells?.[4] }).toEqual({
+        name,
+        type: `\`${variable.type}\``,
+        default: required ? "n/a" : `\`${JSON.stringify(variable.default)}\``,
+        required: required ? "yes |" : "no |",
+      });
+    }
+  });
+
+  test("lists every output with its description", () => {
+    for (const [name, output] of Object.entries<any>(moduleJson().output)) {
+      expect(row("output", name)).toContain(output.description);
+    }
+  });
+
+  test("states the required versions and, per provider alias, its region and purpose", () => {
+    const { required_version: terraform, required_providers: providers } = moduleJson().terraform;
+    expect(row("requirement", "terraform")).toContain(terraform);
+    expect(row("requirement", "aws")).toContain(providers.aws.version);
+    for (const alias of providers.aws.configuration_aliases as string[]) {
+      expect(readme()).toMatch(new RegExp(`\\| \`${alias}\` \\| \`${alias.slice(4)}\` \\| \\S`));
+    }
+    expect(readme()).toMatch(/\| `aws.us-east-1` \| `us-east-1` \| [^|]*Route 53 publishes health-check metrics only in us-east-1/);
+  });
+
+  test("lists every resource and data source by address", () => {
+    const { resource, data } = moduleJson();
+    for (const [blocks, mode] of [[resource, "resource"], [data, "data source"]] as const) {
+      for (const [type, byName] of Object.entries<Record<string, unknown>>(blocks)) {
+        for (const name of Object.keys(byName)) expect(readme()).toContain(`| [${type}.${name}](`);
+      }
+      expect(readme().split(`) | ${mode} |`).length - 1).toBe(Object.values<object>(blocks).reduce((sum, byName) => sum + Object.keys(byName).length, 0));
+    }
+  });
+});
+
+describe("the release archive", () => {
+  const tarball = () => moduleTestTarball(projectRelease().version);
+  /** Every folder (with a trailing slash) and file under `dir`, as tar lists them. */
+  const treeOf = (dir: string): string[] =>
+    readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .map((path) => (statSync(join(dir, path)).isDirectory() ? `${path}/` : path))
+      .sort();
+
+  test("holds exactly the module folder's files, at the archive's root", () => {
+    const listing = spawnSync("tar", ["-tzf", tarball()], { encoding: "utf8" });
+    expect(listing.status).toBe(0);
+    expect(listing.stdout.trim().split("\n").sort()).toEqual(treeOf(MODULE_TEST_DIR));
+  });
+
+  test("a second build gives a byte-identical archive", () => {
+    const scratch = mkdtempSync(join(tmpdir(), "module-rebuild-"));
+    try {
+      const outDir = join(scratch, "terraform-module");
+      buildTerraformModule(loadConfig({}), outDir);
+      const rebuilt = writeTarball(outDir, join(scratch, "rebuilt.tgz"));
+      expect(readFileSync(rebuilt.path).equals(readFileSync(tarball()))).toBe(true);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
 describeWithTerraform("terraform on examples/terraform-native", () => {
   let result: OfflinePlanResult;
   let changes: PlanResourceChange[];
@@ -142,6 +245,14 @@ describeWithTerraform("terraform on examples/terraform-native", () => {
 
   test("validates", () => {
     expect(result.validate).toMatchObject({ valid: true, error_count: 0 });
+  });
+
+  test("init used the committed lock file as it is (init -lockfile=readonly)", () => {
+    const committed = readFileSync(join(PROJECT_ROOT, "examples", "terraform-native", ".terraform.lock.hcl"), "utf8");
+    expect(readFileSync(join(MODULE_EXAMPLE_COPY, ".terraform.lock.hcl"), "utf8")).toBe(committed);
+    expect(readFileSync(join(MODULE_EXAMPLE_PLAN, ".terraform.lock.hcl"), "utf8")).toBe(committed);
+    expect(committed).toContain('provider "registry.terraform.io/hashicorp/aws" {\n  version     = "5.100.0"');
+    expect(committed).toMatch(/"h1:[A-Za-z0-9+/]{43}=",/);
   });
 
   test("plans the whole system inside the module", () => {
@@ -189,7 +300,11 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
       new Map(
         created
           .filter((change) => change.address.startsWith(`module.${instance}.`))
-          .map((change) => [change.address.slice(`module.${instance}.`.length), change.change.after as Record<string, unknown>]),
+          // The ACM validation record's for_each key is the instance's own domain: compare the resource, not its key.
+          .map((change) => [
+            change.address.slice(`module.${instance}.`.length).replace(/\["[^"]+"\]$/, '["<domain_name>"]'),
+            change.change.after as Record<string, unknown>,
+          ]),
       );
     const [staging, production] = [byInstance("staging"), byInstance("production")];
     expect(staging.size).toBeGreaterThan(70);
@@ -208,5 +323,31 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
       }
     }
     expect(compared).toBeGreaterThan(30);
+  });
+});
+
+describeWithTerraform("the release archive as a module source", () => {
+  let result: ArchiveResult;
+  beforeAll(() => {
+    result = JSON.parse(readFileSync(join(MODULE_ARCHIVE_VALIDATED, ARCHIVE_RESULT_FILE), "utf8")) as ArchiveResult;
+  });
+
+  test("terraform init downloads it over HTTP, and the root validates", () => {
+    expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/terraform-module-.+\.tgz$/);
+    expect(result.validate).toMatchObject({ valid: true, error_count: 0 });
+    const installed = JSON.parse(readFileSync(join(MODULE_ARCHIVE_VALIDATED, ".terraform", "modules", "modules.json"), "utf8"));
+    expect(installed.Modules).toContainEqual(expect.objectContaining({ Key: "tickets", Source: result.url }));
+  });
+
+  test("unpacks to the module folder, file for file", () => {
+    const unpacked = join(MODULE_ARCHIVE_VALIDATED, ".terraform", "modules", "tickets");
+    const files = (dir: string) =>
+      readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((path) => statSync(join(dir, path)).isFile())
+        .sort();
+    expect(files(unpacked)).toEqual(files(MODULE_TEST_DIR));
+    for (const file of files(MODULE_TEST_DIR)) {
+      expect({ file, same: readFileSync(join(unpacked, file)).equals(readFileSync(join(MODULE_TEST_DIR, file))) }).toEqual({ file, same: true });
+    }
   });
 });

@@ -73,7 +73,11 @@ describe("npm run synth", () => {
       expect(runSynth(outdir).status).toBe(0);
       writeFileSync(
         configFile,
-        JSON.stringify({ ...DEFAULTS, regions: [{ name: "eu-west-9", label: "ireland" }], healthCheck: { requestInterval: 10 } }),
+        JSON.stringify({
+          ...DEFAULTS,
+          regions: [{ name: "eu-west-9", label: "ireland" }],
+          healthCheck: { requestInterval: "10" },
+        }),
       );
     });
 
@@ -81,9 +85,11 @@ describe("npm run synth", () => {
       const result = runSynth(outdir, configFile);
       expect(result.status).toBe(1);
       expect(result.stderr).toContain(`Invalid configuration (${configFile}):`);
-      expect(result.stderr).toContain('  - config.regions[0].name: "eu-west-9" is not an AWS region code (e.g. eu-west-1)');
+      expect(result.stderr).toContain(
+        '  - config.regions[0].name: must be an AWS region code such as eu-west-1, got "eu-west-9"',
+      );
       expect(result.stderr).toContain("  - config.regions: needs at least two regions");
-      expect(result.stderr).toContain("  - config.healthCheck.failureThreshold: is required");
+      expect(result.stderr).toContain('  - config.healthCheck.requestInterval: must be 10 or 30, got "10" (a string)');
     });
 
     test("leaves no stack output behind", () => {

@@ -30,9 +30,6 @@ export interface CliDeps {
   readonly output: Output;
   readonly errorOutput: Output;
   readonly signals: SignalSource;
-  /** Timing knobs a test may shrink; the command itself uses the defaults. */
-  readonly pollSeconds?: number;
-  readonly readBackGraceSeconds?: number;
 }
 
 export const DEFAULT_REPORTS_DIR = "drill-reports";
@@ -68,8 +65,8 @@ export async function main(args: readonly string[], deps: CliDeps): Promise<numb
       configSource: source,
       probes: options.probes,
       timeoutSeconds: options.timeoutSeconds,
-      pollSeconds: deps.pollSeconds ?? DEFAULT_POLL_SECONDS,
-      readBackGraceSeconds: deps.readBackGraceSeconds ?? DEFAULT_READ_BACK_GRACE_SECONDS,
+      pollSeconds: DEFAULT_POLL_SECONDS,
+      readBackGraceSeconds: DEFAULT_READ_BACK_GRACE_SECONDS,
     };
     outDirOption = options.outDir;
     dry = options.dryRun;

@@ -336,6 +336,7 @@ class DrillRun {
     const target: ProbeTarget = { address: sample.addresses[0], servedBy: sample.answer };
     const probe = await writeProbe({
       http: this.deps.http,
+      clock: this.deps.clock,
       targets: this.targets,
       drillId: this.drillId,
       index: this.probes.length + 1,

@@ -17,7 +17,7 @@ import type { Output } from "./progress";
 import { EXIT_CODES } from "./record";
 import { REPORT_FILES } from "./report";
 import { DrillRoute53, HEALTHY_CHECKER_SHARE } from "./route53";
-import { HEALTH_PATH } from "../../contract/handlers";
+import { HEALTH_PATH, TICKETS_PATH } from "../../contract/handlers";
 import { DRILL_MARKER_TAG, type RegionTarget } from "./targets";
 
 export async function dryRun(
@@ -48,7 +48,7 @@ export async function dryRun(
   const primaryId = idOf(targets.primary);
   const version = check(targets.primary)?.version;
   const healthUrl = (region: RegionTarget) => `https://${region.endpoint}${HEALTH_PATH}`;
-  const listUrl = (region: RegionTarget) => `${region.url}ticket?limit=${PAGE_LIMITS.max}`;
+  const listUrl = (region: RegionTarget) => `${region.url}${TICKETS_PATH.slice(1)}?limit=${PAGE_LIMITS.max}`;
   const early = Math.ceil(settings.probes / 2);
   const probeKeys =
     settings.probes === 0
@@ -75,7 +75,7 @@ export async function dryRun(
     `3. baseline: one poll of health check ${primaryId} and of ${targets.apiName}'s answer`,
     `4. break: Route 53 UpdateHealthCheck ${primaryId}: Inverted=true, HealthCheckVersion ${version ?? "<looked up at run time>"}`,
     `5. observe: every ${settings.pollSeconds} s for up to ${settings.timeoutSeconds} s, GetHealthCheckStatus ${primaryId} and TestDNSAnswer ${targets.apiName} A, until a standby (${targets.standbys.map((s) => s.name).join(", ")}) answers`,
-    `   probes: ${settings.probes} × POST ${targets.apiUrl}ticket${probeKeys}: ${early} while waiting, ${settings.probes - early} once a standby answers`,
+    `   probes: ${settings.probes} × POST ${targets.apiUrl}${TICKETS_PATH.slice(1)}${probeKeys}: ${early} while waiting, ${settings.probes - early} once a standby answers`,
     `6. restore (on every exit path): Route 53 UpdateHealthCheck ${primaryId}: Inverted=false; wait up to ${settings.timeoutSeconds} s until it is healthy and ${targets.apiName} answers ${targets.primary.name}`,
     `7. unmark: Route 53 ChangeTagsForResource healthcheck ${primaryId}: remove ${DRILL_MARKER_TAG}`,
     `8. verify: ${targets.regions.map((region) => `GET ${listUrl(region)}`).join(", ")} (following ${NEXT_TOKEN_HEADER}), up to ${settings.readBackGraceSeconds} s for replication: every probe in every region`,

@@ -4,19 +4,25 @@
  *
  * Each write goes to an address from Route 53's current answer (Host and TLS name stay
  * `api.<domain>`), so it lands where Route 53 sends new clients, not where this machine's
- * resolver cache points. Writes are never retried: the API does not deduplicate by
- * Idempotency-Key today, so a retry could store a ticket twice; the key is sent so a log
- * line or a future deduplicating API can match a ticket to its probe.
+ * resolver cache points. A write that fails on the way (no answer, 409, 429, 502-504) is
+ * retried with the same Idempotency-Key and body at the same address: the API then answers
+ * the first ticket instead of storing a second (docs/api-behaviour.md), a guarantee that is
+ * exact within one region, which the pinned address keeps the retry in.
  */
 import { NEXT_TOKEN_HEADER } from "../../lambdas/core/http";
-import { PAGE_LIMITS } from "../../contract/ticket-json-schema";
+import { TICKETS_PATH } from "../../contract/handlers";
+import { IDEMPOTENCY_KEY, JSON_MEDIA_TYPE, PAGE_LIMITS } from "../../contract/ticket-json-schema";
 import type { Clock } from "./clock";
-import { describeAnswer, type HttpClient } from "./http";
+import { describeAnswer, type HttpClient, type HttpResponse } from "./http";
 import type { ProbeRecord } from "./record";
 import type { DrillTargets, RegionTarget } from "./targets";
 
 export const PROBE_TIMEOUT_MS = 10_000;
 export const PROBE_CREATED_BY = "failover-drill";
+export const PROBE_ATTEMPTS = 3;
+/** Statuses worth a retry: in progress (409), throttled (429), gateway or table trouble (502-504). */
+const RETRYABLE_STATUSES = new Set([409, 429, 502, 503, 504]);
+const MAX_RETRY_AFTER_MS = 5_000;
 
 export function idempotencyKey(drillId: string, index: number): string {
   return `${drillId}-probe-${String(index).padStart(3, "0")}`;
@@ -27,8 +33,15 @@ export interface ProbeTarget {
   readonly servedBy: string | undefined;
 }
 
+/** `Retry-After` seconds (capped), else one second. */
+function retryDelayMs(response: HttpResponse | undefined): number {
+  const seconds = Number(response?.headers["retry-after"]);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : 1000;
+}
+
 export async function writeProbe(args: {
   http: HttpClient;
+  clock: Clock;
   targets: DrillTargets;
   drillId: string;
   index: number;
@@ -37,27 +50,46 @@ export async function writeProbe(args: {
   at: number;
   signal: AbortSignal;
 }): Promise<ProbeRecord> {
-  const { http, targets, drillId, index, total, target, at, signal } = args;
+  const { http, clock, targets, drillId, index, total, target, at, signal } = args;
   const key = idempotencyKey(drillId, index);
-  const base = { index, idempotencyKey: key, at, address: target.address, servedBy: target.servedBy, readBack: undefined };
-  try {
-    const response = await http({
-      method: "POST",
-      url: new URL("ticket", targets.apiUrl).href,
-      headers: { "content-type": "application/json", "idempotency-key": key },
-      body: JSON.stringify({ description: `Failover drill ${drillId}: probe ${index} of ${total}`, createdBy: PROBE_CREATED_BY }),
-      address: target.address,
-      timeoutMs: PROBE_TIMEOUT_MS,
-      signal,
-    });
-    const id = response.status === 201 ? (JSON.parse(response.body) as { id?: unknown }).id : undefined;
-    if (typeof id === "string") {
-      return { ...base, outcome: "written", httpStatus: response.status, ticketId: id, error: undefined };
+  const request = {
+    method: "POST",
+    url: new URL(TICKETS_PATH.slice(1), targets.apiUrl).href,
+    headers: { "content-type": JSON_MEDIA_TYPE, [IDEMPOTENCY_KEY.header.toLowerCase()]: key },
+    body: JSON.stringify({ description: `Failover drill ${drillId}: probe ${index} of ${total}`, createdBy: PROBE_CREATED_BY }),
+    address: target.address,
+    timeoutMs: PROBE_TIMEOUT_MS,
+    signal,
+  } as const;
+  const probe = (attempts: number, outcome: Pick<ProbeRecord, "outcome" | "httpStatus" | "ticketId" | "error">): ProbeRecord => ({
+    index,
+    idempotencyKey: key,
+    at,
+    address: target.address,
+    servedBy: target.servedBy,
+    attempts,
+    ...outcome,
+    readBack: undefined,
+  });
+  for (let attempt = 1; ; attempt += 1) {
+    let response: HttpResponse | undefined;
+    let error: string;
+    try {
+      response = await http(request);
+      const id = response.status === 201 ? (JSON.parse(response.body) as { id?: unknown }).id : undefined;
+      if (typeof id === "string") return probe(attempt, { outcome: "written", httpStatus: 201, ticketId: id, error: undefined });
+      error = describeAnswer(response);
+      if (!RETRYABLE_STATUSES.has(response.status)) {
+        return probe(attempt, { outcome: "failed", httpStatus: response.status, ticketId: undefined, error });
+      }
+    } catch (thrown) {
+      if (signal.aborted) throw signal.reason;
+      error = (thrown as Error).message;
     }
-    return { ...base, outcome: "failed", httpStatus: response.status, ticketId: undefined, error: describeAnswer(response) };
-  } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    return { ...base, outcome: "failed", httpStatus: undefined, ticketId: undefined, error: (error as Error).message };
+    if (attempt >= PROBE_ATTEMPTS) {
+      return probe(attempt, { outcome: "failed", httpStatus: response?.status, ticketId: undefined, error });
+    }
+    await clock.sleep(retryDelayMs(response), signal);
   }
 }
 
@@ -73,7 +105,7 @@ async function findInRegion(
   const found = new Set<string>();
   let nextToken: string | undefined;
   do {
-    const url = new URL("ticket", region.url);
+    const url = new URL(TICKETS_PATH.slice(1), region.url);
     url.searchParams.set("limit", String(PAGE_LIMITS.max));
     if (nextToken !== undefined) url.searchParams.set("nextToken", nextToken);
     const response = await http({ method: "GET", url: url.href, timeoutMs: READ_PAGE_TIMEOUT_MS, signal });

@@ -49,6 +49,8 @@ export interface ProbeRecord {
   readonly address: string | undefined;
   /** Region at that address. */
   readonly servedBy: string | undefined;
+  /** POSTs sent for this probe, retries (same Idempotency-Key and body) included. */
+  readonly attempts: number;
   readonly outcome: "written" | "failed";
   readonly httpStatus: number | undefined;
   readonly ticketId: string | undefined;

@@ -8,6 +8,23 @@ import { startLocalApi } from "./server";
 import { DEFAULTS } from "../../config/schema";
 import { HANDLER_ENV } from "../../contract/handlers";
 
+/** Node's major version from which the AWS SDK for JavaScript keeps getting releases. */
+const SDK_NODE_MAJOR = 22;
+
+/**
+ * On Node 20 (past its end of life, still working) the AWS SDK prints a nine-line
+ * NodeVersionSupportWarning when the local table's client starts. It is switched off the way
+ * the SDK documents (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true, aws-sdk-js-v3
+ * issue 7983), unless the user set that variable, and replaced by one line that says what to do.
+ * On Node 22 and later the SDK prints nothing and neither does this.
+ */
+export function nodeVersionNotice(version: string, env: NodeJS.ProcessEnv): string | undefined {
+  const major = Number(/^v(\d+)\./.exec(version)?.[1]);
+  if (major >= SDK_NODE_MAJOR || env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED !== undefined) return undefined;
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  return `Node ${version} is past its end of life and AWS SDK releases after early 2027 need Node ${SDK_NODE_MAJOR}: use Node ${SDK_NODE_MAJOR} (.nvmrc)`;
+}
+
 function portFromEnv(value: string | undefined): number {
   if (value === undefined || value === "") return 3000;
   const port = Number(value);
@@ -16,6 +33,8 @@ function portFromEnv(value: string | undefined): number {
 }
 
 async function main(): Promise<void> {
+  const notice = nodeVersionNotice(process.version, process.env);
+  if (notice !== undefined) console.warn(notice);
   const api = await startLocalApi({
     port: portFromEnv(process.env.PORT),
     tableName: process.env[HANDLER_ENV.tableName] || DEFAULTS.tableName,
@@ -41,7 +60,9 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

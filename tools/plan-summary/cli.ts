@@ -7,6 +7,7 @@
  * destroyed. How to read the output: docs/plan-review.md.
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { githubRunFromEnv } from "./github-run";
 import { parsePlan, PlanInputError } from "./plan-schema";
 import { DEFAULT_MAX_LENGTH, renderMarkdown } from "./render-markdown";
@@ -79,7 +80,9 @@ const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 export function readPlanFile(path: string): string {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    // npm runs scripts in the project root; a relative path is meant from where the user typed
+    // the command (npm's INIT_CWD), e.g. the stack folder that holds plan.json.
+    bytes = readFileSync(resolve(process.env.INIT_CWD ?? process.cwd(), path));
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException;
     throw new PlanInputError(

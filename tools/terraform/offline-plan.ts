@@ -75,6 +75,12 @@ export interface OfflinePlanOptions {
    * `endpoints` that answer for every resource in the state. @default false
    */
   readonly refresh?: boolean;
+  /**
+   * `readonly`: `terraform init -lockfile=readonly`, so init fails unless the configuration's
+   * own `.terraform.lock.hcl` already records the providers it needs, with matching hashes.
+   * @default - init may write or update the lock file
+   */
+  readonly lockfile?: "readonly";
   /** Called with the wall time of each terraform command as it finishes (benchmarks). */
   readonly onStep?: (step: OfflinePlanStep, milliseconds: number) => void;
 }
@@ -108,6 +114,19 @@ export class TerraformCommandError extends Error {
   override readonly name = "TerraformCommandError";
 }
 
+/** One terraform command of `planOffline`, its wall time reported to `onStep`. */
+async function step(
+  toolchain: TerraformToolchain,
+  options: Pick<OfflinePlanOptions, "workDir" | "onStep">,
+  name: OfflinePlanStep,
+  args: string[],
+): Promise<string> {
+  const started = performance.now();
+  const stdout = await terraform(toolchain, options.workDir, args);
+  options.onStep?.(name, performance.now() - started);
+  return stdout;
+}
+
 async function terraform(toolchain: TerraformToolchain, cwd: string, args: string[]): Promise<string> {
   try {
     const { stdout } = await run(toolchain.terraform, args, {
@@ -130,12 +149,51 @@ async function terraform(toolchain: TerraformToolchain, cwd: string, args: strin
  * terraform's output when a command fails, or when the plan doesn't match the plan schema.
  */
 export async function planOffline(toolchain: TerraformToolchain, options: OfflinePlanOptions): Promise<OfflinePlanResult> {
+  const { workDir } = options;
+  await initOffline(toolchain, options);
+  const validate =
+    options.validate === false
+      ? undefined
+      : (JSON.parse(await step(toolchain, options, "validate", ["validate", "-json", "-no-color"])) as OfflinePlanResult["validate"]);
+  const varArgs = Object.entries(options.vars ?? {}).map(([name, value]) => `-var=${name}=${value}`);
+  const refresh = `-refresh=${options.refresh === true}`;
+  await step(toolchain, options, "plan", [
+    "plan",
+    "-input=false",
+    "-no-color",
+    refresh,
+    "-lock=false",
+    ...varArgs,
+    `-out=${SAVED_PLAN_FILE}`,
+  ]);
+  const planJson = await step(toolchain, options, "show", ["show", "-json", "-no-color", SAVED_PLAN_FILE]);
+  const plan = parsePlan(planJson, join(workDir, SAVED_PLAN_FILE));
+  writeFileSync(join(workDir, PLAN_JSON_FILE), JSON.stringify(plan, null, 2));
+  const result = { validate, plan };
+  writeFileSync(join(workDir, OFFLINE_RESULT_FILE), JSON.stringify(result));
+  return result;
+}
+
+/** `terraform init` and `validate` only, on a copy of `sourceDir` (see {@link planOffline}). */
+export async function validateOffline(
+  toolchain: TerraformToolchain,
+  options: Omit<OfflinePlanOptions, "vars" | "state" | "validate" | "refresh">,
+): Promise<NonNullable<OfflinePlanResult["validate"]>> {
+  await initOffline(toolchain, options);
+  return JSON.parse(await terraform(toolchain, options.workDir, ["validate", "-json", "-no-color"])) as NonNullable<
+    OfflinePlanResult["validate"]
+  >;
+}
+
+/** Copies the configuration into the emptied work dir, adds the offline override and runs init. */
+async function initOffline(toolchain: TerraformToolchain, options: Omit<OfflinePlanOptions, "vars" | "validate" | "refresh">): Promise<void> {
   const { sourceDir, workDir } = options;
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   cpSync(sourceDir, workDir, {
     recursive: true,
-    filter: (src) => !src.includes(`${"/"}.terraform`) && !src.endsWith(".tfstate"),
+    // Not a source's own `.terraform/` (installed providers and modules), but its lock file, yes.
+    filter: (src) => basename(src) !== ".terraform" && !src.endsWith(".tfstate"),
   });
   for (const file of options.extraFiles ?? []) cpSync(file, join(workDir, basename(file)));
   const aliases =
@@ -145,35 +203,7 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
   if (options.state !== undefined) {
     writeFileSync(join(workDir, "offline.tfstate"), JSON.stringify(options.state, null, 2));
   }
-
-  const step = async (name: OfflinePlanStep, args: string[]): Promise<string> => {
-    const started = performance.now();
-    const stdout = await terraform(toolchain, workDir, args);
-    options.onStep?.(name, performance.now() - started);
-    return stdout;
-  };
-  await step("init", ["init", "-input=false", "-no-color"]);
-  const validate =
-    options.validate === false
-      ? undefined
-      : (JSON.parse(await step("validate", ["validate", "-json", "-no-color"])) as OfflinePlanResult["validate"]);
-  const varArgs = Object.entries(options.vars ?? {}).map(([name, value]) => `-var=${name}=${value}`);
-  const refresh = `-refresh=${options.refresh === true}`;
-  await step("plan", [
-    "plan",
-    "-input=false",
-    "-no-color",
-    refresh,
-    "-lock=false",
-    ...varArgs,
-    `-out=${SAVED_PLAN_FILE}`,
-  ]);
-  const planJson = await step("show", ["show", "-json", "-no-color", SAVED_PLAN_FILE]);
-  const plan = parsePlan(planJson, join(workDir, SAVED_PLAN_FILE));
-  writeFileSync(join(workDir, PLAN_JSON_FILE), JSON.stringify(plan, null, 2));
-  const result = { validate, plan };
-  writeFileSync(join(workDir, OFFLINE_RESULT_FILE), JSON.stringify(result));
-  return result;
+  await step(toolchain, options, "init", ["init", "-input=false", "-no-color", ...(options.lockfile === "readonly" ? ["-lockfile=readonly"] : [])]);
 }
 
 /** The stack folders below a synth output directory (`<outdir>/stacks/*`). */

@@ -4,11 +4,13 @@
  * `.cache/test/`. Terraform missing fails the run when `CI` is set.
  */
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { loadConfig } from "../../../config/load";
-import { buildTerraformModule } from "../../../tools/build-module";
+import { buildTerraformModule, projectRelease } from "../../../tools/build-module/build";
+import { writeTarball } from "../../../tools/build-module/tarball";
 import { planOffline, synthesizedStacks } from "../../../tools/terraform/offline-plan";
 import { prepareToolchain } from "../../../tools/terraform/toolchain";
+import { validateArchiveSource } from "./module-archive";
 import { buildPlanFixtures } from "./plan-fixtures";
 import {
   MODULE_EXAMPLE_COPY,
@@ -18,6 +20,7 @@ import {
   MODULE_ROOTS_FIXTURES,
   MODULE_TEST_DIR,
   moduleRootPlanDir,
+  moduleTestTarball,
   PLAN_FAILURE_FILE,
   PROJECT_ROOT,
   planDir,
@@ -51,7 +54,9 @@ export default async function globalSetup(): Promise<void> {
   }
 
   const moduleJson = buildTerraformModule(loadConfig({}), MODULE_TEST_DIR);
-  cpSync(join(PROJECT_ROOT, "examples", "terraform-native"), MODULE_EXAMPLE_COPY, { recursive: true });
+  const tarball = writeTarball(MODULE_TEST_DIR, moduleTestTarball(projectRelease().version)).path;
+  // Without a developer's own `.terraform/` (providers are hundreds of MB); with the lock file.
+  cpSync(join(PROJECT_ROOT, "examples", "terraform-native"), MODULE_EXAMPLE_COPY, { recursive: true, filter: (src) => basename(src) !== ".terraform" });
   writeFileSync(join(TEST_CACHE, "module.json"), JSON.stringify(moduleJson));
 
   const toolchain = prepareToolchain(join(TEST_CACHE, "terraform"));
@@ -74,6 +79,8 @@ export default async function globalSetup(): Promise<void> {
     workDir: MODULE_EXAMPLE_PLAN,
     providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
     vars: MODULE_EXAMPLE_VARS,
+    // The example's committed lock file must satisfy init as it is.
+    lockfile: "readonly",
   }));
 
   // Roots that use the module the way a Terraform team would: twice in one account, and once
@@ -95,6 +102,7 @@ export default async function globalSetup(): Promise<void> {
     ...jobs,
     moduleExample,
     ...moduleRoots,
+    reported("module archive validated from HTTP", validateArchiveSource(toolchain, tarball)),
     reported("plan-summary fixtures planned", buildPlanFixtures(toolchain, join(TEST_CACHE, "plan-summary"))),
   ]);
 }

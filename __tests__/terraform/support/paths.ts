@@ -36,6 +36,13 @@ export const MODULE_TEST_DIR = join(MODULE_TEST_ROOT, "dist", "terraform-module"
 export const MODULE_EXAMPLE_COPY = join(MODULE_TEST_ROOT, "examples", "terraform-native");
 /** Same depth as the example, so its `../../dist/terraform-module` source resolves. */
 export const MODULE_EXAMPLE_PLAN = join(MODULE_TEST_ROOT, "examples", "plan");
+/** The release archive of that module, as `npm run build:module` names it beside the folder. */
+export const moduleTestTarball = (version: string) => join(MODULE_TEST_ROOT, "dist", `terraform-module-${version}.tgz`);
+/** A root module that sources the archive over HTTP, and where terraform validated it. */
+export const MODULE_ARCHIVE_ROOT = join(MODULE_TEST_ROOT, "archive-root");
+export const MODULE_ARCHIVE_VALIDATED = join(MODULE_TEST_ROOT, "archive-root-validated");
+/** `terraform validate -json` of that root, and the URL the module came from. */
+export const ARCHIVE_RESULT_FILE = "archive-result.json";
 /** What the test plan passes to the example's variables. */
 export const MODULE_EXAMPLE_VARS = { domain_name: "tickets.example.net", hosted_zone_id: "ZMODULEEXAMPLE1" };
 

@@ -3,6 +3,7 @@
  * waiting): the happy path and every way it can end early, each of which must restore.
  */
 import { HealthCheckVersionMismatch } from "@aws-sdk/client-route-53";
+import { IDEMPOTENCY_KEY, JSON_MEDIA_TYPE } from "../../../contract/ticket-json-schema";
 import { probeOutcome, type DrillRecord } from "../../../tools/drill/record";
 import { DRILL_MARKER_TAG } from "../../../tools/drill/targets";
 import { drillTimings } from "../../../tools/drill/timings";
@@ -132,6 +133,9 @@ describe("the happy path (two regions)", () => {
       description: `Failover drill ${MARKER}: probe 1 of 20`,
       createdBy: "failover-drill",
     });
+    // What the API accepts (contract/): a JSON body and a key it validates.
+    expect(posts.every((post) => post.headers?.["content-type"] === JSON_MEDIA_TYPE)).toBe(true);
+    for (const post of posts) expect(post.headers?.["idempotency-key"]).toMatch(new RegExp(IDEMPOTENCY_KEY.pattern));
   });
 
   test("reads every probe back in every region, following X-Next-Token", () => {
@@ -329,14 +333,43 @@ test("a region that cannot be read leaves its probes missing and names the error
   expect(record.probes.every((probe) => probe.readBack?.["ap-southeast-1"] === "missing")).toBe(true);
 });
 
-test("a probe the API rejects is reported as not written, exit 1", async () => {
+test("a probe write that fails once is retried with the same Idempotency-Key and body at the same address", async () => {
   const deployment = new FakeDeployment();
   deployment.rejectedPosts.set(2, 503);
   const record = await deployment.run();
+  expect(record.outcome).toBe("passed");
+  expect(record.probes[1]).toMatchObject({ attempts: 2, outcome: "written", httpStatus: 201 });
+  const [first, retry] = deployment.posted().slice(1, 3);
+  expect(retry).toEqual({ ...first, signal: retry!.signal });
+  expect(deployment.tickets.filter((ticket) => ticket.body.createdBy === "failover-drill")).toHaveLength(20);
+});
+
+test("a write that landed but whose answer was lost is one ticket, not two", async () => {
+  const deployment = new FakeDeployment();
+  deployment.unacknowledgedPosts.add(3);
+  const record = await deployment.run();
+  expect(record.outcome).toBe("passed");
+  expect(record.probes[2]).toMatchObject({ attempts: 2, outcome: "written" });
+  const probe3 = deployment.tickets.filter((ticket) => String(ticket.body.description).endsWith("probe 3 of 20"));
+  expect(probe3.map((ticket) => ticket.id)).toEqual([record.probes[2]!.ticketId]);
+});
+
+test("a probe the API keeps refusing is reported as not written after three attempts, exit 1", async () => {
+  const deployment = new FakeDeployment();
+  for (const post of [2, 3, 4]) deployment.rejectedPosts.set(post, 503);
+  const record = await deployment.run();
   expect(record.exitCode).toBe(1);
-  expect(probeOutcome(record.probes[1]!)).toBe("failed");
+  expect(record.probes[1]).toMatchObject({ attempts: 3, outcome: "failed", httpStatus: 503 });
   expect(record.problems).toEqual(["probe 2 was not written: 503 Service Unavailable"]);
   expect(record.probes.filter((probe) => probeOutcome(probe) === "verified")).toHaveLength(19);
+});
+
+test("a probe the API rejects as invalid is not retried", async () => {
+  const deployment = new FakeDeployment();
+  deployment.rejectedPosts.set(1, 400);
+  const record = await deployment.run({ probes: 2 });
+  expect(record.probes[0]).toMatchObject({ attempts: 1, outcome: "failed", httpStatus: 400 });
+  expect(record.exitCode).toBe(1);
 });
 
 test("un-inverting that keeps failing leaves the marker and says how to restore by hand", async () => {

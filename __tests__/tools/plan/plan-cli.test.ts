@@ -47,7 +47,7 @@ describe("bad input", () => {
           JSON.stringify({ domainName: "example.com", hostedZoneId: "Z1", regions: [{ name: "eu-west-9", label: "x" }] }),
         ),
       ],
-      /^plan: Invalid configuration \(.*bad\.json\):\n(?: {2}- .*\n)*? {2}- config\.regions\[0\]\.name: "eu-west-9" is not an AWS region code/,
+      /^plan: Invalid configuration \(.*bad\.json\):\n(?: {2}- .*\n)*? {2}- config\.regions\[0\]\.name: must be an AWS region code such as eu-west-1, got "eu-west-9"/,
     ],
     [
       "a state file that doesn't exist",

@@ -135,8 +135,11 @@ export class FakeDeployment {
   readonly unreachableHosts = new Set<string>();
   /** n-th ticket created (1-based) -> regions it never replicates to. */
   readonly lostReplicas = new Map<number, Set<string>>();
-  /** n-th POST /ticket (1-based) -> the status it answers instead of creating a ticket. */
+  /** n-th POST /ticket (1-based, retries count) -> the status it answers instead of creating a ticket. */
   readonly rejectedPosts = new Map<number, number>();
+  /** n-th POST /ticket (1-based) that stores its ticket but answers 504. */
+  readonly unacknowledgedPosts = new Set<number>();
+  private readonly idempotencyRecords = new Map<string, { body: string | undefined; ticket: Record<string, unknown> }>();
   private readonly route53Failures: {
     command: Route53CommandName;
     error: Error;
@@ -397,10 +400,18 @@ export class FakeDeployment {
     return json(404, { message: "Not Found" });
   };
 
+  /** Like the API: within a region, a repeated Idempotency-Key with the same body answers the first ticket. */
   private createTicket(region: string, request: HttpRequest): HttpResponse {
     this.posts += 1;
     const rejected = this.rejectedPosts.get(this.posts);
-    if (rejected !== undefined) return json(rejected, { message: "Service Unavailable" });
+    if (rejected !== undefined) return json(rejected, { message: "Service Unavailable" }, { "retry-after": "1" });
+    const key = request.headers?.["idempotency-key"];
+    const replay = key === undefined ? undefined : this.idempotencyRecords.get(`${region}#${key}`);
+    if (replay !== undefined) {
+      return replay.body === request.body
+        ? json(201, replay.ticket)
+        : json(422, { message: "Idempotency-Key reused with another body" });
+    }
     const number = this.tickets.length - 8;
     const id = `00000000-0000-4000-8000-0000000000${String(number).padStart(2, "0")}`;
     const body = { ...(JSON.parse(request.body ?? "{}") as Record<string, unknown>), id, createdOn: "2026-11-30 09:00:00" };
@@ -411,6 +422,9 @@ export class FakeDeployment {
       writtenAt: this.clock.now(),
       neverReplicatedTo: this.lostReplicas.get(number) ?? new Set(),
     });
+    if (key !== undefined) this.idempotencyRecords.set(`${region}#${key}`, { body: request.body, ticket: body });
+    // Stored, but the answer is lost on the way back (a timeout at the gateway).
+    if (this.unacknowledgedPosts.has(this.posts)) return json(504, { message: "Endpoint request timed out" });
     return json(201, body);
   }
 

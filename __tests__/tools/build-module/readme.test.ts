@@ -1,0 +1,141 @@
+import { toModule } from "../../../tools/build-module/module-json";
+import { type ModuleReadmeInput, renderModuleReadme } from "../../../tools/build-module/readme";
+import { SMALL_BUILD, SMALL_RELEASE, smallStack } from "./small-stack";
+
+function readmeOf(
+  change: (stack: Record<string, any>) => void = () => undefined,
+  build: Partial<ModuleReadmeInput["build"]> = {},
+): string {
+  const stack = smallStack();
+  change(stack);
+  return renderModuleReadme({
+    release: SMALL_RELEASE,
+    files: toModule(stack, SMALL_RELEASE),
+    build: { ...SMALL_BUILD, ...build },
+  });
+}
+
+/** The lines of one `## ` section, without its heading. */
+function section(readme: string, heading: string): string[] {
+  const lines = readme.split("\n");
+  const start = lines.indexOf(`## ${heading}`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const end = lines.findIndex((line, i) => i > start && line.startsWith("## "));
+  return lines.slice(start + 1, end === -1 ? undefined : end);
+}
+const rows = (lines: string[]) => lines.filter((line) => line.startsWith("| ") && !/^\| -/.test(line)).slice(1);
+
+describe("module README", () => {
+  test("GIVEN a release WHEN rendered THEN the title carries its version and the regions with their labels", () => {
+    const readme = readmeOf();
+    expect(readme.split("\n")[0]).toBe("# Wild Rydes multi-region tickets: Terraform module 1.4.2");
+    expect(readme).toContain(
+      "Version **1.4.2** of `wild-rydes-multiregion-tickets`, built for `eu-west-1` (primary, `ireland`), `ap-southeast-1` (standby, `singapore`).",
+    );
+  });
+
+  test("Inputs: one row per variable, sorted, with description, validation, type, default and required", () => {
+    expect(rows(section(readmeOf(), "Inputs"))).toEqual([
+      '| <a name="input_alarm_email"></a> [alarm\\_email](#input\\_alarm\\_email) | E-mail \\| pager address | `string` | `null` | no |',
+      '| <a name="input_domain_name"></a> [domain\\_name](#input\\_domain\\_name) | Apex domain; the API is api.&lt;domain_name&gt; | `string` | n/a | yes |',
+      '| <a name="input_table_name"></a> [table\\_name](#input\\_table\\_name) | Name of the table. Validated: `must match ^[A-Za-z0-9_.-]{3,255}$` | `string` | `"SXRTickets"` | no |',
+    ]);
+  });
+
+  test("Outputs: one row per output with its description, sorted", () => {
+    expect(rows(section(readmeOf(), "Outputs"))).toEqual([
+      '| <a name="output_api_url"></a> [api\\_url](#output\\_api\\_url) | The API &lt;clients&gt; use |',
+      '| <a name="output_table_name"></a> [table\\_name](#output\\_table\\_name) | Table name |',
+    ]);
+  });
+
+  test("Requirements: the module's required_version, the aws range, and the features behind the version", () => {
+    const lines = section(readmeOf(), "Requirements");
+    expect(rows(lines)).toEqual([
+      '| <a name="requirement_terraform"></a> [terraform](#requirement\\_terraform) | >= 1.2.0 |',
+      '| <a name="requirement_aws"></a> [aws](#requirement\\_aws) | >= 5.100.0, < 6.0.0 |',
+    ]);
+    expect(lines.join("\n")).toContain(
+      "Terraform 1.2.0 is the oldest release that reads this module: it uses preconditions and postconditions (1.2.0), `moved` blocks (1.1.0), `nullable` variables (1.1.0), `configuration_aliases` in `required_providers` (0.15.0).",
+    );
+  });
+
+  test("Providers: each alias with its region, its purpose and how many resources use it; the guard is mentioned", () => {
+    const lines = section(readmeOf(), "Providers");
+    expect(lines.filter((line) => line.startsWith("| `aws."))).toEqual([
+      "| `aws.eu-west-1` | `eu-west-1` | primary (`ireland`): the DynamoDB table, Route 53 records and health checks, and this region's API | 2 |",
+      "| `aws.ap-southeast-1` | `ap-southeast-1` | standby (`singapore`): a table replica and this region's API | 1 |",
+      "| `aws.us-east-1` | `us-east-1` | the health-check alarms and their SNS topic: Route 53 publishes health-check metrics only in us-east-1 | 2 |",
+    ]);
+    expect(lines.join("\n")).toContain("Every alias is guarded");
+  });
+
+  test("Providers: no guard sentence when one alias has no region guard", () => {
+    const readme = readmeOf((stack) => delete stack.data.aws_region["us-guard"]);
+    expect(section(readme, "Providers").join("\n")).not.toContain("guarded");
+  });
+
+  test("Resources: a count per type, conditional blocks with their expression, then every address linked to the provider docs", () => {
+    const lines = section(readmeOf(), "Resources");
+    expect(lines).toContain("5 resource blocks of 4 types:");
+    expect(lines).toContain("| `aws_lambda_function` | 2 |");
+    expect(lines).toContain("| `aws_sns_topic_subscription` | `count = var.alarm_email == null ? 0 : 1` |");
+    expect(lines).toContain(
+      "| [aws_dynamodb_table.tickets_table](https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/dynamodb_table) | resource |",
+    );
+    expect(lines).toContain(
+      "| [aws_region.us-guard](https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/region) | data source |",
+    );
+  });
+
+  test("Stateful resources: each fixed address with the address it moves from; no section without moved blocks", () => {
+    expect(section(readmeOf(), "Stateful resources keep their addresses")).toContain(
+      "| `aws_dynamodb_table.tickets_table` | `aws_dynamodb_table.global-table_0446FA45` |",
+    );
+    expect(readmeOf((stack) => delete stack.moved)).not.toContain("## Stateful resources");
+  });
+
+  test("Usage: a provider block per alias, each passed under its own name, and every required input", () => {
+    const usage = section(readmeOf(), "Usage").join("\n");
+    for (const region of ["eu-west-1", "ap-southeast-1", "us-east-1"])
+      expect(usage).toContain(`  alias  = "${region}"\n  region = "${region}"`);
+    expect(usage).toContain(
+      "    aws.eu-west-1      = aws.eu-west-1\n    aws.ap-southeast-1 = aws.ap-southeast-1\n    aws.us-east-1      = aws.us-east-1\n",
+    );
+    expect(usage).toContain("  domain_name = var.domain_name\n}");
+    expect(usage).not.toContain("table_name =");
+  });
+
+  test("Fixed when built: new certificates or the existing ARNs, per region", () => {
+    expect(section(readmeOf(), "Fixed when the module is built").join("\n")).toContain(
+      "`eu-west-1`: a new certificate, validated in DNS; `ap-southeast-1`: a new certificate, validated in DNS",
+    );
+    const arn = "arn:aws:acm:eu-west-1:123456789012:certificate/0e1f2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7";
+    expect(
+      section(readmeOf(undefined, { certificateArns: { "eu-west-1": arn } }), "Fixed when the module is built").join("\n"),
+    ).toContain(`\`eu-west-1\`: \`${arn}\`; \`ap-southeast-1\`: a new certificate`);
+  });
+
+  test("Several instances: what to do about the API Gateway account setting depends on the build", () => {
+    expect(section(readmeOf(), "Several instances in one account").join("\n")).toContain(
+      'with `"manageApiGatewayAccount": false`',
+    );
+    expect(
+      section(readmeOf(undefined, { manageApiGatewayAccount: false }), "Several instances in one account").join("\n"),
+    ).toContain("This build leaves `aws_api_gateway_account` alone");
+    expect(
+      section(readmeOf(undefined, { manageApiGatewayAccount: false }), "Fixed when the module is built").join("\n"),
+    ).toContain("`false`: leaves `aws_api_gateway_account` to you");
+  });
+
+  test("the same module in another key order gives the same README", () => {
+    const reversed = (object: Record<string, unknown>) => Object.fromEntries(Object.entries(object).reverse());
+    expect(
+      readmeOf((stack) => {
+        stack.variable = reversed(stack.variable);
+        stack.output = reversed(stack.output);
+        stack.resource = reversed(stack.resource);
+      }),
+    ).toBe(readmeOf());
+  });
+});

@@ -1,0 +1,381 @@
+/**
+ * The module's README.md, generated from the module's own JSON so it can't drift from it:
+ * the tables terraform-docs writes for the modules Terraform users know (Requirements,
+ * Providers, Modules, Resources, Inputs, Outputs, with the same anchors), preceded by what a
+ * plain Terraform team needs first: a usage block with the right provider aliases, what was
+ * fixed when this module was built and how to rebuild it, and how to run several instances.
+ */
+import { ROUTE53_METRICS_REGION } from "../../config/aws-regions";
+import { AWS_PROVIDER_VERSION } from "../terraform/toolchain";
+import type { ModuleFiles, ProjectRelease, TerraformJson } from "./module-json";
+
+/** The settings that shape the module and can't be inputs (see "Fixed when built"). */
+export interface BuildTimeSettings {
+  /** Regions, primary first, with the label of each regional endpoint. */
+  readonly regions: readonly { readonly name: string; readonly label: string }[];
+  /** Existing certificate per region; regions without one get a new certificate. */
+  readonly certificateArns: Readonly<Record<string, string | undefined>>;
+  readonly manageApiGatewayAccount: boolean;
+}
+
+export interface ModuleReadmeInput {
+  readonly release: ProjectRelease;
+  readonly files: ModuleFiles;
+  readonly build: BuildTimeSettings;
+}
+
+/** Inside a table cell: pipes would end the cell, line breaks the row. */
+const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+/** Prose from the module's descriptions: `api.<domain_name>` must not read as an HTML tag. */
+const prose = (text: string) => text.replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+/** Sorts by UTF-16 code units: unlike `localeCompare`, the same on every Node and ICU build. */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const code = (text: string) => `\`${text}\``;
+/** terraform-docs' link text: underscores escaped so Markdown doesn't read emphasis. */
+const anchored = (kind: string, name: string) =>
+  `<a name="${kind}_${name}"></a> [${name.replaceAll("_", "\\_")}](#${kind}\\_${name.replaceAll("_", "\\_")})`;
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[], align?: readonly ("left" | "center")[]): string {
+  const rule = headers.map((header, i) =>
+    align?.[i] === "center" ? `:${"-".repeat(Math.max(header.length, 3) - 2)}:` : "-".repeat(Math.max(header.length, 3)),
+  );
+  return [headers, rule, ...rows.map((row) => row.map(cell))].map((row) => `| ${row.join(" | ")} |`).join("\n");
+}
+
+/** A Terraform value as HCL would show it (`"text"`, `10`, `null`). */
+const hclValue = (value: unknown) => (value === undefined || value === null ? "null" : JSON.stringify(value));
+
+interface ResourceEntry {
+  readonly mode: "resource" | "data source";
+  readonly type: string;
+  readonly name: string;
+  readonly block: TerraformJson;
+}
+
+function resourcesOf(main: TerraformJson): ResourceEntry[] {
+  const entries = (mode: ResourceEntry["mode"], blocks: TerraformJson | undefined) =>
+    Object.entries<TerraformJson>(blocks ?? {}).flatMap(([type, byName]) =>
+      Object.entries<TerraformJson>(byName).map(([name, block]) => ({ mode, type, name, block })),
+    );
+  return [...entries("resource", main.resource), ...entries("data source", main.data)].sort((a, b) =>
+    byCodeUnits(`${a.type}.${a.name}`, `${b.type}.${b.name}`),
+  );
+}
+
+/** `${expr}` -> `expr`, for showing an expression as Terraform users write it. */
+const unwrap = (expression: string) => expression.replace(/^\$\{([\s\S]*)\}$/, "$1");
+
+function header({ release, build }: ModuleReadmeInput): string {
+  const [primary, ...standbys] = build.regions;
+  const regions = [
+    `${code(primary!.name)} (primary, ${code(primary!.label)})`,
+    ...standbys.map((r) => `${code(r.name)} (standby, ${code(r.label)})`),
+  ];
+  return [
+    `# Wild Rydes multi-region tickets: Terraform module ${release.version}`,
+    "",
+    "The Wild Rydes ticket API as a plain Terraform module: in every region a REST API and its Lambda functions over one DynamoDB global table, TLS custom domains, and Route 53 failover from the primary region to the standbys.",
+    "",
+    `Version **${release.version}** of \`${release.name}\`, built for ${regions.join(", ")}.`,
+    "",
+    "This file is generated with the module by `npm run build:module`; change the project and rebuild rather than editing it.",
+  ].join("\n");
+}
+
+function usage({ files, release }: ModuleReadmeInput): string {
+  const aliases: string[] = files.versions.terraform.required_providers.aws.configuration_aliases;
+  const regionOf = (alias: string) => alias.slice("aws.".length);
+  const width = Math.max(...aliases.map((alias) => alias.length));
+  const required = Object.entries<TerraformJson>(files.main.variable ?? {})
+    .filter(([, variable]) => !("default" in variable))
+    .map(([name]) => name);
+  const inputWidth = Math.max(...required.map((name) => name.length));
+  const providerBlocks = aliases.flatMap((alias) => [
+    `provider "aws" {`,
+    `  alias  = "${regionOf(alias)}"`,
+    `  region = "${regionOf(alias)}"`,
+    "  default_tags {",
+    "    tags = local.tags",
+    "  }",
+    "}",
+    "",
+  ]);
+  return [
+    "## Usage",
+    "",
+    "One `aws` provider per region, aliased by its region code, each passed under its own name:",
+    "",
+    "```hcl",
+    "locals {",
+    '  tags = { Project = "wild-rydes-tickets" }',
+    "}",
+    "",
+    ...providerBlocks,
+    'module "tickets" {',
+    `  # This folder copied into your repository, or the release archive, e.g.`,
+    `  # "s3::https://s3.eu-west-1.amazonaws.com/<bucket>/terraform-module-${release.version}.tgz"`,
+    '  source = "./modules/tickets"',
+    "",
+    "  providers = {",
+    ...aliases.map((alias) => `    ${alias.padEnd(width)} = ${alias}`),
+    "  }",
+    "",
+    ...required.map((name) => `  ${name.padEnd(inputWidth)} = var.${name}`),
+    "}",
+    "```",
+    "",
+    "Tags come from the providers' `default_tags`: the module sets no provider of its own.",
+  ].join("\n");
+}
+
+function fixedAtBuild({ build, files }: ModuleReadmeInput): string {
+  const [primary, ...standbys] = build.regions;
+  const regions = [
+    `${code(primary!.name)} (${code(primary!.label)}, primary)`,
+    ...standbys.map((r) => `${code(r.name)} (${code(r.label)})`),
+  ];
+  const certificates = build.regions.map(({ name }) =>
+    build.certificateArns[name] === undefined
+      ? `${code(name)}: a new certificate, validated in DNS`
+      : `${code(name)}: ${code(build.certificateArns[name]!)}`,
+  );
+  const accountResources = Object.keys(files.main.resource?.aws_api_gateway_account ?? {}).length;
+  return [
+    "## Fixed when the module is built",
+    "",
+    table(
+      ["Setting", "In this build", "Why it is not an input"],
+      [
+        [
+          "`regions` (name, label)",
+          regions.join(", "),
+          "Each region is a provider alias, and Terraform takes providers from the caller, never from variables. The labels name each region's endpoint, `<label>.<domain_name>`.",
+        ],
+        [
+          "`certificateArns`",
+          certificates.join("; "),
+          "Whether a certificate is created in a region decides which resources exist.",
+        ],
+        [
+          "`manageApiGatewayAccount`",
+          build.manageApiGatewayAccount
+            ? `${code("true")}: manages ${code("aws_api_gateway_account")} (API Gateway's CloudWatch role, one setting per account and region) in ${accountResources} regions`
+            : `${code("false")}: leaves ${code("aws_api_gateway_account")} to you`,
+          "The account setting is one per account and region: a module can only own it or leave it alone.",
+        ],
+      ],
+    ),
+    "",
+    "To change one, put it in a settings file (the project README's Configuration section) and rebuild:",
+    "",
+    "```sh",
+    "TICKETS_CONFIG=deploy/prod.json npm run build:module -- --out dist/terraform-module",
+    "```",
+    "",
+    "The file's other settings become the inputs' defaults (`domain_name` and `hosted_zone_id` stay required); its `tags` are not carried into the module.",
+  ].join("\n");
+}
+
+function severalInstances({ build }: ModuleReadmeInput): string {
+  return [
+    "## Several instances in one account",
+    "",
+    "- Give each instance its own `name_prefix` (every function, role, API, log group, topic and alarm name starts with it) and its own `table_name` (table names are unique per account and region).",
+    "- Give each its own `domain_name`: the records `api.` and `<label>.` live in the hosted zone.",
+    build.manageApiGatewayAccount
+      ? '- This build manages `aws_api_gateway_account` in every region, and two instances in one account would overwrite each other\'s setting. Build the module for the other instances with `"manageApiGatewayAccount": false`.'
+      : "- This build leaves `aws_api_gateway_account` alone: set API Gateway's CloudWatch role once per account and region (one instance built with `\"manageApiGatewayAccount\": true`, or your own), or the stages' logging fails to apply.",
+  ].join("\n");
+}
+
+function stableAddresses({ files }: ModuleReadmeInput): string {
+  const moved: { from: string; to: string }[] = files.main.moved ?? [];
+  if (moved.length === 0) return "";
+  return [
+    "## Stateful resources keep their addresses",
+    "",
+    "The resources whose replacement loses data have the same address in every build. The module also carries a `moved` block from the address a build gave each of them before the addresses were fixed, so an older deployment moves instead of replacing:",
+    "",
+    table(
+      ["Address", "Moved from"],
+      [...moved].sort((a, b) => byCodeUnits(a.to, b.to)).map(({ from, to }) => [code(to), code(from)]),
+    ),
+    "",
+    'Your module block\'s name is part of every address: to rename it (`module "tickets"` to `module "api"`) or move it into another module, add a `moved` block from `module.tickets` to `module.api` to your root module in the same change, and check that the plan shows moves, not replacements.',
+  ].join("\n");
+}
+
+function requirements({ files }: ModuleReadmeInput): string {
+  const { required_version: terraformVersion, required_providers: providers } = files.versions.terraform;
+  const features = files.terraform.features;
+  return [
+    "## Requirements",
+    "",
+    table(
+      ["Name", "Version"],
+      [
+        [anchored("requirement", "terraform"), terraformVersion],
+        ...Object.entries<TerraformJson>(providers).map(([name, provider]) => [anchored("requirement", name), provider.version]),
+      ],
+    ),
+    "",
+    features.length === 0
+      ? `Terraform ${unwrapConstraint(terraformVersion)} reads everything this module uses.`
+      : `Terraform ${unwrapConstraint(terraformVersion)} is the oldest release that reads this module: it uses ${features.map((f) => `${f.name} (${f.since})`).join(", ")}.`,
+  ].join("\n");
+}
+const unwrapConstraint = (constraint: string) => constraint.replace(/^>=\s*/, "");
+
+function providers(input: ModuleReadmeInput): string {
+  const { files, build } = input;
+  const aws = files.versions.terraform.required_providers.aws;
+  const configured = build.regions.map((region) => region.name);
+  const resources = resourcesOf(files.main);
+  const guarded = (alias: string) =>
+    resources.some(
+      (entry) =>
+        entry.type === "aws_region" && entry.block.provider === alias && entry.block.lifecycle?.postcondition !== undefined,
+    );
+  const purpose = (region: string): string => {
+    const index = configured.indexOf(region);
+    const parts: string[] = [];
+    if (index === 0)
+      parts.push(
+        `primary (${code(build.regions[0]!.label)}): the DynamoDB table, Route 53 records and health checks, and this region's API`,
+      );
+    if (index > 0) parts.push(`standby (${code(build.regions[index]!.label)}): a table replica and this region's API`);
+    if (region === ROUTE53_METRICS_REGION)
+      parts.push("the health-check alarms and their SNS topic: Route 53 publishes health-check metrics only in us-east-1");
+    return parts.join("; ");
+  };
+  const aliases: string[] = aws.configuration_aliases;
+  return [
+    "## Providers",
+    "",
+    table(["Name", "Version"], [[anchored("provider", "aws"), aws.version]]),
+    "",
+    "The module sets no provider itself; it asks for these configurations of `aws` (`configuration_aliases`). A region's API is its functions, REST API, certificate and custom domains.",
+    "",
+    table(
+      ["Alias", "Region", "What it is for", "Resources"],
+      aliases.map((alias) => {
+        const region = alias.slice("aws.".length);
+        return [
+          code(alias),
+          code(region),
+          purpose(region),
+          String(resources.filter((entry) => entry.mode === "resource" && entry.block.provider === alias).length),
+        ];
+      }),
+    ),
+    "",
+    aliases.every(guarded)
+      ? "Every alias is guarded: the plan fails, naming both regions, when the provider passed as `aws.<region>` is configured for another region."
+      : "",
+  ]
+    .join("\n")
+    .trimEnd();
+}
+
+const docsUrl = ({ mode, type }: ResourceEntry) =>
+  `https://registry.terraform.io/providers/hashicorp/aws/${AWS_PROVIDER_VERSION}/docs/${mode === "resource" ? "resources" : "data-sources"}/${type.replace(/^aws_/, "")}`;
+
+/** How many instances one resource block makes. */
+function instances({ block }: ResourceEntry): string {
+  if (block.count !== undefined) return `\`count = ${unwrap(String(block.count))}\``;
+  if (block.for_each !== undefined) return `one per key of \`${unwrap(String(block.for_each))}\``;
+  return "1";
+}
+
+function resources({ files }: ModuleReadmeInput): string {
+  const entries = resourcesOf(files.main);
+  const managed = entries.filter((entry) => entry.mode === "resource");
+  const byType = new Map<string, ResourceEntry[]>();
+  for (const entry of managed) byType.set(entry.type, [...(byType.get(entry.type) ?? []), entry]);
+  const counted = (group: ResourceEntry[]) => {
+    const plain = group.filter((entry) => instances(entry) === "1").length;
+    const conditional = group.filter((entry) => instances(entry) !== "1").map(instances);
+    return [...(plain > 0 ? [String(plain)] : []), ...conditional].join(" + ");
+  };
+  return [
+    "## Modules",
+    "",
+    "No modules.",
+    "",
+    "## Resources",
+    "",
+    `${managed.length} resource blocks of ${byType.size} types:`,
+    "",
+    table(
+      ["Type", "Count"],
+      [...byType.entries()].map(([type, group]) => [code(type), counted(group)]),
+    ),
+    "",
+    table(
+      ["Name", "Type"],
+      entries.map((entry) => [`[${entry.type}.${entry.name}](${docsUrl(entry)})`, entry.mode]),
+    ),
+  ].join("\n");
+}
+
+/** The validation's error message without the variable's name: "must be one of 10, 30". */
+function rule(name: string, variable: TerraformJson): string | undefined {
+  const messages = (variable.validation ?? []).map((validation: { error_message: string }) =>
+    validation.error_message.replace(new RegExp(`^${name} `), "").replace(/\.$/, ""),
+  );
+  return messages.length === 0 ? undefined : messages.join("; ");
+}
+
+function inputs({ files }: ModuleReadmeInput): string {
+  const variables = Object.entries<TerraformJson>(files.main.variable ?? {}).sort(([a], [b]) => byCodeUnits(a, b));
+  return [
+    "## Inputs",
+    "",
+    table(
+      ["Name", "Description", "Type", "Default", "Required"],
+      variables.map(([name, variable]) => {
+        const required = !("default" in variable);
+        const validation = rule(name, variable);
+        return [
+          anchored("input", name),
+          `${prose(variable.description ?? "")}${validation === undefined ? "" : `. Validated: ${code(validation)}`}`,
+          code(variable.type ?? "any"),
+          required ? "n/a" : code(hclValue(variable.default)),
+          required ? "yes" : "no",
+        ];
+      }),
+      ["left", "left", "left", "left", "center"],
+    ),
+  ].join("\n");
+}
+
+function outputs({ files }: ModuleReadmeInput): string {
+  const entries = Object.entries<TerraformJson>(files.main.output ?? {}).sort(([a], [b]) => byCodeUnits(a, b));
+  return [
+    "## Outputs",
+    "",
+    entries.length === 0
+      ? "No outputs."
+      : table(
+          ["Name", "Description"],
+          entries.map(([name, output]) => [anchored("output", name), prose(output.description ?? "")]),
+        ),
+  ].join("\n");
+}
+
+/** The whole README, ending with one newline. */
+export function renderModuleReadme(input: ModuleReadmeInput): string {
+  const sections = [
+    header(input),
+    usage(input),
+    fixedAtBuild(input),
+    severalInstances(input),
+    stableAddresses(input),
+    requirements(input),
+    providers(input),
+    resources(input),
+    inputs(input),
+    outputs(input),
+  ];
+  return `${sections.filter((section) => section !== "").join("\n\n")}\n`;
+}

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { buildSync, version as esbuildVersion, type BuildOptions } from "esbuild";
+import type { BuildOptions } from "esbuild";
 import { zipSync } from "fflate";
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from "../contract/handlers";
 
@@ -65,13 +65,24 @@ interface Build {
 const CACHE_FILE = "bundle-cache.json";
 let memo: Build | undefined;
 
+/**
+ * esbuild's version from its package.json: loading esbuild itself is only needed for a build,
+ * and most synths reuse the zips.
+ */
+const esbuildVersion = () => (require("esbuild/package.json") as { version: string }).version;
+
 /** Hash of the inputs' contents and the build settings; `undefined` when an input is gone. */
 function fingerprintOf(inputs: readonly string[]): string | undefined {
-  const hash = createHash("sha256").update(esbuildVersion).update(JSON.stringify(esbuildOptions()));
+  const hash = createHash("sha256").update(esbuildVersion()).update(JSON.stringify(esbuildOptions()));
   for (const input of inputs) {
-    const path = resolve(PROJECT_ROOT, input);
-    if (!existsSync(path)) return undefined;
-    hash.update(`${input}\0`).update(readFileSync(path));
+    let content: Buffer;
+    try {
+      content = readFileSync(resolve(PROJECT_ROOT, input));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+    hash.update(`${input}\0`).update(content);
   }
   return hash.digest("hex");
 }
@@ -81,6 +92,7 @@ function fingerprintOf(inputs: readonly string[]): string | undefined {
  * handler does), zipped deterministically.
  */
 function build(): Build {
+  const { buildSync } = require("esbuild") as typeof import("esbuild");
   const result = buildSync(esbuildOptions());
   const zips = {} as Record<HandlerName, Uint8Array>;
   for (const name of HANDLER_NAMES) {
@@ -144,19 +156,32 @@ export function deterministicZip(files: Record<string, Uint8Array>): Uint8Array 
   return zipSync(Object.fromEntries(entries) as Parameters<typeof zipSync>[0]);
 }
 
-/** Bundles a handler into `<outDir>/<name>.zip`, rewriting files only when their bytes change. */
-export function bundleHandler(name: HandlerName, outDir: string): HandlerBundle {
-  const current = currentBuild(outDir);
-  const zip = current.zips[name];
+/** Writes `<outDir>/<name>.zip` of `build` (and the cache record), only where the bytes change. */
+function writeBundle(build: Build, name: HandlerName, outDir: string): HandlerBundle {
+  const zip = build.zips[name];
   mkdirSync(outDir, { recursive: true });
   const zipPath = resolve(outDir, `${name}.zip`);
   if (!(existsSync(zipPath) && Buffer.from(zip).equals(readFileSync(zipPath)))) writeAtomically(zipPath, zip);
   const sha256 = sha256Of(zip);
-  const cache = { fingerprint: current.fingerprint, inputs: current.inputs, sha256: mapHandlers((handler) => sha256Of(current.zips[handler])) };
+  const cache = { fingerprint: build.fingerprint, inputs: build.inputs, sha256: mapHandlers((handler) => sha256Of(build.zips[handler])) };
   const cachePath = join(outDir, CACHE_FILE);
   const cacheText = `${JSON.stringify(cache, null, 1)}\n`;
   if (!(existsSync(cachePath) && readFileSync(cachePath, "utf8") === cacheText)) writeAtomically(cachePath, cacheText);
   return { zipPath, sha256, bytes: zip.byteLength };
+}
+
+/** Bundles a handler into `<outDir>/<name>.zip`, rewriting files only when their bytes change. */
+export function bundleHandler(name: HandlerName, outDir: string): HandlerBundle {
+  return writeBundle(currentBuild(outDir), name, outDir);
+}
+
+/**
+ * Every handler's bundle, like `bundleHandler` for each, but checking the inputs once: the
+ * check reads every input (some 900 files, the SDK's included), and a synth needs all three.
+ */
+export function bundleHandlers(outDir: string): Record<HandlerName, HandlerBundle> {
+  const build = currentBuild(outDir);
+  return mapHandlers((name) => writeBundle(build, name, outDir));
 }
 
 function mapHandlers<T>(value: (name: HandlerName) => T): Record<HandlerName, T> {

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
 import { HANDLER_NAMES, type HandlerName } from "../contract/handlers";
-import { bundleHandler } from "../build/lambda-bundle";
+import { bundleHandlers } from "../build/lambda-bundle";
 
 /** A handler's deployment package as the Lambda function resource needs it. */
 export interface LambdaBundle {
@@ -25,9 +25,10 @@ export class LambdaBundles extends Construct {
 
   constructor(scope: Construct, id: string, props: LambdaBundlesProps) {
     super(scope, id);
+    const built = bundleHandlers(props.buildDir);
     this.bundles = Object.fromEntries(
       HANDLER_NAMES.map((name) => {
-        const { zipPath, sha256 } = bundleHandler(name, props.buildDir);
+        const { zipPath, sha256 } = built[name];
         const asset = new TerraformAsset(this, name, { path: zipPath, type: AssetType.FILE });
         return [name, { filename: asset.path, sourceCodeHash: sha256 }];
       }),

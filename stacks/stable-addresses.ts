@@ -31,6 +31,9 @@ export function ticketsStatefulAddresses(regions: readonly string[]): Record<str
   ]);
 }
 
+/** The Terraform version cdktf asks for `moved` blocks. */
+export const MOVED_BLOCKS_TERRAFORM = ">= 1.5.0";
+
 /** The state bootstrap stack's stateful resources. */
 export const STATE_STACK_ADDRESSES: Readonly<Record<string, string>> = {
   "state-key": "state_key",
@@ -46,6 +49,18 @@ export const STATE_STACK_ADDRESSES: Readonly<Record<string, string>> = {
  */
 export abstract class StableAddressStack extends TerraformStack {
   private readonly stableAddresses = new Map<string, string>();
+
+  /**
+   * Tells cdktf's synthesizer there are no resource moves, so that it doesn't add its check
+   * of the Terraform version: that check runs `terraform version` once per stack in every
+   * synth (a process start each time), and fails the synth on a machine without terraform,
+   * where synth needs none. The `moved` blocks are still written (each resource renders its
+   * own), and Terraform checks the version they need itself: every stack states a
+   * `required_version` of at least MOVED_BLOCKS_TERRAFORM, which `terraform init` enforces.
+   */
+  override hasResourceMove(): boolean {
+    return false;
+  }
 
   /** Pins the names of `addresses` (construct path under this stack -> Terraform name). */
   protected pinAddresses(addresses: Readonly<Record<string, string>>): void {

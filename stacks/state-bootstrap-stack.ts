@@ -12,7 +12,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { TicketsConfig } from "../config/schema";
 import { stateKeyAlias } from "../config/state-backend";
-import { StableAddressStack, STATE_STACK_ADDRESSES } from "./stable-addresses";
+import { MOVED_BLOCKS_TERRAFORM, StableAddressStack, STATE_STACK_ADDRESSES } from "./stable-addresses";
 
 export interface StateBootstrapStackProps {
   readonly config: TicketsConfig;
@@ -34,6 +34,7 @@ export class StateBootstrapStack extends StableAddressStack {
     const { stateBackend, tags } = props.config;
 
     new LocalBackend(this, { path: props.localStatePath });
+    this.addOverride("terraform.required_version", MOVED_BLOCKS_TERRAFORM);
     new AwsProvider(this, "aws", { region: stateBackend.region, defaultTags: [{ tags: { ...tags } }] });
 
     // A key of our own rather than aws/s3: its policy is ours to scope, it rotates, and the

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { unzipSync } from "fflate";
 import { HANDLER_NAMES } from "../../contract/handlers";
-import { BUNDLE_ENTRY_FILE, bundleHandler } from "../../build/lambda-bundle";
+import { BUNDLE_ENTRY_FILE, bundleHandler, bundleHandlers } from "../../build/lambda-bundle";
 import { PROJECT_ROOT } from "../../build/project-root";
 
 const MAX_ZIP_BYTES = 200 * 1024;
@@ -133,6 +133,19 @@ describe("bundleHandler", () => {
     const staticImports = [...code.matchAll(/\bfrom\s*"([^"]+)"/g)].map((match) => match[1]!);
     expect(staticImports.length).toBeGreaterThan(0);
     expect(staticImports.filter((specifier) => !specifier.startsWith("node:"))).toEqual([]);
+  });
+
+  test("bundleHandlers gives every handler's bundle, the same as bundleHandler one by one", () => {
+    const together = bundleHandlers(join(workDir, "together"));
+    expect(Object.keys(together)).toEqual(HANDLER_NAMES);
+    for (const name of HANDLER_NAMES) {
+      const alone = bundleHandler(name, join(workDir, "alone"));
+      expect(together[name].zipPath).toBe(join(workDir, "together", `${name}.zip`));
+      expect(together[name].sha256).toBe(alone.sha256);
+      expect(together[name].bytes).toBe(alone.bytes);
+      expect(readFileSync(together[name].zipPath).equals(readFileSync(alone.zipPath))).toBe(true);
+    }
+    expect(readFileSync(join(workDir, "together", "bundle-cache.json"), "utf8")).toBe(readFileSync(join(workDir, "alone", "bundle-cache.json"), "utf8"));
   });
 
   test("rewrites the zip only when its bytes change", () => {

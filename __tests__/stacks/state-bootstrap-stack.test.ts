@@ -7,6 +7,11 @@ describe("state bootstrap stack", () => {
     expect(stack.terraform.backend).toEqual({ local: { path: "../../../terraform.tickets-state.tfstate" } });
   });
 
+  test("asks for the Terraform version its moved blocks need (Terraform checks it, not the synth)", () => {
+    expect(stack.terraform.required_version).toBe(">= 1.5.0");
+    expect(stack.moved?.length).toBeGreaterThan(0);
+  });
+
   test("uses one provider in the state region, with the default tags", () => {
     expect(stack.provider.aws).toEqual([
       { region: "eu-west-1", default_tags: [{ tags: { Project: "wild-rydes-tickets", ManagedBy: "cdktf" } }] },

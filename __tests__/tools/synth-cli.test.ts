@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { DEFAULTS } from "../../config/schema";
@@ -30,6 +30,25 @@ describe("npm run synth", () => {
     for (const stack of ["tickets", "tickets-state"]) {
       expect(existsSync(join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
     }
+  });
+
+  test("needs no terraform: the same output with terraform off the PATH", () => {
+    // Only node on the PATH: cdktf's own Terraform version check would run `terraform version`.
+    const binDir = join(scratch, "node-only-bin");
+    mkdirSync(binDir);
+    symlinkSync(process.execPath, join(binDir, "node"));
+    const withTerraform = join(scratch, "with-terraform");
+    const withoutTerraform = join(scratch, "without-terraform");
+    expect(runSynth(withTerraform).status).toBe(0);
+
+    const result = runSynth(withoutTerraform, undefined, { PATH: binDir });
+
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const expected = filesOf(withTerraform);
+    const actual = filesOf(withoutTerraform);
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [path, bytes] of expected) expect({ path, same: bytes.equals(actual.get(path)!) }).toEqual({ path, same: true });
   });
 
   test("two synths of the same source are byte-identical", () => {

@@ -1,43 +1,57 @@
 /**
- * Numbers, no assertions: bundle time, zip sizes (budget 200 KB), module load time of each
- * bundle in a fresh Node (budget 100 ms), and the local API's throughput and latency against
- * dynalite. Only 127.0.0.1, bounded request counts.
+ * Section 4: the Lambda bundles (zip size, module load time in a fresh Node) and the local
+ * API's throughput and latency against the embedded DynamoDB (dynalite), at several
+ * concurrencies. Only 127.0.0.1, bounded request counts.
  *
  * Load time: each bundle is extracted alone into a temp dir (no node_modules anywhere up the
- * tree: the bundle carries the SDK) and imported by a fresh `node`, with the functions'
+ * tree: the bundle carries the SDK) and imported by a fresh `node` with the functions'
  * environment set, timing the dynamic import with performance.now().
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { HANDLER_NAMES, type HandlerName } from "../../contract/handlers";
-import { BUNDLE_ENTRY_FILE, bundleHandler, type HandlerBundle } from "../../build/lambda-bundle";
+import { BUNDLE_ENTRY_FILE, bundleHandlers } from "../../build/lambda-bundle";
+import { PROJECT_ROOT } from "../../build/project-root";
+import { percentile, type Spread, spreadOf } from "./measure";
 
-const PROJECT_ROOT = resolve(__dirname, "..", "..");
-const LOAD_RUNS = 7;
-const REQUESTS = 2_000;
-const CONCURRENCY = 20;
+export const BUNDLE_BUDGET = { zipKb: 200, loadMs: 100 } as const;
 
-const median = (values: number[]) => percentile(values, 50);
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+export interface BundleResult {
+  readonly handler: HandlerName;
+  readonly zipBytes: number;
+  /** The unzipped `index.mjs`. */
+  readonly codeBytes: number;
+  readonly loadMs: Spread;
 }
 
-function table(title: string, header: string[], rows: (string | number)[][]): void {
-  const cells = [header, ...rows.map((row) => row.map(String))];
-  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  console.log(`\n${title}`);
-  cells.forEach((row, r) => {
-    console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
-    if (r === 0) console.log(widths.map((width) => "-".repeat(width)).join("  "));
-  });
+export interface LoadResult {
+  readonly request: "POST /ticket" | "GET /ticket?limit=100";
+  readonly concurrency: number;
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Answers other than 201 (POST) or 200 (GET): should be 0. */
+  readonly unexpected: number;
+}
+
+export interface LambdaResult {
+  readonly bundles: readonly BundleResult[];
+  readonly load: readonly LoadResult[];
+}
+
+export interface LambdaOptions {
+  readonly loadRuns: number;
+  /** Requests per concurrency level, for each of POST and GET. */
+  readonly requests: Readonly<Record<number, number>>;
+  readonly log: (line: string) => void;
 }
 
 function loadTimeMs(dir: string): number {
-  const script = `const t = performance.now(); await import("./index.mjs"); console.log(performance.now() - t);`;
+  const script = `const t = performance.now(); await import("./${BUNDLE_ENTRY_FILE}"); console.log(performance.now() - t);`;
   const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
     cwd: dir,
     env: {
@@ -49,50 +63,26 @@ function loadTimeMs(dir: string): number {
     },
     encoding: "utf8",
   });
-  if (child.status !== 0) throw new Error(`loading ${dir}/index.mjs failed:\n${child.stderr}`);
+  if (child.status !== 0) throw new Error(`loading ${dir}/${BUNDLE_ENTRY_FILE} failed:\n${child.stderr}`);
   return Number(child.stdout.trim());
 }
 
-function benchBundles(workDir: string): void {
-  const started = performance.now();
-  const bundles = Object.fromEntries(HANDLER_NAMES.map((name) => [name, bundleHandler(name, join(workDir, "zips"))])) as Record<
-    HandlerName,
-    HandlerBundle
-  >;
-  const bundleMs = performance.now() - started;
-  // Again, as every synth after the first does (zips already there, unchanged).
-  const again = performance.now();
-  HANDLER_NAMES.forEach((name) => bundleHandler(name, join(workDir, "zips")));
-  const rebundleMs = performance.now() - again;
-
-  const rows = HANDLER_NAMES.map((name) => {
-    const dir = join(workDir, name);
+function benchBundles(workDir: string, loadRuns: number): BundleResult[] {
+  const bundles = bundleHandlers(join(workDir, "zips"));
+  return HANDLER_NAMES.map((handler) => {
+    const dir = join(workDir, handler);
     mkdirSync(dir);
-    const files = unzipSync(readFileSync(bundles[name].zipPath));
-    writeFileSync(join(dir, BUNDLE_ENTRY_FILE), files[BUNDLE_ENTRY_FILE]!);
-    const loads = Array.from({ length: LOAD_RUNS }, () => loadTimeMs(dir));
-    return [
-      name,
-      bundles[name].bytes,
-      (bundles[name].bytes / 1024).toFixed(1),
-      (files[BUNDLE_ENTRY_FILE]!.byteLength / 1024).toFixed(1),
-      median(loads).toFixed(1),
-      Math.min(...loads).toFixed(1),
-      Math.max(...loads).toFixed(1),
-    ];
+    const code = unzipSync(readFileSync(bundles[handler].zipPath))[BUNDLE_ENTRY_FILE]!;
+    writeFileSync(join(dir, BUNDLE_ENTRY_FILE), code);
+    const loads = Array.from({ length: loadRuns }, () => loadTimeMs(dir));
+    return { handler, zipBytes: bundles[handler].bytes, codeBytes: code.byteLength, loadMs: spreadOf(loads) };
   });
-  table(
-    `Bundles (budgets: zip <= 200 KB, load <= 100 ms; load = median of ${LOAD_RUNS} fresh node processes)`,
-    ["handler", "zip bytes", "zip KB", "index.mjs KB", "load ms (median)", "min", "max"],
-    rows,
-  );
-  console.log(`bundling all ${HANDLER_NAMES.length}: ${bundleMs.toFixed(0)} ms first, ${rebundleMs.toFixed(0)} ms again (unchanged zips)`);
 }
 
 async function startLocalApiProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "tools/local-api.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "tools/bench/local-api-process.ts"], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, PORT: "0", POWERTOOLS_LOG_LEVEL: "SILENT", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: "SILENT", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
@@ -100,8 +90,8 @@ async function startLocalApiProcess(): Promise<{ url: string; stop: () => Promis
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (match) done(match[1]!);
+      const line = output.split("\n").find((text) => text.startsWith("{"));
+      if (line !== undefined) done((JSON.parse(line) as { url: string }).url);
     });
     child.once("exit", (code) => fail(new Error(`local API exited (${code}) before listening:\n${output}`)));
   });
@@ -114,72 +104,78 @@ async function startLocalApiProcess(): Promise<{ url: string; stop: () => Promis
   };
 }
 
-/** `REQUESTS` requests, `CONCURRENCY` at a time; latency of each, wall time of all. */
-async function load(request: (i: number) => Promise<Response>, expectedStatus: number) {
+/** `requests` requests, `concurrency` at a time: latency of each, wall time of all. */
+async function loadTest(
+  request: (i: number) => Promise<Response>,
+  expectedStatus: number,
+  concurrency: number,
+  requests: number,
+): Promise<Omit<LoadResult, "request">> {
   const latencies: number[] = [];
   let next = 0;
-  let failures = 0;
+  let unexpected = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) {
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
         const i = next++;
-        const t = performance.now();
+        const sent = performance.now();
         const response = await request(i);
         await response.arrayBuffer();
-        latencies.push(performance.now() - t);
-        if (response.status !== expectedStatus) failures += 1;
+        latencies.push(performance.now() - sent);
+        if (response.status !== expectedStatus) unexpected += 1;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return [
-    REQUESTS,
-    CONCURRENCY,
-    (REQUESTS / seconds).toFixed(0),
-    percentile(latencies, 50).toFixed(1),
-    percentile(latencies, 99).toFixed(1),
-    failures,
-  ];
+  return {
+    concurrency,
+    requests,
+    requestsPerSecond: requests / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    unexpected,
+  };
 }
 
-async function benchLocalApi(): Promise<void> {
+async function benchLocalApi(options: LambdaOptions): Promise<LoadResult[]> {
   const api = await startLocalApiProcess();
+  const results: LoadResult[] = [];
   try {
-    const post = await load(
-      (i) =>
+    const levels = Object.keys(options.requests)
+      .map(Number)
+      .sort((a, b) => a - b);
+    for (const concurrency of levels) {
+      options.log(`local API: POST at concurrency ${concurrency}`);
+      const post = (i: number) =>
         fetch(`${api.url}ticket`, {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ description: `bench ticket ${i}`, priority: "low" }),
-        }),
-      201,
-    );
-    const get = await load(() => fetch(`${api.url}ticket?limit=100`), 200);
-    table(
-      "Local API (dynalite in memory, separate process, fetch keep-alive)",
-      ["request", "requests", "concurrency", "req/s", "p50 ms", "p99 ms", "unexpected status"],
-      [
-        ["POST /ticket", ...post],
-        ["GET /ticket?limit=100", ...get],
-      ],
-    );
+          body: JSON.stringify({ description: `bench ticket ${concurrency}-${i}`, priority: "low" }),
+        });
+      results.push({ request: "POST /ticket", ...(await loadTest(post, 201, concurrency, options.requests[concurrency]!)) });
+    }
+    for (const concurrency of levels) {
+      options.log(`local API: GET at concurrency ${concurrency}`);
+      const get = () => fetch(`${api.url}ticket?limit=100`);
+      results.push({
+        request: "GET /ticket?limit=100",
+        ...(await loadTest(get, 200, concurrency, options.requests[concurrency]!)),
+      });
+    }
+    return results;
   } finally {
     await api.stop();
   }
 }
 
-async function main(): Promise<void> {
+export async function benchLambdas(options: LambdaOptions): Promise<LambdaResult> {
   const workDir = mkdtempSync(join(tmpdir(), "bench-lambdas-"));
   try {
-    benchBundles(workDir);
-    await benchLocalApi();
+    options.log("lambdas: bundles and load times");
+    const bundles = benchBundles(workDir, options.loadRuns);
+    return { bundles, load: await benchLocalApi(options) };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 }
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});

@@ -81,7 +81,12 @@ export interface OfflinePlanOptions {
    * @default - init may write or update the lock file
    */
   readonly lockfile?: "readonly";
+  /** Called with the wall time of each terraform command as it finishes (benchmarks). */
+  readonly onStep?: (step: OfflinePlanStep, milliseconds: number) => void;
 }
+
+/** The terraform commands `planOffline` runs, in order. */
+export type OfflinePlanStep = "init" | "validate" | "plan" | "show";
 
 /** `planOffline` leaves its result (validate + plan) here in the work dir, for other processes. */
 export const OFFLINE_RESULT_FILE = "result.json";
@@ -111,6 +116,19 @@ export class TerraformCommandError extends Error {
   override readonly name = "TerraformCommandError";
 }
 
+/** One terraform command of `planOffline`, its wall time reported to `onStep`. */
+async function step(
+  toolchain: TerraformToolchain,
+  options: Pick<OfflinePlanOptions, "workDir" | "onStep">,
+  name: OfflinePlanStep,
+  args: string[],
+): Promise<string> {
+  const started = performance.now();
+  const stdout = await terraform(toolchain, options.workDir, args);
+  options.onStep?.(name, performance.now() - started);
+  return stdout;
+}
+
 async function terraform(toolchain: TerraformToolchain, cwd: string, args: string[]): Promise<string> {
   try {
     const { stdout } = await run(toolchain.terraform, args, {
@@ -138,10 +156,10 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
   const validate =
     options.validate === false
       ? undefined
-      : (JSON.parse(await terraform(toolchain, workDir, ["validate", "-json", "-no-color"])) as OfflinePlanResult["validate"]);
+      : (JSON.parse(await step(toolchain, options, "validate", ["validate", "-json", "-no-color"])) as OfflinePlanResult["validate"]);
   const varArgs = Object.entries(options.vars ?? {}).map(([name, value]) => `-var=${name}=${value}`);
   const refresh = `-refresh=${options.refresh === true}`;
-  await terraform(toolchain, workDir, [
+  await step(toolchain, options, "plan", [
     "plan",
     "-input=false",
     "-no-color",
@@ -150,7 +168,7 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
     ...varArgs,
     `-out=${SAVED_PLAN_FILE}`,
   ]);
-  const planJson = await terraform(toolchain, workDir, ["show", "-json", "-no-color", SAVED_PLAN_FILE]);
+  const planJson = await step(toolchain, options, "show", ["show", "-json", "-no-color", SAVED_PLAN_FILE]);
   const plan = parsePlan(planJson, join(workDir, SAVED_PLAN_FILE));
   writeFileSync(join(workDir, PLAN_JSON_FILE), JSON.stringify(plan, null, 2));
   const result = { validate, plan };
@@ -187,7 +205,7 @@ async function initOffline(toolchain: TerraformToolchain, options: Omit<OfflineP
   if (options.state !== undefined) {
     writeFileSync(join(workDir, "offline.tfstate"), JSON.stringify(options.state, null, 2));
   }
-  await terraform(toolchain, workDir, ["init", "-input=false", "-no-color", ...(options.lockfile === "readonly" ? ["-lockfile=readonly"] : [])]);
+  await step(toolchain, options, "init", ["init", "-input=false", "-no-color", ...(options.lockfile === "readonly" ? ["-lockfile=readonly"] : [])]);
 }
 
 /** The stack folders below a synth output directory (`<outdir>/stacks/*`). */

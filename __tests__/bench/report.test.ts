@@ -1,0 +1,170 @@
+/**
+ * The report writer, on made-up results: every section and the machine header appear, figures
+ * come from the results, skipped sections say so, charts are drawn where promised. The real
+ * bench never runs inside jest.
+ */
+import { renderReport, SECTION_TITLES, CHART_DIR } from "../../tools/bench/report";
+import { fakeResults, processSpread } from "./fake-results";
+import { expectWellFormedXml } from "./xml";
+
+describe("renderReport", () => {
+  test("has the machine header: cores, CPU, Node, Terraform, load at start and end", () => {
+    const { markdown } = renderReport(fakeResults());
+
+    expect(markdown).toMatch(/^# Benchmarks\n/);
+    expect(markdown).toContain("| cores | 8 |");
+    expect(markdown).toContain("| CPU | Fake CPU 9000 |");
+    expect(markdown).toContain("| Node.js | v20.20.2 |");
+    expect(markdown).toContain("| Terraform | Terraform v1.11.4 |");
+    expect(markdown).toContain("| load average at start (1/5/15 min) | 0.42 / 0.30 / 0.20 (idle) |");
+    expect(markdown).toContain("| load average at end | 1.50 / 0.90 / 0.40 |");
+  });
+
+  test("writes every section, in order, from full results", () => {
+    const { markdown } = renderReport(fakeResults());
+
+    const positions = SECTION_TITLES.map((title) => markdown.indexOf(`\n## ${title}\n`));
+    expect(positions.every((position) => position > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(markdown).not.toContain("Not measured in this run");
+  });
+
+  test("flags a busy machine at the top, and an idle one not", () => {
+    const busy = fakeResults();
+    const { markdown } = renderReport({ ...busy, machine: { ...busy.machine, cores: 2, loadAtStart: [9.43, 4.8, 1.91] } });
+
+    expect(markdown).toContain("> **Measured on an overloaded machine**: load average 9.43 / 4.80 / 1.91");
+    expect(renderReport(fakeResults()).markdown).not.toContain("Measured on");
+  });
+
+  test("a busy machine is called busy", () => {
+    const results = fakeResults();
+    const { markdown } = renderReport({ ...results, machine: { ...results.machine, cores: 2, loadAtStart: [1.2, 1, 1] } });
+    expect(markdown).toContain("> **Measured on a busy machine**: load average 1.20 / 1.00 / 1.00");
+  });
+
+  test("headline: the ratio, the goal, the cost of a region, the Lambdas, the failover", () => {
+    const { markdown } = renderReport(fakeResults());
+    expect(markdown).toContain(
+      "**0.61 s**, against 18.3 s for the cdktf template's set-up synthesizing only the global table: **30x faster**",
+    );
+    expect(markdown).toContain("- Each added region (2 → 3): +5 resources, +50 ms synth wall time, +40 ms synth CPU.");
+    expect(markdown).toContain("- Lambda zips at most 122.1 KB (budget 200 KB), loading in at most 51 ms (budget 100 ms).");
+    expect(markdown).toContain(
+      "- Clients on the standby within 80.0 s of a failure with the defaults, 180 s with the production settings (computed).",
+    );
+  });
+
+  test("synth: the three commands, the ratio to the baseline, and the goal verdict", () => {
+    const { markdown } = renderReport(fakeResults());
+
+    expect(markdown).toContain("| `npm run synth` (whole system) | 5 | 0.61 s | 0.55 s – 0.73 s | 0.55 s | 120 MB |");
+    expect(markdown).toContain("| `npm run synth`, first run without caches | 1 | 1.90 s | – | 2.10 s | 150 MB |");
+    expect(markdown).toContain("| baseline: `npx ts-node main.ts` (bench/baseline) | 5 | 18.3 s |");
+    expect(markdown).toContain("the baseline takes 30x as long as the whole system (CPU: 43.9x)");
+    expect(markdown).toContain("**Goal**: at most 0.8 s: met.");
+    expect(markdown).toContain("- Goal (at most 0.8 s and at least 20x): **met** in this run.");
+  });
+
+  test("synth: a missed goal says by how much, and the profile is summarized", () => {
+    const results = fakeResults();
+    const { markdown } = renderReport({
+      ...results,
+      synth: {
+        ...results.synth,
+        npmSynth: processSpread(1.25),
+        profile: {
+          totalMs: 1000,
+          rows: [
+            { module: "cdktf", selfMs: 400, share: 0.4 },
+            { module: "zod (bundled)", selfMs: 100, share: 0.1 },
+          ],
+        },
+      },
+    });
+
+    expect(markdown).toContain("**Goal**: at most 0.8 s: missed by 0.45 s.");
+    expect(markdown).toContain("**missed** in this run");
+    expect(markdown).toContain("### Where a synth's time goes");
+    expect(markdown).toContain("| cdktf | 400 ms | 40.0% |");
+    expect(markdown).toContain("| zod (bundled) | 100 ms | 10.0% |");
+  });
+
+  test("scaling: a row per size, per-region growth, what grows, and the chart", () => {
+    const { markdown, charts } = renderReport(fakeResults());
+
+    expect(markdown).toContain("| 8 | 9 | 41 | 312.5 KB |");
+    expect(markdown).toContain("| 2 → 3 | +5 | +39.1 KB | +50 ms | +40 ms | +4.0 MB |");
+    expect(markdown).toContain(
+      "every added region adds the same 5 resources (linear): 3 `aws_lambda_function`, 1 `aws_api_gateway_rest_api`, 1 `aws_route53_health_check`",
+    );
+    expect(markdown).toContain("| synth CPU median | 0.42 s | 40 ms | 1.000 |");
+    expect(markdown).toContain("| cdk.tf.json | 0.0 KB | 39.1 KB | 1.000 |");
+    expect(markdown).toContain(`![Cost against regions](${CHART_DIR}/scaling.svg)`);
+    const chart = charts[`${CHART_DIR}/scaling.svg`]!;
+    expect(chart).toContain("<title>Cost against regions</title>");
+    expect(chart.match(/<polyline /g)).toHaveLength(5); // wall, resources, JSON, RSS, plan
+    expectWellFormedXml(chart);
+  });
+
+  test("terraform: each stack's steps as median (min–max)", () => {
+    const { markdown } = renderReport(fakeResults());
+    expect(markdown).toContain(
+      "| `tickets` | 73 | 0.50 s (0.50 s–0.50 s) | 3.20 s (3.20 s–3.20 s) | 5.80 s (5.80 s–5.80 s) | 3.60 s (3.60 s–3.60 s) |",
+    );
+  });
+
+  test("lambdas: zip and load per handler, the local API at every concurrency", () => {
+    const { markdown } = renderReport(fakeResults());
+    expect(markdown).toContain("| `tickets-post` | 122.1 KB | 400.4 KB | 51 ms (47 ms–66 ms) |");
+    expect(markdown).toContain("| POST /ticket | 100 | 500 | 1000 | 1.1 ms | 4.2 ms | 0 |");
+    expect(markdown).toContain("| GET /ticket?limit=100 | 1 | 500 | 401 | 2.5 ms | 9.8 ms | 0 |");
+  });
+
+  test("tests and failover", () => {
+    const { markdown } = renderReport(fakeResults());
+    expect(markdown).toContain("| `npm test` (type check, lint, every test, terraform validate and plans) | 5 | 95.0 s |");
+    expect(markdown).toContain("| `npm run test:unit` (the unit project: no terraform) | 5 | 40.0 s |");
+    expect(markdown).toContain("| `npx jest __tests__/config/config.test.ts` (one unit test file) | 5 | 3.50 s |");
+    expect(markdown).toContain(
+      "| default config (workshop) | 10 s x 1 | 8.20 s | 10.0 s | 10.0 s | 20.0 s | 60 s | **80.0 s** |",
+    );
+    expect(markdown).toContain("| README's production advice | 30 s x 3 | 84.6 s | 90.0 s | 30.0 s | 120 s | 60 s | **180 s** |");
+    expect(markdown).toContain("**workshop, by hand in the console**: about 260 s");
+    expect(markdown).toContain("**this project, `npm run drill`**: about 85.0 s");
+    expect(markdown).toMatch(/\| Deploy API to stage prod \| 60 \| estimate \|/);
+  });
+
+  test("skipped sections say why; charts that have no data are not drawn", () => {
+    const results = fakeResults();
+    const { synth } = results;
+    const { markdown, charts } = renderReport({
+      ...results,
+      mode: "quick",
+      synth: { npmSynth: synth.npmSynth, app: synth.app },
+      scaling: { skipped: "failed: boom" },
+      terraform: { skipped: "--quick leaves terraform out" },
+      lambdas: { skipped: "failed: no port" },
+      tests: { unitFile: { spread: processSpread(3.5), failedRuns: 2 } },
+    });
+
+    expect(markdown).toContain("`npm run bench -- --quick`");
+    expect(markdown).toContain("## 2. Scaling with regions\n\nNot measured in this run: failed: boom.");
+    expect(markdown).toContain("## 3. Terraform\n\nNot measured in this run: --quick leaves terraform out.");
+    expect(markdown).toContain("## 4. Lambdas\n\nNot measured in this run: failed: no port.");
+    expect(markdown).not.toContain("`npm test` (type check");
+    expect(markdown).not.toContain("`npm run test:unit`");
+    expect(markdown).toContain(
+      "| `npx jest __tests__/config/config.test.ts` (one unit test file) **failed in 2 of 5 runs** | 5 | 3.50 s |",
+    );
+    expect(markdown).toContain("(baseline not run with --quick)");
+    expect(Object.keys(charts)).toEqual([]);
+  });
+
+  test("the synth chart compares the whole system with the baseline", () => {
+    const chart = renderReport(fakeResults()).charts[`${CHART_DIR}/synth.svg`]!;
+    expect(chart).toContain(">0.61 s</text>");
+    expect(chart).toContain(">18.3 s</text>");
+    expectWellFormedXml(chart);
+  });
+});

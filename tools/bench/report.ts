@@ -1,0 +1,506 @@
+/**
+ * BENCHMARKS.md from the measurements: one section per measured area, tables, and SVG charts
+ * where a picture says more. Pure: results in, text out (tested with made-up results).
+ */
+import { loadVerdict, type MachineInfo } from "./machine";
+import { type ProcessSpread, type Spread } from "./measure";
+import { BUNDLE_BUDGET, type LambdaResult } from "./lambdas";
+import { drillSeconds, type FailoverResult } from "./failover";
+import { growthOf, linearFit, resourcesPerRegion, type ScalingPoint } from "./scaling";
+import { goalMissed, SYNTH_GOAL, type SynthResult } from "./synth";
+import { TERRAFORM_STEPS, type StackTerraformTimes } from "./terraform-steps";
+import { type TestCommandResult, UNIT_TEST_FILE, type TestsResult } from "./tests";
+import { barChart, formatNumber, panelChart } from "./svg";
+
+/** A section that was not measured in this run, and why. */
+export interface Skipped {
+  readonly skipped: string;
+}
+export type Section<T> = T | Skipped;
+export const isSkipped = <T>(section: Section<T>): section is Skipped =>
+  typeof section === "object" && section !== null && "skipped" in section;
+
+export interface BenchResults {
+  readonly mode: "full" | "quick";
+  readonly machine: MachineInfo;
+  readonly durationSeconds: number;
+  readonly synth: SynthResult;
+  readonly scaling: Section<readonly ScalingPoint[]>;
+  readonly terraform: Section<readonly StackTerraformTimes[]>;
+  readonly lambdas: Section<LambdaResult>;
+  readonly tests: Section<TestsResult>;
+  readonly failover: FailoverResult;
+}
+
+export interface Report {
+  readonly markdown: string;
+  /** SVG files, by path relative to the project root. */
+  readonly charts: Readonly<Record<string, string>>;
+}
+
+export const CHART_DIR = "bench/charts";
+export const SECTION_TITLES = [
+  "1. Synth",
+  "2. Scaling with regions",
+  "3. Terraform",
+  "4. Lambdas",
+  "5. Tests",
+  "6. Failover budget",
+] as const;
+
+/** `0.62 s`, `21.3 s`, `125 s`. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 10) return `${seconds.toFixed(2)} s`;
+  if (seconds < 100) return `${seconds.toFixed(1)} s`;
+  return `${seconds.toFixed(0)} s`;
+}
+
+const formatSpread = (spread: Spread, format: (value: number) => string) =>
+  spread.runs === 1 ? format(spread.median) : `${format(spread.median)} (${format(spread.min)}–${format(spread.max)})`;
+const ms = (value: number) => `${value.toFixed(Math.abs(value) < 10 ? 1 : 0)} ms`;
+/** `+12 ms`, `-3.5 ms`: an increment. */
+const signed = (text: string) => (text.startsWith("-") ? text : `+${text}`);
+const mb = (value: number) => `${value.toFixed(0)} MB`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const load = (values: readonly number[]) => values.map((value) => value.toFixed(2)).join(" / ");
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ("l" | "r")[] = []): string[] {
+  const rule = header.map((_, index) => ((align[index] ?? (index === 0 ? "l" : "r")) === "r" ? "---:" : "---"));
+  return [`| ${header.join(" | ")} |`, `| ${rule.join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)];
+}
+
+function processRow(label: string, spread: ProcessSpread): string[] {
+  return [
+    label,
+    String(spread.wallSeconds.runs),
+    formatSeconds(spread.wallSeconds.median),
+    spread.wallSeconds.runs === 1 ? "–" : `${formatSeconds(spread.wallSeconds.min)} – ${formatSeconds(spread.wallSeconds.max)}`,
+    spread.cpuSeconds === undefined ? "n/a" : formatSeconds(spread.cpuSeconds.median),
+    spread.maxRssMb === undefined ? "n/a" : mb(spread.maxRssMb.median),
+  ];
+}
+
+const PROCESS_HEADER = ["command", "runs", "wall median", "wall min – max", "CPU median", "peak RSS"] as const;
+
+function header(results: BenchResults): string[] {
+  const { machine } = results;
+  const verdict = loadVerdict(machine.loadAtStart[0], machine.cores);
+  const lines = [
+    "# Benchmarks",
+    "",
+    `Written by \`npm run bench${results.mode === "quick" ? " -- --quick" : ""}\` on ${machine.startedAt.slice(0, 10)} in ${formatSeconds(results.durationSeconds)}. ` +
+      "Every number below was measured in that run on this machine, except section 6, which is computed.",
+    "",
+  ];
+  if (verdict !== "idle") {
+    lines.push(
+      `> **Measured on ${verdict === "busy" ? "a busy" : "an overloaded"} machine**: load average ${load(machine.loadAtStart)} (1/5/15 min) at the start on ${machine.cores} cores. ` +
+        "Wall times are inflated by other work; CPU times are steadier. Re-run `npm run bench` on an idle machine for numbers to quote.",
+      "",
+    );
+  }
+  lines.push(
+    ...table(
+      ["machine", ""],
+      [
+        ["cores", String(machine.cores)],
+        ["CPU", machine.cpuModel],
+        ["memory", `${machine.memoryGb.toFixed(1)} GB`],
+        ["OS", machine.os],
+        ["Node.js", machine.node],
+        ["Terraform", machine.terraform ?? "not found (terraform sections skipped)"],
+        ["load average at start (1/5/15 min)", `${load(machine.loadAtStart)} (${verdict})`],
+        ...(machine.loadAtEnd === undefined ? [] : [["load average at end", load(machine.loadAtEnd)]]),
+      ],
+      ["l", "l"],
+    ),
+    "",
+  );
+  return lines;
+}
+
+function headline(results: BenchResults): string[] {
+  const { synth } = results;
+  const lines = ["## Headline", ""];
+  const npm = synth.npmSynth.wallSeconds.median;
+  if (synth.baseline !== undefined) {
+    const ratio = synth.baseline.wallSeconds.median / npm;
+    lines.push(
+      `- \`npm run synth\` of the whole system (two stacks, every region): **${formatSeconds(npm)}**, ` +
+        `against ${formatSeconds(synth.baseline.wallSeconds.median)} for the cdktf template's set-up synthesizing only the global table: **${formatNumber(ratio)}x faster**.`,
+    );
+  } else {
+    lines.push(
+      `- \`npm run synth\` of the whole system: **${formatSeconds(npm)}** (baseline not run${results.mode === "quick" ? " with --quick" : ""}).`,
+    );
+  }
+  lines.push(
+    `- Goal (at most ${SYNTH_GOAL.maxSeconds} s and at least ${SYNTH_GOAL.minRatio}x): **${goalMissed(synth) ? "missed" : "met"}** in this run.`,
+  );
+  if (!isSkipped(results.scaling) && results.scaling.length >= 2) {
+    const growth = growthOf(results.scaling);
+    const first = growth[0]!.perRegion;
+    const cpu = first.cpuSeconds === undefined ? "" : `, ${signed(ms(first.cpuSeconds * 1000))} synth CPU`;
+    lines.push(
+      `- Each added region (${growth[0]!.from} → ${growth[0]!.to}): ${signed(formatNumber(first.resources))} resources, ${signed(ms(first.synthSeconds * 1000))} synth wall time${cpu}.`,
+    );
+  }
+  if (!isSkipped(results.lambdas)) {
+    const largest = Math.max(...results.lambdas.bundles.map((bundle) => bundle.zipBytes));
+    const slowest = Math.max(...results.lambdas.bundles.map((bundle) => bundle.loadMs.median));
+    lines.push(
+      `- Lambda zips at most ${kb(largest)} (budget ${BUNDLE_BUDGET.zipKb} KB), loading in at most ${ms(slowest)} (budget ${BUNDLE_BUDGET.loadMs} ms).`,
+    );
+  }
+  const [defaults, production] = results.failover.budgets;
+  if (defaults !== undefined && production !== undefined) {
+    lines.push(
+      `- Clients on the standby within ${formatSeconds(defaults.clientFailoverSeconds)} of a failure with the defaults, ${formatSeconds(production.clientFailoverSeconds)} with the production settings (computed).`,
+    );
+  }
+  return [...lines, ""];
+}
+
+function skippedLines(title: string, section: Skipped): string[] {
+  return [`## ${title}`, "", `Not measured in this run: ${section.skipped}.`, ""];
+}
+
+function synthSection(synth: SynthResult, charts: Record<string, string>): string[] {
+  const rows = [
+    processRow("`npm run synth` (whole system)", synth.npmSynth),
+    processRow("`node tools/run-app.mjs` (the app without npm)", synth.app),
+  ];
+  if (synth.cold !== undefined) {
+    rows.push(
+      processRow("`npm run synth`, first run without caches", {
+        wallSeconds: { runs: 1, median: synth.cold.wallSeconds, min: synth.cold.wallSeconds, max: synth.cold.wallSeconds },
+        ...(synth.cold.cpuSeconds === undefined
+          ? {}
+          : { cpuSeconds: { runs: 1, median: synth.cold.cpuSeconds, min: synth.cold.cpuSeconds, max: synth.cold.cpuSeconds } }),
+        ...(synth.cold.maxRssMb === undefined
+          ? {}
+          : { maxRssMb: { runs: 1, median: synth.cold.maxRssMb, min: synth.cold.maxRssMb, max: synth.cold.maxRssMb } }),
+      }),
+    );
+  }
+  if (synth.baseline !== undefined) rows.push(processRow("baseline: `npx ts-node main.ts` (bench/baseline)", synth.baseline));
+
+  const lines = [
+    `## ${SECTION_TITLES[0]}`,
+    "",
+    "The whole default system (both stacks, two regions, Lambda bundles) as a user runs it, side by side with " +
+      "[bench/baseline](bench/baseline/main.ts): the cdktf TypeScript template's own set-up (`npx ts-node main.ts`, which type-checks, " +
+      'and the barrel `import { … } from "@cdktf/provider-aws"`) synthesizing only the global table and its two providers. ' +
+      'Runs are interleaved; the caches a second synth finds (the app bundle, the Lambda zips) are warm, except in the "first run" row.',
+    "",
+    ...table(PROCESS_HEADER, rows),
+    "",
+  ];
+  if (synth.baseline !== undefined) {
+    const ratio = synth.baseline.wallSeconds.median / synth.npmSynth.wallSeconds.median;
+    const cpuRatio =
+      synth.baseline.cpuSeconds !== undefined && synth.npmSynth.cpuSeconds !== undefined
+        ? ` (CPU: ${formatNumber(synth.baseline.cpuSeconds.median / synth.npmSynth.cpuSeconds.median)}x)`
+        : "";
+    lines.push(
+      `**Ratio**: the baseline takes ${formatNumber(ratio)}x as long as the whole system${cpuRatio}. Goal: at least ${SYNTH_GOAL.minRatio}x.`,
+      "",
+    );
+    charts[`${CHART_DIR}/synth.svg`] = barChart({
+      title: "Synth wall time, median (lower is better)",
+      unit: "s",
+      bars: [
+        { label: "npm run synth (whole system)", value: synth.npmSynth.wallSeconds.median },
+        { label: "template set-up, one table", value: synth.baseline.wallSeconds.median },
+      ],
+    });
+    lines.push(`![Synth wall time](${CHART_DIR}/synth.svg)`, "");
+  }
+  const npm = synth.npmSynth.wallSeconds.median;
+  lines.push(
+    `**Goal**: at most ${SYNTH_GOAL.maxSeconds} s: ${npm <= SYNTH_GOAL.maxSeconds ? "met" : `missed by ${formatSeconds(npm - SYNTH_GOAL.maxSeconds)}`}. ` +
+      `npm's own start-up is the difference between the first two rows (${formatSeconds(Math.max(0, npm - synth.app.wallSeconds.median))} here).`,
+    "",
+  );
+  if (synth.profile !== undefined) {
+    lines.push(
+      "### Where a synth's time goes",
+      "",
+      `CPU profile of one \`node --cpu-prof tools/run-app.mjs\` (${ms(synth.profile.totalMs)} sampled), self time by package or file. ` +
+        "Code in the app bundle (dist/app.cjs) is attributed to the file it came from.",
+      "",
+      ...table(
+        ["package or file", "self time", "share"],
+        synth.profile.rows.map((row) => [row.module, ms(row.selfMs), `${(row.share * 100).toFixed(1)}%`]),
+      ),
+      "",
+    );
+  }
+  return lines;
+}
+
+function scalingSection(points: readonly ScalingPoint[], charts: Record<string, string>): string[] {
+  const sorted = [...points].sort((a, b) => a.regions - b.regions);
+  const lines = [
+    `## ${SECTION_TITLES[1]}`,
+    "",
+    "A settings file per size (the defaults with more regions), synthesized with `npm run synth`; counts and size are of the main stack's `cdk.tf.json`. " +
+      "Plan: offline `terraform plan` of the main stack (the command alone, after init).",
+    "",
+    ...table(
+      ["regions", "providers", "resources", "JSON", "synth wall median", "synth CPU", "peak RSS", "offline plan"],
+      sorted.map((point) => [
+        String(point.regions),
+        String(point.providers),
+        String(point.resources),
+        kb(point.jsonBytes),
+        formatSpread(point.synth.wallSeconds, formatSeconds),
+        point.synth.cpuSeconds === undefined ? "n/a" : formatSeconds(point.synth.cpuSeconds.median),
+        point.synth.maxRssMb === undefined ? "n/a" : mb(point.synth.maxRssMb.median),
+        point.planSeconds === undefined ? "–" : formatSeconds(point.planSeconds),
+      ]),
+    ),
+    "",
+  ];
+  if (sorted.length < 2) return lines;
+
+  const growth = growthOf(sorted);
+  lines.push(
+    "Cost of one added region, between consecutive sizes:",
+    "",
+    ...table(
+      ["step", "resources", "JSON", "synth wall", "synth CPU", "peak RSS"],
+      growth.map((step) => [
+        `${step.from} → ${step.to}`,
+        `+${formatNumber(step.perRegion.resources)}`,
+        `+${step.perRegion.jsonKb.toFixed(1)} KB`,
+        signed(ms(step.perRegion.synthSeconds * 1000)),
+        step.perRegion.cpuSeconds === undefined ? "n/a" : signed(ms(step.perRegion.cpuSeconds * 1000)),
+        step.perRegion.maxRssMb === undefined ? "n/a" : signed(`${step.perRegion.maxRssMb.toFixed(1)} MB`),
+      ]),
+    ),
+    "",
+  );
+  const perResource = growth.map((step) => step.perRegion.resources);
+  const constant = perResource.every((value) => value === perResource[0]);
+  const types = Object.entries(resourcesPerRegion(sorted))
+    .map(([type, count]) => `${formatNumber(count)} \`${type}\``)
+    .join(", ");
+  lines.push(
+    `**What grows**: ${constant ? `every added region adds the same ${formatNumber(perResource[0]!)} resources (linear)` : `resources per added region vary: ${perResource.map(formatNumber).join(", ")}`}: ${types}. ` +
+      "The JSON grows with them.",
+    "",
+  );
+  if (sorted.length >= 3) {
+    const fit = (
+      measure: string,
+      values: (point: ScalingPoint) => number | undefined,
+      format: (value: number) => string,
+      formatSlope = format,
+    ) => {
+      const points = sorted.map((point) => ({ x: point.regions, y: values(point) }));
+      if (points.some((point) => point.y === undefined)) return [];
+      const { intercept, slope, r2 } = linearFit(points as { x: number; y: number }[]);
+      return [[measure, format(intercept), formatSlope(slope), r2.toFixed(3)]];
+    };
+    const perRegionMs = (seconds: number) => ms(seconds * 1000);
+    lines.push(
+      `A straight line through the ${sorted.length} sizes (least squares): the fixed part is what a synth costs whatever the regions ` +
+        "(Node, cdktf, the bundle, the stacks' shared resources), the slope what each region adds; R² near 1 means the cost grows linearly.",
+      "",
+      ...table(
+        ["measure", "fixed part", "per region", "R²"],
+        [
+          ...fit("synth wall median", (point) => point.synth.wallSeconds.median, formatSeconds, perRegionMs),
+          ...fit("synth CPU median", (point) => point.synth.cpuSeconds?.median, formatSeconds, perRegionMs),
+          ...fit(
+            "synth peak RSS",
+            (point) => point.synth.maxRssMb?.median,
+            (value) => `${value.toFixed(1)} MB`,
+          ),
+          ...fit("cdk.tf.json", (point) => point.jsonBytes, kb),
+        ],
+      ),
+      "",
+    );
+  }
+  const panels = [
+    {
+      title: "synth wall median",
+      unit: "s",
+      points: sorted.map((point) => ({ x: point.regions, y: point.synth.wallSeconds.median })),
+    },
+    { title: "resources", unit: "count", points: sorted.map((point) => ({ x: point.regions, y: point.resources })) },
+    { title: "cdk.tf.json", unit: "KB", points: sorted.map((point) => ({ x: point.regions, y: point.jsonBytes / 1024 })) },
+  ];
+  if (sorted.every((point) => point.synth.maxRssMb !== undefined)) {
+    panels.push({
+      title: "synth peak RSS",
+      unit: "MB",
+      points: sorted.map((point) => ({ x: point.regions, y: point.synth.maxRssMb!.median })),
+    });
+  }
+  const planned = sorted.filter((point) => point.planSeconds !== undefined);
+  if (planned.length > 0)
+    panels.push({
+      title: "offline plan",
+      unit: "s",
+      points: planned.map((point) => ({ x: point.regions, y: point.planSeconds! })),
+    });
+  charts[`${CHART_DIR}/scaling.svg`] = panelChart({ title: "Cost against regions", xLabel: "regions", panels });
+  lines.push(`![Cost against regions](${CHART_DIR}/scaling.svg)`, "");
+  return lines;
+}
+
+function terraformSection(stacks: readonly StackTerraformTimes[]): string[] {
+  return [
+    `## ${SECTION_TITLES[2]}`,
+    "",
+    "Offline, per stack of the default synth, through the harness the tests use (tools/terraform/offline-plan.ts): provider from the " +
+      "filesystem mirror, local backend, fake credentials. A fresh work dir per run. Median (min–max) of the runs.",
+    "",
+    ...table(
+      ["stack", "planned changes", ...TERRAFORM_STEPS.map((step) => (step === "show" ? "show -json" : step))],
+      stacks.map((stack) => [
+        `\`${stack.stack}\``,
+        String(stack.plannedChanges),
+        ...TERRAFORM_STEPS.map((step) => formatSpread(stack.steps[step], formatSeconds)),
+      ]),
+    ),
+    "",
+  ];
+}
+
+function lambdasSection(lambdas: LambdaResult): string[] {
+  return [
+    `## ${SECTION_TITLES[3]}`,
+    "",
+    `Each handler's zip (esbuild, SDK bundled, deterministic zip) and the time a fresh \`node\` takes to import its \`index.mjs\` alone ` +
+      `(median (min–max) of ${lambdas.bundles[0]?.loadMs.runs ?? 0} processes): the cold-start share that is ours. Budgets: zip ${BUNDLE_BUDGET.zipKb} KB, load ${BUNDLE_BUDGET.loadMs} ms.`,
+    "",
+    ...table(
+      ["handler", "zip", "index.mjs", "load"],
+      lambdas.bundles.map((bundle) => [
+        `\`${bundle.handler}\``,
+        kb(bundle.zipBytes),
+        kb(bundle.codeBytes),
+        formatSpread(bundle.loadMs, ms),
+      ]),
+    ),
+    "",
+    "The local API (`npm run api:local`'s server in its own process, dynalite in memory) under load from this process on 127.0.0.1 " +
+      "(fetch, keep-alive). Each level is a bounded number of requests; the GETs read 100-ticket pages of the table the POSTs filled.",
+    "",
+    ...table(
+      ["request", "concurrency", "requests", "req/s", "p50", "p99", "unexpected status"],
+      lambdas.load.map((row) => [
+        row.request,
+        String(row.concurrency),
+        String(row.requests),
+        row.requestsPerSecond.toFixed(0),
+        ms(row.p50Ms),
+        ms(row.p99Ms),
+        String(row.unexpected),
+      ]),
+    ),
+    "",
+  ];
+}
+
+function testsSection(tests: TestsResult): string[] {
+  const row = (label: string, result: TestCommandResult | undefined) => {
+    if (result === undefined) return [];
+    const failed = result.failedRuns === 0 ? "" : ` **failed in ${result.failedRuns} of ${result.spread.wallSeconds.runs} runs**`;
+    return [processRow(`${label}${failed}`, result.spread)];
+  };
+  const rows = [
+    ...row("`npm test` (type check, lint, every test, terraform validate and plans)", tests.npmTest),
+    ...row("`npm run test:unit` (the unit project: no terraform)", tests.unitProject),
+    ...row(`\`npx jest ${UNIT_TEST_FILE}\` (one unit test file)`, tests.unitFile),
+  ];
+  return [
+    `## ${SECTION_TITLES[4]}`,
+    "",
+    "Wall time as a developer runs them. Only `npm test` starts the terraform project, whose global setup synthesizes the " +
+      "test configurations and plans them offline. A run with failing tests is timed too, and marked: it may have stopped early.",
+    "",
+    ...table(PROCESS_HEADER, rows),
+    "",
+  ];
+}
+
+function failoverSection(failover: FailoverResult): string[] {
+  const lines = [
+    `## ${SECTION_TITLES[5]}`,
+    "",
+    "Computed, not measured (no AWS account here), with the model of the failover drill's report (tools/drill/budget.ts); " +
+      "`npm run drill` measures the real values on a deployment. Route 53's health checkers probe independently; each flags the " +
+      "endpoint after `failureThreshold` failures in a row, and Route 53 treats it as down once no more than 18% of them still report " +
+      'it healthy (evenly spread checkers get there at the "82% of checkers" column). AWS documents no figure for the spread and ' +
+      "aggregation, so the budget allows one interval. Health is evaluated per DNS query, so no record change propagates; clients " +
+      "then wait out the TTL of the answer they cached. The `api.` record is an alias to API Gateway's regional domain, whose TTL AWS " +
+      "doesn't publish: 60 s is assumed (the Route 53 FAQ's advice for failover, and the fixed TTL of ELB and S3 website alias " +
+      "targets); `dig api.<domain>` after a deploy shows the real one.",
+    "",
+    ...table(
+      [
+        "settings",
+        "interval x threshold",
+        "82% of checkers",
+        "detection",
+        "+ spread and aggregation",
+        "Route 53 answers the standby",
+        "+ TTL",
+        "clients on the standby (RTO)",
+      ],
+      failover.budgets.map((budget) => [
+        budget.name,
+        `${budget.settings.requestInterval} s x ${budget.settings.failureThreshold}`,
+        formatSeconds(budget.quorumSeconds),
+        formatSeconds(budget.detectionSeconds),
+        formatSeconds(budget.checkerSpreadSeconds),
+        formatSeconds(budget.failoverSeconds),
+        `${budget.recordTtlSeconds} s`,
+        `**${formatSeconds(budget.clientFailoverSeconds)}**`,
+      ]),
+    ),
+    "",
+    "An unreachable region (rather than one that answers 503) adds up to 6 s per probe: a checker waits 4 s to connect and 2 s for the answer.",
+    "",
+    "The failover drill, from deciding to break the primary until clients reach the secondary, with the default settings. " +
+      "The manual steps' durations are **estimates**, not measurements.",
+    "",
+  ];
+  for (const drill of failover.drills) {
+    lines.push(
+      `**${drill.name}**: about ${formatSeconds(drillSeconds(drill))}`,
+      "",
+      ...table(
+        ["step", "seconds", "basis"],
+        drill.steps.map((step) => [step.step, String(step.seconds), step.basis]),
+      ),
+      "",
+    );
+  }
+  return lines;
+}
+
+export function renderReport(results: BenchResults): Report {
+  const charts: Record<string, string> = {};
+  const lines = [
+    ...header(results),
+    ...headline(results),
+    ...synthSection(results.synth, charts),
+    ...(isSkipped(results.scaling) ? skippedLines(SECTION_TITLES[1], results.scaling) : scalingSection(results.scaling, charts)),
+    ...(isSkipped(results.terraform) ? skippedLines(SECTION_TITLES[2], results.terraform) : terraformSection(results.terraform)),
+    ...(isSkipped(results.lambdas) ? skippedLines(SECTION_TITLES[3], results.lambdas) : lambdasSection(results.lambdas)),
+    ...(isSkipped(results.tests) ? skippedLines(SECTION_TITLES[4], results.tests) : testsSection(results.tests)),
+    ...failoverSection(results.failover),
+    "## Running it",
+    "",
+    "`npm run bench` (full, a few minutes) or `npm run bench -- --quick` (a reduced set, under a minute on an idle machine). " +
+      "It writes this file and the charts in `bench/charts/`; the code is in `tools/bench/` (one file per section, `report.ts` writes this).",
+    "",
+  ];
+  return { markdown: lines.join("\n"), charts };
+}

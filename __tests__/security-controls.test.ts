@@ -4,6 +4,7 @@
  * synthesized Terraform JSON. The README's security section lists them, with the controls
  * deliberately not applied. The offline plan repeats the computed ones (terraform group).
  */
+import { DEFAULTS } from "../config/schema";
 import { HEALTH_PATH } from "../contract/handlers";
 import { XRAY_WRITE_ACTIONS } from "../constructs/regional-api";
 import { dataSourcesOf, resourcesOf, synthStacks } from "./support/synth";
@@ -177,5 +178,15 @@ describe("S3 (the state bucket)", () => {
     const [encryption] = all(stateBootstrap, "aws_s3_bucket_server_side_encryption_configuration", 1);
     expect(encryption!.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.state_key.arn}" });
     expect(tickets.terraform.backend.s3).toMatchObject({ encrypt: true, kms_key_id: "alias/wild-rydes-tickets-tfstate" });
+  });
+
+  test("CKV_AWS_144: cross-region replication when stateBackend.replica is set, KMS-encrypted objects included", () => {
+    expect(resourcesOf(stateBootstrap, "aws_s3_bucket_replication_configuration")).toEqual({});
+    const replica = { region: "ap-southeast-1", bucket: "wild-rydes-tickets-tfstate-apse1" };
+    const { stateBootstrap: replicated } = synthStacks({ stateBackend: { ...DEFAULTS.stateBackend, replica } });
+    const [replication] = all(replicated, "aws_s3_bucket_replication_configuration", 1);
+    expect(replication!.rule[0]).toMatchObject({ status: "Enabled", source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } } });
+    // The replica keeps every control of the state bucket: __tests__/stacks/state-bootstrap-stack.test.ts.
+    expect(all(replicated, "aws_s3_bucket_policy", 2)).toHaveLength(2);
   });
 });

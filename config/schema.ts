@@ -149,15 +149,16 @@ const throttling = strictObject({
     .default(DEFAULTS.throttling.burstLimit),
 }).prefault({});
 
+const bucketName = z
+  .string()
+  .regex(
+    /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    "must be an S3 bucket name: 3-63 lowercase letters, digits, dots or hyphens",
+  );
+
 const stateBackend = strictObject({
   /** S3 bucket that holds the Terraform state (created by the bootstrap stack). */
-  bucket: z
-    .string()
-    .regex(
-      /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-      "must be an S3 bucket name: 3-63 lowercase letters, digits, dots or hyphens",
-    )
-    .default(DEFAULTS.stateBackend.bucket),
+  bucket: bucketName.default(DEFAULTS.stateBackend.bucket),
   /** Prefix of each stack's state key: `<keyPrefix>/<stack>.tfstate`. */
   keyPrefix: z
     .string()
@@ -165,7 +166,34 @@ const stateBackend = strictObject({
     .default(DEFAULTS.stateBackend.keyPrefix),
   /** Region of the state bucket. */
   region: awsRegion.default(DEFAULTS.stateBackend.region),
-}).prefault({});
+  /**
+   * A copy of the state bucket in another region, kept by S3 replication, so that plan and
+   * apply still work while the state bucket's region is down (README: "State during a
+   * regional outage"). Off by default: it costs a second bucket and key.
+   */
+  replica: strictObject({
+    /** Region of the copy; not the state bucket's. */
+    region: awsRegion,
+    /** Its bucket (S3 names are global: not the state bucket's). */
+    bucket: bucketName,
+  }).optional(),
+})
+  .superRefine((backend, ctx) => {
+    if (backend.replica?.region === backend.region) {
+      ctx.addIssue({ code: "custom", path: ["replica", "region"], message: `must differ from stateBackend.region (${backend.region})` });
+    }
+    if (backend.replica?.bucket === backend.bucket) {
+      ctx.addIssue({ code: "custom", path: ["replica", "bucket"], message: "must differ from stateBackend.bucket" });
+    }
+  })
+  .prefault({});
+
+/**
+ * The shortest ticket-function timeout: a create makes at most three DynamoDB calls in a row,
+ * each ending within 3 s with its retry (lambdas/core/dynamo.ts; __tests__/lambdas/faults.test.ts
+ * checks the sum against this).
+ */
+export const MIN_LAMBDA_TIMEOUT_SECONDS = 10;
 
 const lambda = strictObject({
   /** Memory of each API function in MB (128..10240). */
@@ -174,8 +202,16 @@ const lambda = strictObject({
     .min(128, "must be 128..10240")
     .max(10_240, "must be 128..10240")
     .default(DEFAULTS.lambda.memorySize),
-  /** Timeout of the ticket functions in seconds (1..29, API Gateway waits at most 29 s). */
-  timeout: z.int("must be an integer").min(1, "must be 1..29").max(29, "must be 1..29").default(DEFAULTS.lambda.timeout),
+  /**
+   * Timeout of the ticket functions in seconds: at most 29 (API Gateway waits no longer), at
+   * least MIN_LAMBDA_TIMEOUT_SECONDS (a create's DynamoDB calls, retried, must end first, so a
+   * hanging table gives the client a 503 and not API Gateway's 502 for a timed-out function).
+   */
+  timeout: z
+    .int("must be an integer")
+    .min(MIN_LAMBDA_TIMEOUT_SECONDS, `must be ${MIN_LAMBDA_TIMEOUT_SECONDS}..29`)
+    .max(29, `must be ${MIN_LAMBDA_TIMEOUT_SECONDS}..29`)
+    .default(DEFAULTS.lambda.timeout),
 }).prefault({});
 
 /**

@@ -41,6 +41,13 @@ export const STATE_STACK_ADDRESSES: Readonly<Record<string, string>> = {
   "state-versioning": "state_versioning",
 };
 
+/** The same for the state bucket's replica, when the config asks for one. */
+export const STATE_REPLICA_ADDRESSES: Readonly<Record<string, string>> = {
+  "replica-key": "replica_key",
+  "replica-bucket": "replica_bucket",
+  "replica-versioning": "replica_versioning",
+};
+
 /**
  * A stack whose listed resources get their fixed names instead of cdktf's path hashes. The
  * names are allocated when an element first asks for its id (before any reference to it is

@@ -232,7 +232,12 @@ describe("each bad setting is one problem naming the field", () => {
     [
       "a Lambda timeout over API Gateway's limit",
       { ...DEFAULTS, lambda: { memorySize: 256, timeout: 30 } },
-      "config.lambda.timeout: must be 1..29, got 30",
+      "config.lambda.timeout: must be 10..29, got 30",
+    ],
+    [
+      "a Lambda timeout shorter than a create's DynamoDB calls",
+      { ...DEFAULTS, lambda: { memorySize: 256, timeout: 9 } },
+      "config.lambda.timeout: must be 10..29, got 9",
     ],
     [
       "a certificate for a region not configured",

@@ -40,6 +40,13 @@ export const NEEDS_AWS: Readonly<Record<string, string>> = {
   "npx cdktf deploy tickets-state": "creates the state bucket in your account",
   "npx cdktf deploy tickets": "deploys to your account (state in the S3 backend)",
   "terraform init": "initializes the S3 backend, which needs credentials and the state bucket",
+  "REPLICA_BUCKET=acme-tickets-tfstate-apse1 REPLICA_REGION=ap-southeast-1":
+    "names your state replica for the recovery commands that follow (they need AWS)",
+  'terraform init -reconfigure -backend-config="bucket=$REPLICA_BUCKET" -backend-config="region=$REPLICA_REGION"':
+    "points the stack at the state replica during an outage: needs credentials and the replica bucket",
+  "terraform state pull > recovered.tfstate": "reads the state from the S3 backend",
+  "terraform init -reconfigure": "points the stack back at the state bucket: needs credentials and the bucket",
+  "terraform state push recovered.tfstate": "writes the state to the S3 backend",
   "terraform plan -out=tfplan": "plans against the real state and account",
   "terraform apply tfplan": "applies to your account",
   "npm run drill -- --dry-run": "reads the deployment (health checks, records, functions) to show what the drill would touch",

@@ -55,6 +55,39 @@ describeWithTerraform("terraform on the state bootstrap stack", () => {
   });
 });
 
+describeWithTerraform("terraform on the state bootstrap stack with a replica (threeRegions config)", () => {
+  let plan: Plan;
+  beforeAll(() => ({ plan } = readOfflinePlan("threeRegions", "tickets-state")));
+  const regionOf = (change: PlanResourceChange) => providerKeys(plan).get(change.address);
+
+  test("plans both buckets with their controls, each in its region, the replication and its role", () => {
+    const byRegion = new Map<string, string[]>();
+    for (const change of created(plan)) {
+      expect(change.change.actions).toEqual(["create"]);
+      const key = regionOf(change) ?? "";
+      byRegion.set(key, [...(byRegion.get(key) ?? []), change.type].sort());
+    }
+    const controls = [
+      "aws_kms_alias",
+      "aws_kms_key",
+      "aws_s3_bucket",
+      "aws_s3_bucket_lifecycle_configuration",
+      "aws_s3_bucket_ownership_controls",
+      "aws_s3_bucket_policy",
+      "aws_s3_bucket_public_access_block",
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "aws_s3_bucket_versioning",
+    ];
+    expect(Object.fromEntries(byRegion)).toEqual({
+      aws: [...controls, "aws_iam_role", "aws_iam_role_policy", "aws_s3_bucket_replication_configuration"].sort(),
+      "aws.replica": controls,
+    });
+    const bucket = (name: string) => created(plan, "aws_s3_bucket").find((c) => c.name === name)!.change.after!;
+    expect(bucket("replica_bucket").bucket).toBe("example-org-tickets-state-use2");
+    expect(plan.configuration?.provider_config?.["aws.replica"]?.expressions?.region).toEqual({ constant_value: "us-east-2" });
+  });
+});
+
 describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: string[] }]>([
   ["default", { regions: ["eu-west-1", "ap-southeast-1"], domain: "example.com", labels: ["ireland", "singapore"] }],
   ["threeRegions", { regions: ["us-west-2", "eu-central-1", "ap-northeast-1"], domain: "tickets.example.org", labels: ["oregon", "frankfurt", "tokyo"] }],

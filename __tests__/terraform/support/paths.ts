@@ -24,6 +24,8 @@ export const PLANNED_STACKS: readonly { config: SynthConfigName; stack: string; 
   { config: "default", stack: "tickets", validate: true },
   { config: "default", stack: "tickets-state", validate: true },
   { config: "threeRegions", stack: "tickets", validate: false },
+  // With a state replica in another region.
+  { config: "threeRegions", stack: "tickets-state", validate: false },
 ];
 
 export const synthOutdir = (config: SynthConfigName) => join(TEST_CACHE, "synth", config);

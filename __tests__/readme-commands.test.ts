@@ -16,6 +16,7 @@ import {
   RUNS_WITH_TERRAFORM,
 } from "./support/readme-commands";
 import { uiTypeErrors } from "./support/typescript-check";
+import { shellEnv } from "./support/shell-env";
 
 type Runner = ((command: string) => Promise<void> | void) | typeof WITH_LOCAL_API;
 
@@ -145,7 +146,7 @@ describe("README commands that run here", () => {
 
 /** Starts `npm run api:local` with PORT=0, gives `probe` its port, then stops it with SIGTERM. */
 async function withLocalApi(probe: (port: number, output: () => string) => Promise<void>): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0" };
+  const env = shellEnv({ PORT: "0" });
   delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
   const child = spawn("npm", ["run", "api:local"], { cwd: PROJECT_ROOT, env, detached: true });
   let output = "";
@@ -186,10 +187,7 @@ function runUiEnvCommand(command: string): void {
   const target = resolve(root, out ?? redirect!);
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, readFileSync(join(__dirname, "fixtures", "workshop-ui", "environment.ts")));
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.TICKETS_CONFIG;
-  delete env.INIT_CWD;
-  const result = spawnSync("sh", ["-c", command], { cwd: root, env, encoding: "utf8" });
+  const result = spawnSync("sh", ["-c", command], { cwd: root, env: shellEnv(), encoding: "utf8" });
   expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
   const written = readFileSync(target, "utf8");
   expect(written).toContain("ticketAPI: 'https://api.example.com/'");

@@ -12,6 +12,7 @@ import { prepareToolchain } from "../../tools/terraform/toolchain";
 import { projectCopy, projectReadme, readmeCommands, RUNS_WITH_TERRAFORM } from "../support/readme-commands";
 import { planDir } from "./support/paths";
 import { describeWithTerraform } from "./support/terraform-tests";
+import { shellEnv } from "../support/shell-env";
 
 type Command = (typeof RUNS_WITH_TERRAFORM)[number];
 
@@ -25,9 +26,7 @@ let firstSynth: SpawnSyncReturns<string>;
 
 /** Runs a README command as written, through a shell, in `cwd` (the copy's root by default). */
 function sh(command: string, cwd = root, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ["TICKETS_CONFIG", "INIT_CWD", "CDKTF_OUTDIR"]) delete base[name];
-  return spawnSync("sh", ["-c", command], { cwd, env: { ...base, ...env }, encoding: "utf8" });
+  return spawnSync("sh", ["-c", command], { cwd, env: shellEnv(env), encoding: "utf8" });
 }
 
 function expectSucceeded(result: SpawnSyncReturns<string>): void {

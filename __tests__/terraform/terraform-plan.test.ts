@@ -29,6 +29,19 @@ const REGIONAL_TYPES = [
   "aws_acm_certificate_validation",
 ];
 
+/** A state bucket, its key and its controls, sorted as the plan lists them. */
+const STATE_BUCKET_TYPES = [
+  "aws_kms_alias",
+  "aws_kms_key",
+  "aws_s3_bucket",
+  "aws_s3_bucket_lifecycle_configuration",
+  "aws_s3_bucket_ownership_controls",
+  "aws_s3_bucket_policy",
+  "aws_s3_bucket_public_access_block",
+  "aws_s3_bucket_server_side_encryption_configuration",
+  "aws_s3_bucket_versioning",
+];
+
 describeWithTerraform("terraform on the state bootstrap stack", () => {
   let validate: OfflinePlanResult["validate"];
   let plan: Plan;
@@ -39,19 +52,7 @@ describeWithTerraform("terraform on the state bootstrap stack", () => {
   });
 
   test("plans the bucket, its six controls and its KMS key with alias, nothing else", () => {
-    expect(created(plan).map((c) => [c.type, c.change.actions])).toEqual(
-      [
-        "aws_kms_alias",
-        "aws_kms_key",
-        "aws_s3_bucket",
-        "aws_s3_bucket_lifecycle_configuration",
-        "aws_s3_bucket_ownership_controls",
-        "aws_s3_bucket_policy",
-        "aws_s3_bucket_public_access_block",
-        "aws_s3_bucket_server_side_encryption_configuration",
-        "aws_s3_bucket_versioning",
-      ].map((type) => [type, ["create"]]),
-    );
+    expect(created(plan).map((c) => [c.type, c.change.actions])).toEqual(STATE_BUCKET_TYPES.map((type) => [type, ["create"]]));
   });
 });
 
@@ -67,20 +68,9 @@ describeWithTerraform("terraform on the state bootstrap stack with a replica (th
       const key = regionOf(change) ?? "";
       byRegion.set(key, [...(byRegion.get(key) ?? []), change.type].sort());
     }
-    const controls = [
-      "aws_kms_alias",
-      "aws_kms_key",
-      "aws_s3_bucket",
-      "aws_s3_bucket_lifecycle_configuration",
-      "aws_s3_bucket_ownership_controls",
-      "aws_s3_bucket_policy",
-      "aws_s3_bucket_public_access_block",
-      "aws_s3_bucket_server_side_encryption_configuration",
-      "aws_s3_bucket_versioning",
-    ];
     expect(Object.fromEntries(byRegion)).toEqual({
-      aws: [...controls, "aws_iam_role", "aws_iam_role_policy", "aws_s3_bucket_replication_configuration"].sort(),
-      "aws.replica": controls,
+      aws: [...STATE_BUCKET_TYPES, "aws_iam_role", "aws_iam_role_policy", "aws_s3_bucket_replication_configuration"].sort(),
+      "aws.replica": STATE_BUCKET_TYPES,
     });
     const bucket = (name: string) => created(plan, "aws_s3_bucket").find((c) => c.name === name)!.change.after!;
     expect(bucket("replica_bucket").bucket).toBe("example-org-tickets-state-use2");

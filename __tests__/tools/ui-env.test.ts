@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from "../../build/project-root";
 import { DEFAULTS } from "../../config/schema";
 import { main } from "../../tools/ui-env";
 import { uiTypeErrors } from "../support/typescript-check";
+import { shellEnv } from "../support/shell-env";
 
 const WORKSHOP_ENVIRONMENT = readFileSync(join(__dirname, "..", "fixtures", "workshop-ui", "environment.ts"), "utf8");
 
@@ -141,11 +142,9 @@ describe("redirecting npm's output", () => {
   const redirected = (npmFlags: string) => {
     const { dir } = scratch();
     const file = join(dir, "environment.ts");
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.TICKETS_CONFIG;
     const result = spawnSync("sh", ["-c", `npm run ${npmFlags} ui-env > "${file}"`], {
       cwd: PROJECT_ROOT,
-      env,
+      env: shellEnv(),
       encoding: "utf8",
     });
     expect(result.status).toBe(0);

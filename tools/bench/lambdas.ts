@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
-import { HANDLER_NAMES, type HandlerName } from "../../contract/handlers";
+import { HANDLER_ENV, HANDLER_NAMES, type HandlerName } from "../../contract/handlers";
 import { BUNDLE_ENTRY_FILE, bundleHandlers } from "../../build/lambda-bundle";
 import { PROJECT_ROOT } from "../../build/project-root";
 import { percentile, type Spread, spreadOf } from "./measure";
@@ -50,14 +50,21 @@ export interface LambdaOptions {
   readonly log: (line: string) => void;
 }
 
+/** A value for every variable the handlers read at start-up (typed: a new one can't be missed). */
+const HANDLER_ENV_VALUES = Object.fromEntries(
+  Object.entries({ tableName: "SXRTickets", corsAllowOrigin: "*", idempotencyTableName: "SXRTickets-idempotency" } satisfies Record<
+    keyof typeof HANDLER_ENV,
+    string
+  >).map(([key, value]) => [HANDLER_ENV[key as keyof typeof HANDLER_ENV], value]),
+);
+
 function loadTimeMs(dir: string): number {
   const script = `const t = performance.now(); await import("./${BUNDLE_ENTRY_FILE}"); console.log(performance.now() - t);`;
   const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
     cwd: dir,
     env: {
       PATH: process.env.PATH,
-      TABLE_NAME: "SXRTickets",
-      CORS_ALLOW_ORIGIN: "*",
+      ...HANDLER_ENV_VALUES,
       AWS_REGION: "eu-west-1",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     },

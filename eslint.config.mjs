@@ -15,7 +15,10 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "off",
       // Optional dependencies are required lazily where their import is the cold start being modelled.
       "@typescript-eslint/no-require-imports": "off",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       eqeqeq: ["error", "always"],
       "no-console": "off",
     },

@@ -20,7 +20,15 @@ interface Violation {
 function cruise(root: string): Violation[] {
   const result = spawnSync(
     process.execPath,
-    [join(PROJECT_ROOT, "node_modules", ".bin", "depcruise"), "--config", ".dependency-cruiser.cjs", "--output-type", "json", "main.ts", ...SOURCE_FOLDERS],
+    [
+      join(PROJECT_ROOT, "node_modules", ".bin", "depcruise"),
+      "--config",
+      ".dependency-cruiser.cjs",
+      "--output-type",
+      "json",
+      "main.ts",
+      ...SOURCE_FOLDERS,
+    ],
     { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
   if (result.stdout === "") throw new Error(`depcruise printed nothing:\n${result.stderr}`);

@@ -123,11 +123,6 @@ describe("README commands that run here", () => {
     await runner(command);
   });
 
-  const proposedUiEnv = "npm run ui-env -- --out ../2_UI/src/environments/environment.ts";
-  (COMMANDS.includes(proposedUiEnv) ? test.skip : test)(`${proposedUiEnv} (proposed for the README)`, () => {
-    runUiEnvCommand(proposedUiEnv);
-  });
-
   test("npm run api:local: starts, answers the README's requests, prints no warning, stops on SIGTERM", async () => {
     const requests = COMMANDS.filter((command) => LOCAL_API_REQUEST.test(command));
     expect(requests.length).toBeGreaterThan(0);

@@ -59,16 +59,19 @@ describe("API Gateway", () => {
   });
 
   test("APIGateway.5 / CKV_AWS_308: no response cache, so nothing cached unencrypted", () => {
-    for (const setting of all(tickets, "aws_api_gateway_method_settings", 4)) expect(setting.settings.caching_enabled).toBeUndefined();
+    for (const setting of all(tickets, "aws_api_gateway_method_settings", 4))
+      expect(setting.settings.caching_enabled).toBeUndefined();
     for (const stage of all(tickets, "aws_api_gateway_stage", 2)) expect(stage.cache_cluster_enabled).toBeUndefined();
   });
 
   test("APIGateway.9 / CKV_AWS_76: access logging on every stage", () => {
-    for (const stage of all(tickets, "aws_api_gateway_stage", 2)) expect(stage.access_log_settings.destination_arn).toMatch(/aws_cloudwatch_log_group\./);
+    for (const stage of all(tickets, "aws_api_gateway_stage", 2))
+      expect(stage.access_log_settings.destination_arn).toMatch(/aws_cloudwatch_log_group\./);
   });
 
   test("CKV_AWS_276: no data trace (full request and response bodies) in the logs", () => {
-    for (const setting of all(tickets, "aws_api_gateway_method_settings", 4)) expect(setting.settings.data_trace_enabled).toBe(false);
+    for (const setting of all(tickets, "aws_api_gateway_method_settings", 4))
+      expect(setting.settings.data_trace_enabled).toBe(false);
   });
 
   test("CKV_AWS_206: custom domains accept TLS 1.2 and later only", () => {
@@ -76,7 +79,8 @@ describe("API Gateway", () => {
   });
 
   test("CKV_AWS_217: a new deployment is created before the old one is destroyed", () => {
-    for (const deployment of all(tickets, "aws_api_gateway_deployment", 2)) expect(deployment.lifecycle.create_before_destroy).toBe(true);
+    for (const deployment of all(tickets, "aws_api_gateway_deployment", 2))
+      expect(deployment.lifecycle.create_before_destroy).toBe(true);
   });
 
   test("CKV2_AWS_53: the POST body is validated by the gateway", () => {
@@ -127,7 +131,9 @@ describe("IAM", () => {
   });
 
   test('CKV_AWS_355/356: Resource "*" only for the X-Ray actions, which have no resource-level permissions', () => {
-    const starred = policyStatements().filter(({ document, statement }) => !document.includes("topic-key-policy") && (statement.resources ?? []).includes("*"));
+    const starred = policyStatements().filter(
+      ({ document, statement }) => !document.includes("topic-key-policy") && (statement.resources ?? []).includes("*"),
+    );
     expect(starred).toHaveLength(6);
     for (const { statement } of starred) expect(statement.actions).toEqual([...XRAY_WRITE_ACTIONS]);
   });
@@ -135,11 +141,13 @@ describe("IAM", () => {
 
 describe("KMS, SNS, CloudWatch Logs", () => {
   test("KMS.4 / CKV_AWS_7: every customer-managed key rotates", () => {
-    for (const key of [...all(tickets, "aws_kms_key", 1), ...all(stateBootstrap, "aws_kms_key", 1)]) expect(key.enable_key_rotation).toBe(true);
+    for (const key of [...all(tickets, "aws_kms_key", 1), ...all(stateBootstrap, "aws_kms_key", 1)])
+      expect(key.enable_key_rotation).toBe(true);
   });
 
   test("SNS.1 / CKV_AWS_26: the alarm topic is encrypted with its own KMS key", () => {
-    for (const topic of all(tickets, "aws_sns_topic", 1)) expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.[^}]+\.arn\}$/);
+    for (const topic of all(tickets, "aws_sns_topic", 1))
+      expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.[^}]+\.arn\}$/);
   });
 
   test("CKV_AWS_66: every log group has a retention period", () => {
@@ -151,13 +159,23 @@ describe("S3 (the state bucket)", () => {
   test("S3.5: TLS only: any request without secure transport is denied, on the bucket and its objects", () => {
     const [policy] = all(stateBootstrap, "aws_s3_bucket_policy", 1);
     const statement = JSON.parse(policy!.policy).Statement[0];
-    expect(statement).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    expect(statement).toMatchObject({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
     expect(statement.Resource).toHaveLength(2);
   });
 
   test("S3.8 / CKV2_AWS_6: all four public access blocks on", () => {
     const [block] = all(stateBootstrap, "aws_s3_bucket_public_access_block", 1);
-    expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(block).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
   });
 
   test("S3.12 / CKV2_AWS_65: ACLs disabled (bucket owner enforced)", () => {
@@ -176,7 +194,10 @@ describe("S3 (the state bucket)", () => {
 
   test("CKV_AWS_145: encrypted by default with the stack's own KMS key, which the backend names too", () => {
     const [encryption] = all(stateBootstrap, "aws_s3_bucket_server_side_encryption_configuration", 1);
-    expect(encryption!.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.state_key.arn}" });
+    expect(encryption!.rule[0].apply_server_side_encryption_by_default).toEqual({
+      sse_algorithm: "aws:kms",
+      kms_master_key_id: "${aws_kms_key.state_key.arn}",
+    });
     expect(tickets.terraform.backend.s3).toMatchObject({ encrypt: true, kms_key_id: "alias/wild-rydes-tickets-tfstate" });
   });
 
@@ -185,7 +206,10 @@ describe("S3 (the state bucket)", () => {
     const replica = { region: "ap-southeast-1", bucket: "wild-rydes-tickets-tfstate-apse1" };
     const { stateBootstrap: replicated } = synthStacks({ stateBackend: { ...DEFAULTS.stateBackend, replica } });
     const [replication] = all(replicated, "aws_s3_bucket_replication_configuration", 1);
-    expect(replication!.rule[0]).toMatchObject({ status: "Enabled", source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } } });
+    expect(replication!.rule[0]).toMatchObject({
+      status: "Enabled",
+      source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } },
+    });
     // The replica keeps every control of the state bucket: __tests__/stacks/state-bootstrap-stack.test.ts.
     expect(all(replicated, "aws_s3_bucket_policy", 2)).toHaveLength(2);
   });

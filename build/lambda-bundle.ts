@@ -109,7 +109,9 @@ const sha256Of = (bytes: Uint8Array) => createHash("sha256").update(bytes).diges
 /** The zips an earlier build left in `outDir`, if none of their inputs has changed since. */
 function cachedBuild(outDir: string): Build | undefined {
   try {
-    const cache = JSON.parse(readFileSync(join(outDir, CACHE_FILE), "utf8")) as Omit<Build, "zips"> & { sha256: Record<HandlerName, string> };
+    const cache = JSON.parse(readFileSync(join(outDir, CACHE_FILE), "utf8")) as Omit<Build, "zips"> & {
+      sha256: Record<HandlerName, string>;
+    };
     if (fingerprintOf(cache.inputs) !== cache.fingerprint) return undefined;
     const zips = {} as Record<HandlerName, Uint8Array>;
     for (const name of HANDLER_NAMES) {
@@ -163,7 +165,11 @@ function writeBundle(build: Build, name: HandlerName, outDir: string): HandlerBu
   const zipPath = resolve(outDir, `${name}.zip`);
   if (!(existsSync(zipPath) && Buffer.from(zip).equals(readFileSync(zipPath)))) writeAtomically(zipPath, zip);
   const sha256 = sha256Of(zip);
-  const cache = { fingerprint: build.fingerprint, inputs: build.inputs, sha256: mapHandlers((handler) => sha256Of(build.zips[handler])) };
+  const cache = {
+    fingerprint: build.fingerprint,
+    inputs: build.inputs,
+    sha256: mapHandlers((handler) => sha256Of(build.zips[handler])),
+  };
   const cachePath = join(outDir, CACHE_FILE);
   const cacheText = `${JSON.stringify(cache, null, 1)}\n`;
   if (!(existsSync(cachePath) && readFileSync(cachePath, "utf8") === cacheText)) writeAtomically(cachePath, cacheText);

@@ -180,7 +180,11 @@ const stateBackend = strictObject({
 })
   .superRefine((backend, ctx) => {
     if (backend.replica?.region === backend.region) {
-      ctx.addIssue({ code: "custom", path: ["replica", "region"], message: `must differ from stateBackend.region (${backend.region})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["replica", "region"],
+        message: `must differ from stateBackend.region (${backend.region})`,
+      });
     }
     if (backend.replica?.bucket === backend.bucket) {
       ctx.addIssue({ code: "custom", path: ["replica", "bucket"], message: "must differ from stateBackend.bucket" });

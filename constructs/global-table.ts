@@ -64,7 +64,9 @@ export class GlobalTable extends Construct {
       throw new Error(`GlobalTable: no table or replica in "${region}" (regions: ${this.regions.join(", ")})`);
     }
     if (region === this.primaryRegion) return this.table.arn;
-    return Token.asString(`\${one([for replica in ${terraformAddress(this.table)}.replica : replica.arn if replica.region_name == "${region}"])}`);
+    return Token.asString(
+      `\${one([for replica in ${terraformAddress(this.table)}.replica : replica.arn if replica.region_name == "${region}"])}`,
+    );
   }
 
   /** ARNs of the table and every replica, by region. */

@@ -21,7 +21,11 @@ import type { LambdaBundle } from "./lambda-bundles";
 export const LAMBDA_RUNTIME = "nodejs22.x";
 export const LAMBDA_ARCHITECTURE = "arm64";
 /** `<namePrefix>-<suffix>`: `tickets-get`, `tickets-post`, `tickets-health` by default. */
-const FUNCTION_NAME_SUFFIX: Readonly<Record<HandlerName, string>> = { "tickets-get": "get", "tickets-post": "post", health: "health" };
+const FUNCTION_NAME_SUFFIX: Readonly<Record<HandlerName, string>> = {
+  "tickets-get": "get",
+  "tickets-post": "post",
+  health: "health",
+};
 /** What active tracing needs; X-Ray supports no resource-level permissions for them. */
 export const XRAY_WRITE_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;
 
@@ -217,7 +221,14 @@ export class RegionalApi extends Construct {
       statement: [
         { sid: "TicketsTable", effect: "Allow", actions: [...spec.tableActions], resources: [props.tableArn] },
         ...("idempotencyTableActions" in spec
-          ? [{ sid: "IdempotencyTable", effect: "Allow", actions: [...spec.idempotencyTableActions], resources: [props.idempotencyTable.tableArn] }]
+          ? [
+              {
+                sid: "IdempotencyTable",
+                effect: "Allow",
+                actions: [...spec.idempotencyTableActions],
+                resources: [props.idempotencyTable.tableArn],
+              },
+            ]
           : []),
         {
           sid: "OwnLogGroup",
@@ -229,7 +240,12 @@ export class RegionalApi extends Construct {
         { sid: "XRayTraces", effect: "Allow", actions: [...XRAY_WRITE_ACTIONS], resources: ["*"] },
       ],
     });
-    const rolePolicy = new IamRolePolicy(scope, "role-policy", { provider, role: role.name, name: "least-privilege", policy: permissions.json });
+    const rolePolicy = new IamRolePolicy(scope, "role-policy", {
+      provider,
+      role: role.name,
+      name: "least-privilege",
+      policy: permissions.json,
+    });
 
     const timeout = "timeoutSeconds" in spec ? Math.min(spec.timeoutSeconds, props.timeout) : props.timeout;
     return new LambdaFunction(scope, "function", {

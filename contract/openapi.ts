@@ -49,7 +49,7 @@ const API_DESCRIPTION = [
   "Open on purpose (`security: []`): like the workshop it serves, the API has no authentication.",
   "Put an authorizer, API keys or AWS WAF in front of it before it holds anything private.",
   "",
-  "Errors are JSON `{\"message\": ...}`. A 503 (a throttled, unavailable or silent table), a 409",
+  'Errors are JSON `{"message": ...}`. A 503 (a throttled, unavailable or silent table), a 409',
   "for an `Idempotency-Key` still in progress and API Gateway's 429 carry `Retry-After` (seconds).",
   "An unknown path or method is API Gateway's 403 `Missing Authentication Token`.",
 ].join("\n");
@@ -74,7 +74,9 @@ export function ticketsApiDocument(options: TicketsApiDocumentOptions): Record<s
       description: API_DESCRIPTION,
       license: { name: "MIT-0", url: "https://github.com/aws/mit-0" },
     },
-    servers: (options.servers ?? [{ url: "/", description: "The origin this document was fetched from" }]).map((server) => ({ ...server })),
+    servers: (options.servers ?? [{ url: "/", description: "The origin this document was fetched from" }]).map((server) => ({
+      ...server,
+    })),
     security: [],
     paths,
     components: { schemas: SCHEMAS },
@@ -105,9 +107,12 @@ const COMMON_RESPONSES: Record<string, unknown> = {
 };
 
 /** A passing DynamoDB fault: throttled, unavailable or silent (after the SDK's own retry). */
-const FAULT_RESPONSE = errorResponse("The ticket table is throttled, unavailable or did not answer in time: retry after Retry-After", {
-  "Retry-After": RETRY_AFTER,
-});
+const FAULT_RESPONSE = errorResponse(
+  "The ticket table is throttled, unavailable or did not answer in time: retry after Retry-After",
+  {
+    "Retry-After": RETRY_AFTER,
+  },
+);
 
 const windowHours = IDEMPOTENCY_WINDOW_SECONDS / 3600;
 
@@ -210,7 +215,11 @@ function proxyOperation(handler: HandlerName, uri: string): Record<string, unkno
 }
 
 function errorResponse(description: string, headers?: Record<string, unknown>): Record<string, unknown> {
-  return { description, ...(headers && { headers }), content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/Error" } } } };
+  return {
+    description,
+    ...(headers && { headers }),
+    content: { [JSON_MEDIA]: { schema: { $ref: "#/components/schemas/Error" } } },
+  };
 }
 
 /** The preflight answer, values as API Gateway static literals (single-quoted). */
@@ -359,7 +368,9 @@ export function routeTable(corsAllowOrigin: string): Map<string, PathRoutes> {
     for (const [method, operation] of Object.entries(operations)) {
       const integration = operation["x-amazon-apigateway-integration"];
       if (integration.type === "aws_proxy") {
-        routes.handlers[method.toUpperCase() as HttpMethod] = String(integration.uri).slice(LOCAL_URI_PREFIX.length) as HandlerName;
+        routes.handlers[method.toUpperCase() as HttpMethod] = String(integration.uri).slice(
+          LOCAL_URI_PREFIX.length,
+        ) as HandlerName;
       } else if (integration.type === "mock") {
         for (const [parameter, value] of Object.entries<string>(integration.responses.default.responseParameters)) {
           routes.preflightHeaders[parameter.replace("method.response.header.", "")] = value.replace(/^'|'$/g, "");

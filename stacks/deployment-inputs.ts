@@ -13,20 +13,76 @@ import { configSchema, type TicketsConfig } from "../config/schema";
  * bounds, allowed values), so the module and the config accept the same values.
  */
 const INPUTS = [
-  { name: "domain_name", path: ["domainName"], type: "string", description: "Apex domain of the hosted zone; the API is served at api.<domain_name>" },
+  {
+    name: "domain_name",
+    path: ["domainName"],
+    type: "string",
+    description: "Apex domain of the hosted zone; the API is served at api.<domain_name>",
+  },
   { name: "hosted_zone_id", path: ["hostedZoneId"], type: "string", description: "Route 53 hosted zone id of domain_name" },
-  { name: "name_prefix", path: ["namePrefix"], type: "string", description: "Prefix of every named resource; give each instance in an account its own" },
+  {
+    name: "name_prefix",
+    path: ["namePrefix"],
+    type: "string",
+    description: "Prefix of every named resource; give each instance in an account its own",
+  },
   { name: "table_name", path: ["tableName"], type: "string", description: "Name of the DynamoDB global table" },
-  { name: "alarm_email", path: ["alarmEmail"], type: "string", description: "E-mail address subscribed to the health-check alarms; null for none" },
-  { name: "cors_allow_origin", path: ["corsAllowOrigin"], type: "string", description: "Access-Control-Allow-Origin of every response: * or one origin" },
-  { name: "throttling_rate_limit", path: ["throttling", "rateLimit"], type: "number", description: "Steady-state requests per second of each region's stage (client traffic; /health has its own)" },
-  { name: "throttling_burst_limit", path: ["throttling", "burstLimit"], type: "number", description: "Burst capacity of each region's stage" },
+  {
+    name: "alarm_email",
+    path: ["alarmEmail"],
+    type: "string",
+    description: "E-mail address subscribed to the health-check alarms; null for none",
+  },
+  {
+    name: "cors_allow_origin",
+    path: ["corsAllowOrigin"],
+    type: "string",
+    description: "Access-Control-Allow-Origin of every response: * or one origin",
+  },
+  {
+    name: "throttling_rate_limit",
+    path: ["throttling", "rateLimit"],
+    type: "number",
+    description: "Steady-state requests per second of each region's stage (client traffic; /health has its own)",
+  },
+  {
+    name: "throttling_burst_limit",
+    path: ["throttling", "burstLimit"],
+    type: "number",
+    description: "Burst capacity of each region's stage",
+  },
   { name: "lambda_memory_size", path: ["lambda", "memorySize"], type: "number", description: "Memory of each function in MB" },
-  { name: "lambda_timeout", path: ["lambda", "timeout"], type: "number", description: "Timeout of the ticket functions in seconds (the health function answers within 3 s)" },
-  { name: "log_retention_days", path: ["logRetentionDays"], type: "number", description: "Retention of function, access and execution logs, in days (a CloudWatch value)" },
-  { name: "health_check_request_interval", path: ["healthCheck", "requestInterval"], type: "number", description: "Seconds between Route 53 checks: 10 or 30" },
-  { name: "health_check_failure_threshold", path: ["healthCheck", "failureThreshold"], type: "number", description: "Failed checks before a region counts as unhealthy" },
-  { name: "health_reserved_concurrency", path: ["healthCheck", "reservedConcurrency"], type: "number", nullable: true, description: "Concurrency reserved for each health function; null for none (the account keeps 100 unreserved)" },
+  {
+    name: "lambda_timeout",
+    path: ["lambda", "timeout"],
+    type: "number",
+    description: "Timeout of the ticket functions in seconds (the health function answers within 3 s)",
+  },
+  {
+    name: "log_retention_days",
+    path: ["logRetentionDays"],
+    type: "number",
+    description: "Retention of function, access and execution logs, in days (a CloudWatch value)",
+  },
+  {
+    name: "health_check_request_interval",
+    path: ["healthCheck", "requestInterval"],
+    type: "number",
+    description: "Seconds between Route 53 checks: 10 or 30",
+  },
+  {
+    name: "health_check_failure_threshold",
+    path: ["healthCheck", "failureThreshold"],
+    type: "number",
+    description: "Failed checks before a region counts as unhealthy",
+  },
+  {
+    name: "health_reserved_concurrency",
+    path: ["healthCheck", "reservedConcurrency"],
+    type: "number",
+    nullable: true,
+    description: "Concurrency reserved for each health function; null for none (the account keeps 100 unreserved)",
+  },
 ] as const;
 
 type JsonSchema = {
@@ -61,7 +117,8 @@ export function conditionsOf(schema: JsonSchema, value: string): string[] {
   } else if (options.length === 1) {
     conditions.push(...conditionsOf(options[0]!, value));
   }
-  if (schema.enum !== undefined) conditions.push(`contains([${schema.enum.map((item) => JSON.stringify(item)).join(", ")}], ${value})`);
+  if (schema.enum !== undefined)
+    conditions.push(`contains([${schema.enum.map((item) => JSON.stringify(item)).join(", ")}], ${value})`);
   if (schema.pattern !== undefined) conditions.push(`can(regex(${hclString(schema.pattern)}, ${value}))`);
   if (schema.maxLength !== undefined) conditions.push(`length(${value}) <= ${schema.maxLength}`);
   if (schema.type === "integer") conditions.push(`floor(${value}) == ${value}`);
@@ -73,7 +130,8 @@ export function conditionsOf(schema: JsonSchema, value: string): string[] {
 
 function describeRule(schema: JsonSchema): string {
   const options = schema.anyOf?.filter((option) => option.const !== false) ?? [];
-  if (options.length > 0 && options.every((option) => "const" in option)) return `be one of ${options.map((option) => option.const).join(", ")}`;
+  if (options.length > 0 && options.every((option) => "const" in option))
+    return `be one of ${options.map((option) => option.const).join(", ")}`;
   if (options.length === 1) return describeRule(options[0]!);
   if (schema.enum !== undefined) return `be one of ${schema.enum.join(", ")}`;
   const parts: string[] = [];

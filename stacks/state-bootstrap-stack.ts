@@ -52,17 +52,28 @@ export class StateBootstrapStack extends StableAddressStack {
 
     const replica = stateBackend.replica;
     if (replica !== undefined) {
-      const provider = new AwsProvider(this, "aws-replica", { alias: "replica", region: replica.region, defaultTags: [{ tags: { ...tags } }] });
+      const provider = new AwsProvider(this, "aws-replica", {
+        alias: "replica",
+        region: replica.region,
+        defaultTags: [{ tags: { ...tags } }],
+      });
       // The same alias name in the replica's region: the backend's `kms_key_id` finds it there too.
       const replicaKey = stateKey(this, "replica", { alias: stateKeyAlias(props.config), bucket: replica.bucket, provider });
-      const replicaBucket = new S3Bucket(this, "replica-bucket", { provider, bucket: replica.bucket, lifecycle: { preventDestroy: true } });
+      const replicaBucket = new S3Bucket(this, "replica-bucket", {
+        provider,
+        bucket: replica.bucket,
+        lifecycle: { preventDestroy: true },
+      });
       const replicaVersioning = secureStateBucket(this, "replica", { bucket: replicaBucket, key: replicaKey, provider });
       replicate(this, {
         namePrefix: props.config.namePrefix,
         source: { bucket, key, region: stateBackend.region, versioning },
         destination: { bucket: replicaBucket, key: replicaKey, region: replica.region, versioning: replicaVersioning },
       });
-      new TerraformOutput(this, "backend_replica_bucket", { value: replicaBucket.bucket, description: "Replica of the state bucket" });
+      new TerraformOutput(this, "backend_replica_bucket", {
+        value: replicaBucket.bucket,
+        description: "Replica of the state bucket",
+      });
       new TerraformOutput(this, "backend_replica_region", { value: replica.region, description: "Region of the replica" });
     }
 
@@ -71,7 +82,10 @@ export class StateBootstrapStack extends StableAddressStack {
     new TerraformOutput(this, "backend_bucket", { value: bucket.bucket, description: "S3 bucket of the main stacks' state" });
     new TerraformOutput(this, "backend_region", { value: stateBackend.region, description: "Region of the state bucket" });
     new TerraformOutput(this, "backend_kms_key_arn", { value: key.arn, description: "KMS key of the state objects" });
-    new TerraformOutput(this, "backend_key_prefix", { value: stateBackend.keyPrefix, description: "Prefix of each stack's state key" });
+    new TerraformOutput(this, "backend_key_prefix", {
+      value: stateBackend.keyPrefix,
+      description: "Prefix of each stack's state key",
+    });
   }
 }
 
@@ -105,7 +119,11 @@ interface StateBucketProps {
  * public access blocked, ACLs off, TLS only, noncurrent versions expiring. Returns the
  * versioning, which replication needs first.
  */
-function secureStateBucket(scope: Construct, prefix: "state" | "replica", { bucket, key, provider }: StateBucketProps): S3BucketVersioningA {
+function secureStateBucket(
+  scope: Construct,
+  prefix: "state" | "replica",
+  { bucket, key, provider }: StateBucketProps,
+): S3BucketVersioningA {
   const versioning = new S3BucketVersioningA(scope, `${prefix}-versioning`, {
     provider,
     bucket: bucket.id,
@@ -204,7 +222,12 @@ function replicate(scope: Construct, props: { namePrefix: string; source: Replic
         { Effect: "Allow", Action: REPLICATION_ACTIONS.sourceObjects, Resource: `${source.bucket.arn}/*` },
         { Effect: "Allow", Action: REPLICATION_ACTIONS.destinationObjects, Resource: `${destination.bucket.arn}/*` },
         { Effect: "Allow", Action: REPLICATION_ACTIONS.sourceKey, Resource: source.key.arn, Condition: viaS3(source.region) },
-        { Effect: "Allow", Action: REPLICATION_ACTIONS.destinationKey, Resource: destination.key.arn, Condition: viaS3(destination.region) },
+        {
+          Effect: "Allow",
+          Action: REPLICATION_ACTIONS.destinationKey,
+          Resource: destination.key.arn,
+          Condition: viaS3(destination.region),
+        },
       ],
     }),
   });

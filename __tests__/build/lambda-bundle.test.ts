@@ -125,7 +125,9 @@ describe("bundleHandler", () => {
   });
 
   test.each(HANDLER_NAMES)("%s: no absolute path or source map in the code; self-contained but for node: built-ins", (name) => {
-    const code = Buffer.from(unzipSync(readFileSync(bundleHandler(name, join(workDir, "inspect")).zipPath))[BUNDLE_ENTRY_FILE]!).toString("utf8");
+    const code = Buffer.from(
+      unzipSync(readFileSync(bundleHandler(name, join(workDir, "inspect")).zipPath))[BUNDLE_ENTRY_FILE]!,
+    ).toString("utf8");
 
     expect(code).not.toContain(PROJECT_ROOT);
     expect(code).not.toContain(tmpdir());
@@ -145,7 +147,9 @@ describe("bundleHandler", () => {
       expect(together[name].bytes).toBe(alone.bytes);
       expect(readFileSync(together[name].zipPath).equals(readFileSync(alone.zipPath))).toBe(true);
     }
-    expect(readFileSync(join(workDir, "together", "bundle-cache.json"), "utf8")).toBe(readFileSync(join(workDir, "alone", "bundle-cache.json"), "utf8"));
+    expect(readFileSync(join(workDir, "together", "bundle-cache.json"), "utf8")).toBe(
+      readFileSync(join(workDir, "alone", "bundle-cache.json"), "utf8"),
+    );
   });
 
   test("rewrites the zip only when its bytes change", () => {
@@ -168,7 +172,10 @@ describe("bundleHandler", () => {
     const freshBundle = (outDir: string) => {
       let bundle: ReturnType<typeof bundleHandler> | undefined;
       jest.isolateModules(() => {
-        bundle = (require("../../build/lambda-bundle") as typeof import("../../build/lambda-bundle")).bundleHandler("health", outDir);
+        bundle = (require("../../build/lambda-bundle") as typeof import("../../build/lambda-bundle")).bundleHandler(
+          "health",
+          outDir,
+        );
       });
       return bundle!;
     };
@@ -190,14 +197,21 @@ describe("bundleHandler", () => {
       writeFileSync(join(outDir, "health.zip"), "tampered");
       const again = freshBundle(outDir);
       expect(again.sha256).toBe(expected.sha256);
-      expect(createHash("sha256").update(readFileSync(join(outDir, "health.zip"))).digest("base64")).toBe(expected.sha256);
+      expect(
+        createHash("sha256")
+          .update(readFileSync(join(outDir, "health.zip")))
+          .digest("base64"),
+      ).toBe(expected.sha256);
     });
 
     test("rebuilds when an input changed since the cache was written", () => {
       const outDir = join(workDir, "cache-stale");
       const expected = freshBundle(outDir);
       const cache = cacheOf(outDir);
-      writeFileSync(join(outDir, "bundle-cache.json"), JSON.stringify({ ...cache, fingerprint: "0".repeat(64), sha256: { ...cache.sha256, health: "stale" } }));
+      writeFileSync(
+        join(outDir, "bundle-cache.json"),
+        JSON.stringify({ ...cache, fingerprint: "0".repeat(64), sha256: { ...cache.sha256, health: "stale" } }),
+      );
       writeFileSync(join(outDir, "health.zip"), "stale but matching a stale cache");
       expect(freshBundle(outDir).sha256).toBe(expected.sha256);
       expect(cacheOf(outDir).fingerprint).toBe(cache.fingerprint);
@@ -238,7 +252,10 @@ describe("bundleHandler", () => {
     });
     expect(child.stderr).toBe("");
     const results = JSON.parse(child.stdout);
-    expect(results["tickets-post"]).toMatchObject({ statusCode: 400, body: JSON.stringify({ message: "body must be a JSON object" }) });
+    expect(results["tickets-post"]).toMatchObject({
+      statusCode: 400,
+      body: JSON.stringify({ message: "body must be a JSON object" }),
+    });
     expect(results["tickets-get"].statusCode).toBe(400);
     expect(results.health.statusCode).toBe(503);
     expect(JSON.parse(results.health.body).region).toBe("eu-west-1");

@@ -45,7 +45,9 @@ interface Workflow {
 }
 
 const WORKFLOWS_DIR = join(PROJECT_ROOT, ".github", "workflows");
-const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((file) => /\.ya?ml$/.test(file)).sort();
+const workflowFiles = readdirSync(WORKFLOWS_DIR)
+  .filter((file) => /\.ya?ml$/.test(file))
+  .sort();
 
 function readWorkflow(file: string): { text: string; workflow: Workflow } {
   const text = readFileSync(join(WORKFLOWS_DIR, file), "utf8");
@@ -114,7 +116,9 @@ describe("workflow files", () => {
 
 describe("npm commands in workflows", () => {
   const packageJson = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
-  const commands = workflowFiles.flatMap((file) => allSteps(readWorkflow(file).workflow).flatMap((step) => npmCommands(step.run ?? "")));
+  const commands = workflowFiles.flatMap((file) =>
+    allSteps(readWorkflow(file).workflow).flatMap((step) => npmCommands(step.run ?? "")),
+  );
   const unique = [...new Map(commands.map((command) => [command.command, command])).values()];
 
   test("the parser finds the commands of a step", () => {
@@ -191,7 +195,9 @@ describe("ci.yml", () => {
   test("plans after the tests with OIDC and PR-comment permissions", () => {
     expect(plan!.needs).toBe("test");
     expect(plan!.permissions).toEqual({ "id-token": "write", contents: "read", "pull-requests": "write" });
-    expect(usesOf(plan!, "aws-actions/configure-aws-credentials")[0]!.with).toMatchObject({ "role-to-assume": "${{ vars.AWS_PLAN_ROLE_ARN }}" });
+    expect(usesOf(plan!, "aws-actions/configure-aws-credentials")[0]!.with).toMatchObject({
+      "role-to-assume": "${{ vars.AWS_PLAN_ROLE_ARN }}",
+    });
   });
 
   test("plans only the S3-backed main stack, not the locally-stated bootstrap stack", () => {
@@ -225,14 +231,18 @@ describe("ci.yml", () => {
     const [upload] = usesOf(plan!, "actions/upload-artifact");
     expect(upload!.with).toMatchObject({ name: "tfplan-${{ env.STACK }}", "include-hidden-files": true });
     expect(String(upload!.with?.path)).toContain("${{ env.STACK_DIR }}");
-    expect(plan!.steps.indexOf(upload!)).toBeLessThan(plan!.steps.findIndex((step) => step.name === "Fail on a stateful deletion or replacement"));
+    expect(plan!.steps.indexOf(upload!)).toBeLessThan(
+      plan!.steps.findIndex((step) => step.name === "Fail on a stateful deletion or replacement"),
+    );
   });
 
   test("applies on main only, after the plan, behind the production environment", () => {
     expect(apply!.needs).toBe("plan");
     expect(apply!.if).toContain("github.ref == 'refs/heads/main'");
     expect(apply!.environment).toBe("production");
-    expect(usesOf(apply!, "aws-actions/configure-aws-credentials")[0]!.with).toMatchObject({ "role-to-assume": "${{ vars.AWS_APPLY_ROLE_ARN }}" });
+    expect(usesOf(apply!, "aws-actions/configure-aws-credentials")[0]!.with).toMatchObject({
+      "role-to-assume": "${{ vars.AWS_APPLY_ROLE_ARN }}",
+    });
   });
 
   test("applies the downloaded plan file, without planning again", () => {
@@ -241,7 +251,9 @@ describe("ci.yml", () => {
     const script = runText(apply!);
     expect(script).toMatch(/terraform apply .*tfplan$/m);
     expect(script).not.toMatch(/terraform plan|npm run synth/);
-    expect(apply!.steps.indexOf(download!)).toBeLessThan(apply!.steps.findIndex((step) => /terraform apply/.test(step.run ?? "")));
+    expect(apply!.steps.indexOf(download!)).toBeLessThan(
+      apply!.steps.findIndex((step) => /terraform apply/.test(step.run ?? "")),
+    );
   });
 
   test("never runs two applies at once", () => {
@@ -280,19 +292,27 @@ describe("ci.yml", () => {
     });
 
     test("forks skip the plan job, and plan-result knows a fork by the negation of that condition", () => {
-      expect(plan!.if).toBe("github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository");
+      expect(plan!.if).toBe(
+        "github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository",
+      );
       expect(planResult!.steps[0]!.env?.FROM_FORK).toBe(
         "${{ github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name != github.repository }}",
       );
     });
 
     const outcome = (env: Record<string, string>) => runStep(planResult!.steps[0]!, env, scratch);
-    const results = (testOutcome: string, planOutcome: string, fork = "false") => ({ TEST_RESULT: testOutcome, PLAN_RESULT: planOutcome, FROM_FORK: fork });
+    const results = (testOutcome: string, planOutcome: string, fork = "false") => ({
+      TEST_RESULT: testOutcome,
+      PLAN_RESULT: planOutcome,
+      FROM_FORK: fork,
+    });
 
     test("plan-result fails for a fork's pull request and says why", () => {
       const fork = outcome(results("success", "skipped", "true"));
       expect(fork.status).toBe(1);
-      expect(fork.stdout).toMatch(/^::error title=plan-result::No plan for a pull request from a fork: GitHub gives forks no OIDC token/);
+      expect(fork.stdout).toMatch(
+        /^::error title=plan-result::No plan for a pull request from a fork: GitHub gives forks no OIDC token/,
+      );
       expect(fork.summary).toContain("### plan-result: failed");
     });
 
@@ -346,8 +366,14 @@ describe("ci.yml", () => {
     });
 
     test("the apply job checks the digest between download and apply, and refuses another file", () => {
-      const order = [usesOf(apply!, "actions/download-artifact")[0]!, checkStep, apply!.steps.find((step) => /terraform apply/.test(step.run ?? ""))!];
-      expect(order.map((step) => apply!.steps.indexOf(step))).toEqual([...order.map((step) => apply!.steps.indexOf(step))].sort((a, b) => a - b));
+      const order = [
+        usesOf(apply!, "actions/download-artifact")[0]!,
+        checkStep,
+        apply!.steps.find((step) => /terraform apply/.test(step.run ?? ""))!,
+      ];
+      expect(order.map((step) => apply!.steps.indexOf(step))).toEqual(
+        [...order.map((step) => apply!.steps.indexOf(step))].sort((a, b) => a - b),
+      );
       expect(checkStep.env).toEqual({ PLAN_SHA256: "${{ needs.plan.outputs.plan-sha256 }}" });
       expect(checkStep["working-directory"]).toBe("${{ env.STACK_DIR }}");
       writeFileSync(join(scratch, "tfplan"), "the approved plan");
@@ -359,16 +385,21 @@ describe("ci.yml", () => {
     });
 
     test("the docs say which plan that is, and that the pull request's plan is a preview", () => {
-      expect(docs).toContain("**Which plan is applied:** the one made on `main` from the merged commit, in the run the approver reviews");
+      expect(docs).toContain(
+        "**Which plan is applied:** the one made on `main` from the merged commit, in the run the approver reviews",
+      );
       expect(docs).toContain("The pull request's plan is a preview");
-      expect(text).toContain("the production approver reviews the plan made\n# from the merged commit in this run, and the apply job applies exactly that saved plan file.");
+      expect(text).toContain(
+        "the production approver reviews the plan made\n# from the merged commit in this run, and the apply job applies exactly that saved plan file.",
+      );
     });
   });
 
   describe("concurrency", () => {
     test("a push to a pull request cancels its run; runs on main are not cancelled while they run", () => {
       expect(workflow.concurrency).toEqual({
-        group: "${{ github.event_name == 'pull_request' && format('ci-pr-{0}', github.event.pull_request.number) || format('ci-{0}', github.ref) }}",
+        group:
+          "${{ github.event_name == 'pull_request' && format('ci-pr-{0}', github.event.pull_request.number) || format('ci-{0}', github.ref) }}",
         "cancel-in-progress": "${{ github.event_name == 'pull_request' }}",
       });
     });
@@ -382,7 +413,9 @@ describe("ci.yml", () => {
         .join(" ");
       expect(comment).not.toMatch(/never cancelled|runs queue/i);
       expect(comment).toContain("a newer push doesn't cancel a running run");
-      expect(comment).toContain("GitHub keeps at most one pending run per group, though: when another push arrives, the pending run is cancelled and replaced by the newer one.");
+      expect(comment).toContain(
+        "GitHub keeps at most one pending run per group, though: when another push arrives, the pending run is cancelled and replaced by the newer one.",
+      );
     });
   });
 });
@@ -406,13 +439,20 @@ describe("dependabot.yml", () => {
   });
 
   test("never proposes the AWS provider bindings' next major (AWS provider 6.x, which the offline mirror lacks)", () => {
-    const packageJson = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+    const packageJson = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as {
+      devDependencies: Record<string, string>;
+    };
     expect(packageJson.devDependencies["@cdktf/provider-aws"]).toMatch(/^20\./);
-    expect(update("npm")?.ignore).toContainEqual({ "dependency-name": "@cdktf/provider-aws", "update-types": ["version-update:semver-major"] });
+    expect(update("npm")?.ignore).toContainEqual({
+      "dependency-name": "@cdktf/provider-aws",
+      "update-types": ["version-update:semver-major"],
+    });
   });
 
   test.each(workflowFiles)("%s pins each action by SHA with its version in a comment, which Dependabot keeps current", (file) => {
-    const usesLines = readWorkflow(file).text.split("\n").filter((line) => /^\s*-?\s*uses:/.test(line) && !line.includes("./"));
+    const usesLines = readWorkflow(file)
+      .text.split("\n")
+      .filter((line) => /^\s*-?\s*uses:/.test(line) && !line.includes("./"));
     expect(usesLines.length).toBeGreaterThan(0);
     expect(usesLines.filter((line) => !/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(line))).toEqual([]);
   });

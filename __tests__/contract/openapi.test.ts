@@ -7,7 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../build/project-root";
-import { routeTable, ROUTES, TICKET_INPUT_JSON_SCHEMA, ticketsApiDocument, type TicketsApiDocumentOptions } from "../../contract/openapi";
+import {
+  routeTable,
+  ROUTES,
+  TICKET_INPUT_JSON_SCHEMA,
+  ticketsApiDocument,
+  type TicketsApiDocumentOptions,
+} from "../../contract/openapi";
 import { InvalidInputError } from "../../lambdas/core/errors";
 import { ticketInputSchema, parseTicketInput } from "../../lambdas/core/ticket-input-parser";
 import { HANDLER_NAMES, HANDLERS } from "../../contract/handlers";
@@ -39,7 +45,9 @@ describe("ticketsApiDocument", () => {
   });
 
   test("has exactly the manifest's routes plus OPTIONS on each path", () => {
-    const methods = Object.fromEntries(Object.entries(document.paths).map(([path, ops]) => [path, Object.keys(ops as object).sort()]));
+    const methods = Object.fromEntries(
+      Object.entries(document.paths).map(([path, ops]) => [path, Object.keys(ops as object).sort()]),
+    );
     expect(methods).toEqual({ "/health": ["get", "options"], "/ticket": ["get", "options", "post"] });
   });
 
@@ -55,7 +63,8 @@ describe("ticketsApiDocument", () => {
       responseParameters: {
         "method.response.header.Access-Control-Allow-Origin": "'*'",
         "method.response.header.Access-Control-Allow-Methods": methods,
-        "method.response.header.Access-Control-Allow-Headers": "'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,Idempotency-Key'",
+        "method.response.header.Access-Control-Allow-Headers":
+          "'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,Idempotency-Key'",
       },
     });
     // API Gateway maps only headers the method response declares.
@@ -67,7 +76,10 @@ describe("ticketsApiDocument", () => {
   });
 
   test("POST /ticket bodies are validated at the gateway against TicketInput", () => {
-    expect(document["x-amazon-apigateway-request-validators"].body).toEqual({ validateRequestBody: true, validateRequestParameters: false });
+    expect(document["x-amazon-apigateway-request-validators"].body).toEqual({
+      validateRequestBody: true,
+      validateRequestParameters: false,
+    });
     const post = document.paths["/ticket"].post;
     expect(post["x-amazon-apigateway-request-validator"]).toBe("body");
     expect(post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/TicketInput" });
@@ -85,7 +97,9 @@ describe("ticketsApiDocument", () => {
 
   test("a specific origin is quoted for API Gateway; one that would break the literal is refused", () => {
     const specific = ticketsApiDocument({ ...OPTIONS, corsAllowOrigin: "https://app.example.com" }) as any;
-    expect(specific.paths["/ticket"].options["x-amazon-apigateway-integration"].responses.default.responseParameters).toMatchObject({
+    expect(
+      specific.paths["/ticket"].options["x-amazon-apigateway-integration"].responses.default.responseParameters,
+    ).toMatchObject({
       "method.response.header.Access-Control-Allow-Origin": "'https://app.example.com'",
     });
     expect(() => ticketsApiDocument({ ...OPTIONS, corsAllowOrigin: "https://x.com'; DROP" })).toThrow("corsAllowOrigin");
@@ -214,20 +228,30 @@ describe("the gateway's JSON schema and the function's zod schema agree", () => 
 });
 
 describe("gateway responses", () => {
-  const document = ticketsApiDocument({ title: "t", corsAllowOrigin: "*", integrationUri: (handler) => `uri:${handler}` }) as Record<string, any>;
+  const document = ticketsApiDocument({
+    title: "t",
+    corsAllowOrigin: "*",
+    integrationUri: (handler) => `uri:${handler}`,
+  }) as Record<string, any>;
   const responses = document["x-amazon-apigateway-gateway-responses"];
 
   test("a rejected body answers 400 with the validator's message as a JSON string", () => {
     expect(responses.BAD_REQUEST_BODY.statusCode).toBe("400");
     const template: string = responses.BAD_REQUEST_BODY.responseTemplates["application/json"];
     // With a sample of what API Gateway substitutes, the body is valid JSON.
-    const body = template.replace("$context.error.validationErrorString", '[object has missing required properties ([\\"description\\"])]');
+    const body = template.replace(
+      "$context.error.validationErrorString",
+      '[object has missing required properties ([\\"description\\"])]',
+    );
     expect(JSON.parse(body)).toEqual({ message: '[object has missing required properties (["description"])]' });
   });
 
   test("other gateway errors keep the quoted message, with the CORS origin", () => {
     for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
-      const body = responses[type].responseTemplates["application/json"].replace("$context.error.messageString", '"Missing Authentication Token"');
+      const body = responses[type].responseTemplates["application/json"].replace(
+        "$context.error.messageString",
+        '"Missing Authentication Token"',
+      );
       expect(JSON.parse(body)).toEqual({ message: "Missing Authentication Token" });
       expect(responses[type].responseParameters).toEqual({ "gatewayresponse.header.Access-Control-Allow-Origin": "'*'" });
     }
@@ -273,7 +297,12 @@ describe("the document declares what the API does", () => {
   test("nextToken and limit carry the limits the function enforces", () => {
     const [limit, nextToken] = operation("/ticket", "get").parameters;
     expect(limit.schema).toEqual({ type: "integer", minimum: 1, maximum: 1000, default: 100 });
-    expect(nextToken.schema).toEqual({ type: "string", minLength: 1, maxLength: NEXT_TOKEN_LIMITS.maxLength, pattern: NEXT_TOKEN_LIMITS.pattern });
+    expect(nextToken.schema).toEqual({
+      type: "string",
+      minLength: 1,
+      maxLength: NEXT_TOKEN_LIMITS.maxLength,
+      pattern: NEXT_TOKEN_LIMITS.pattern,
+    });
   });
 
   test("POST declares the optional Idempotency-Key header with its format", () => {
@@ -286,7 +315,13 @@ describe("the document declares what the API does", () => {
       }),
     ]);
     const description: string = operation("/ticket", "post").description;
-    for (const promise of ["24 hours", "201, same body", "another body is a 422", "a retry gets 409", "can store a second ticket"]) {
+    for (const promise of [
+      "24 hours",
+      "201, same body",
+      "another body is a 422",
+      "a retry gets 409",
+      "can store a second ticket",
+    ]) {
       expect(description).toContain(promise);
     }
   });
@@ -319,7 +354,8 @@ describe("the body cap admits every body the schema admits", () => {
 
   test("that worst-case body, pretty-printed, is accepted by the function", () => {
     // Escapes every UTF-16 unit, names included: JSON.parse reads it back as the plain object.
-    const escape = (text: string) => `"${[...text].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}"`;
+    const escape = (text: string) =>
+      `"${[...text].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}"`;
     const fields = {
       description: "é".repeat(TICKET_LIMITS.descriptionMaxLength),
       assigned: "a".repeat(256),
@@ -352,17 +388,23 @@ describe("redocly lint (recommended rules)", () => {
 
       const cli = join(PROJECT_ROOT, "node_modules", "@redocly", "cli", "bin", "cli.js");
       const preload = join(PROJECT_ROOT, "__tests__", "support", "no-network.cjs");
-      const lint = spawnSync(process.execPath, ["--require", preload, cli, "lint", "--extends=recommended", "--format=json", ...Object.keys(documents)], {
-        cwd: dir,
-        // Telemetry off: redocly otherwise reports each run to otel.cloud.redocly.com.
-        env: { PATH: process.env.PATH, HOME: dir, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
-        encoding: "utf8",
-      });
+      const lint = spawnSync(
+        process.execPath,
+        ["--require", preload, cli, "lint", "--extends=recommended", "--format=json", ...Object.keys(documents)],
+        {
+          cwd: dir,
+          // Telemetry off: redocly otherwise reports each run to otel.cloud.redocly.com.
+          env: { PATH: process.env.PATH, HOME: dir, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+          encoding: "utf8",
+        },
+      );
 
       expect(lint.stderr).not.toContain("NETWORK ATTEMPT");
       expect(lint.status).toBe(0);
       // One JSON report per document, back to back.
-      const reports = lint.stdout.split(/\n\}(?=\{)/).map((part, i, parts) => JSON.parse(i < parts.length - 1 ? `${part}\n}` : part));
+      const reports = lint.stdout
+        .split(/\n\}(?=\{)/)
+        .map((part, i, parts) => JSON.parse(i < parts.length - 1 ? `${part}\n}` : part));
       expect(reports).toHaveLength(2);
       for (const report of reports) {
         expect(report.problems).toEqual([]);

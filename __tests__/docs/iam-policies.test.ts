@@ -18,7 +18,9 @@ interface Statement {
 const load = <T>(file: string) => JSON.parse(readFileSync(join(PROJECT_ROOT, "docs", "iam", file), "utf8")) as T;
 const planRole = load<{ Statement: Statement[] }>("ci-plan-role.json");
 const applyRole = load<{ Statement: Statement[] }>("ci-apply-role.json");
-const { _comment, ...actionsByType } = load<Record<string, { plan: string[]; apply: string[] }> & { _comment: string }>("resource-actions.json");
+const { _comment, ...actionsByType } = load<Record<string, { plan: string[]; apply: string[] }> & { _comment: string }>(
+  "resource-actions.json",
+);
 
 const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
 const actionsOf = (role: { Statement: Statement[] }) => new Set(role.Statement.flatMap((statement) => list(statement.Action)));
@@ -46,7 +48,9 @@ test("no action is granted that no resource type needs", () => {
 });
 
 test("kms:DescribeKey in every region: without it the plan shows replica changes that are not real", () => {
-  const statement = planRole.Statement.find((s) => list(s.Action).includes("kms:DescribeKey") && JSON.stringify(s.Condition ?? {}).includes("alias/aws/dynamodb"));
+  const statement = planRole.Statement.find(
+    (s) => list(s.Action).includes("kms:DescribeKey") && JSON.stringify(s.Condition ?? {}).includes("alias/aws/dynamodb"),
+  );
   expect(statement).toBeDefined();
   for (const region of ["eu-west-1", "ap-southeast-1"]) {
     expect(list(statement!.Resource).some((arn) => arn.includes(`:kms:${region}:`))).toBe(true);
@@ -65,7 +69,10 @@ describe.each([
     const unrestrictable = new Set(["acm:RequestCertificate", "route53:CreateHealthCheck", "kms:CreateKey"]);
     const starred = role.Statement.filter((s) => list(s.Resource).includes("*"));
     for (const statement of starred) {
-      expect({ sid: statement.Sid, actions: list(statement.Action).filter((a) => !unrestrictable.has(a)) }).toEqual({ sid: statement.Sid, actions: [] });
+      expect({ sid: statement.Sid, actions: list(statement.Action).filter((a) => !unrestrictable.has(a)) }).toEqual({
+        sid: statement.Sid,
+        actions: [],
+      });
     }
   });
 
@@ -73,13 +80,16 @@ describe.each([
     for (const statement of role.Statement) {
       const actions = list(statement.Action);
       if (actions.includes("iam:PassRole")) expect(statement.Condition?.StringEquals?.["iam:PassedToService"]).toBeDefined();
-      if (actions.includes("iam:CreateServiceLinkedRole")) expect(statement.Condition?.StringEquals?.["iam:AWSServiceName"]).toBeDefined();
+      if (actions.includes("iam:CreateServiceLinkedRole"))
+        expect(statement.Condition?.StringEquals?.["iam:AWSServiceName"]).toBeDefined();
     }
   });
 });
 
 test("the apply role may pass the function and API Gateway logging roles, and create the DynamoDB replication role", () => {
-  const passed = applyRole.Statement.filter((s) => list(s.Action).includes("iam:PassRole")).map((s) => s.Condition!.StringEquals!["iam:PassedToService"]);
+  const passed = applyRole.Statement.filter((s) => list(s.Action).includes("iam:PassRole")).map(
+    (s) => s.Condition!.StringEquals!["iam:PassedToService"],
+  );
   expect(passed.sort()).toEqual(["apigateway.amazonaws.com", "lambda.amazonaws.com"]);
   const linked = applyRole.Statement.filter((s) => list(s.Action).includes("iam:CreateServiceLinkedRole")).map(
     (s) => s.Condition!.StringEquals!["iam:AWSServiceName"],

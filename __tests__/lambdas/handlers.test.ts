@@ -66,13 +66,21 @@ describe("POST /ticket", () => {
   test("stores a valid ticket with server-assigned id and createdOn, answers 201 with it", async () => {
     const before = Date.now();
     const result = await postTicket(
-      postEvent(JSON.stringify({ description: "Broken unicorn", assigned: "ops", priority: "high", status: "open", createdBy: "ana" })),
+      postEvent(
+        JSON.stringify({ description: "Broken unicorn", assigned: "ops", priority: "high", status: "open", createdBy: "ana" }),
+      ),
     );
 
     expect(result.statusCode).toBe(201);
     expectCommonHeaders(result.headers);
     const ticket = jsonBody(result);
-    expect(ticket).toMatchObject({ description: "Broken unicorn", assigned: "ops", priority: "high", status: "open", createdBy: "ana" });
+    expect(ticket).toMatchObject({
+      description: "Broken unicorn",
+      assigned: "ops",
+      priority: "high",
+      status: "open",
+      createdBy: "ana",
+    });
     expect(ticket.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(ticket.createdOn).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(Date.parse(`${ticket.createdOn.replace(" ", "T")}Z`)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
@@ -97,7 +105,9 @@ describe("POST /ticket", () => {
   ])("%s -> 415 naming application/json, nothing written", async (_name, headers) => {
     const before = await countItems(table);
 
-    const result = await postTicket(proxyEvent({ httpMethod: "POST", headers, body: '{"description":"Valid JSON, wrong type"}' }));
+    const result = await postTicket(
+      proxyEvent({ httpMethod: "POST", headers, body: '{"description":"Valid JSON, wrong type"}' }),
+    );
 
     expect(result.statusCode).toBe(415);
     expectCommonHeaders(result.headers);
@@ -140,7 +150,10 @@ describe("GET /ticket", () => {
     ["id that is not a string", Buffer.from('{"id":1}').toString("base64url")],
     ["extra key attributes", Buffer.from('{"id":"x","createdOn":"y"}').toString("base64url")],
     ["empty", ""],
-    ["id over DynamoDB's 2,048-byte key limit (forged)", Buffer.from(JSON.stringify({ id: "é".repeat(1025) })).toString("base64url")],
+    [
+      "id over DynamoDB's 2,048-byte key limit (forged)",
+      Buffer.from(JSON.stringify({ id: "é".repeat(1025) })).toString("base64url"),
+    ],
     ["longer than 4,096 characters", "A".repeat(4097)],
   ])("nextToken %s -> 400 naming nextToken", async (_name, nextToken) => {
     const result = await getTickets(proxyEvent({ queryStringParameters: { nextToken } }));
@@ -172,7 +185,10 @@ describe("1,000 concurrent POSTs", () => {
   test("give 1,000 distinct tickets, each read exactly once through the pages", async () => {
     // One process sends all 1,000 to one dynalite thread: the queue, not a fault, can outlast
     // the deployed 1 s per attempt (a Lambda instance has one request at a time).
-    const patientPost = coldStart("tickets-post", { ...handlerEnv(table.endpoint, table.tableName), DYNAMODB_REQUEST_TIMEOUT_MS: "30000" });
+    const patientPost = coldStart("tickets-post", {
+      ...handlerEnv(table.endpoint, table.tableName),
+      DYNAMODB_REQUEST_TIMEOUT_MS: "30000",
+    });
     const before = await readAllPages(1000);
     const results = await Promise.all(
       Array.from({ length: 1000 }, (_, i) => patientPost(postEvent(JSON.stringify({ description: `Concurrent ticket ${i}` })))),

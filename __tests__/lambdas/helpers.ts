@@ -80,7 +80,11 @@ export function proxyEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGa
   };
 }
 
-export function postEvent(body: string | null, isBase64Encoded = false, headers: Record<string, string> = {}): APIGatewayProxyEvent {
+export function postEvent(
+  body: string | null,
+  isBase64Encoded = false,
+  headers: Record<string, string> = {},
+): APIGatewayProxyEvent {
   return proxyEvent({ httpMethod: "POST", body, isBase64Encoded, headers: { "Content-Type": "application/json", ...headers } });
 }
 
@@ -135,13 +139,33 @@ export const BAD_BODIES: { name: string; body: string | null; status: number; fi
   { name: "numeric priority", body: '{"description":"x","priority":1}', status: 400, field: "priority" },
   { name: "null assigned", body: '{"description":"x","assigned":null}', status: 400, field: "assigned" },
   { name: "boolean status", body: '{"description":"x","status":true}', status: 400, field: "status" },
-  { name: "too-long assigned", body: JSON.stringify({ description: "x", assigned: "a".repeat(257) }), status: 400, field: "assigned" },
-  { name: "too-long createdBy", body: JSON.stringify({ description: "x", createdBy: "a".repeat(257) }), status: 400, field: "createdBy" },
+  {
+    name: "too-long assigned",
+    body: JSON.stringify({ description: "x", assigned: "a".repeat(257) }),
+    status: 400,
+    field: "assigned",
+  },
+  {
+    name: "too-long createdBy",
+    body: JSON.stringify({ description: "x", createdBy: "a".repeat(257) }),
+    status: 400,
+    field: "createdBy",
+  },
   { name: "unknown field", body: '{"description":"x","asigned":"me"}', status: 400, field: "asigned" },
   { name: "client-sent id", body: '{"description":"x","id":"00000000-0000-0000-0000-000000000000"}', status: 400, field: "id" },
-  { name: "client-sent createdOn", body: '{"description":"x","createdOn":"2020-01-01 00:00:00"}', status: 400, field: "createdOn" },
+  {
+    name: "client-sent createdOn",
+    body: '{"description":"x","createdOn":"2020-01-01 00:00:00"}',
+    status: 400,
+    field: "createdOn",
+  },
   { name: "__proto__ field", body: '{"description":"x","__proto__":{"id":"x"}}', status: 400, field: "__proto__" },
-  { name: "too-large body", body: JSON.stringify({ description: "x", assigned: "y".repeat(TOO_LARGE) }), status: 413, field: CAP },
+  {
+    name: "too-large body",
+    body: JSON.stringify({ description: "x", assigned: "y".repeat(TOO_LARGE) }),
+    status: 413,
+    field: CAP,
+  },
   // Half as many characters as the cap has bytes, but two bytes each: the limit is on bytes.
   { name: "too-large multibyte body", body: JSON.stringify({ description: "é".repeat(TOO_LARGE / 2) }), status: 413, field: CAP },
   {
@@ -151,7 +175,13 @@ export const BAD_BODIES: { name: string; body: string | null; status: number; fi
     field: CAP,
     base64: true,
   },
-  { name: "invalid UTF-8 (base64)", body: Buffer.from([0x7b, 0xff, 0x7d]).toString("base64"), status: 400, field: "UTF-8", base64: true },
+  {
+    name: "invalid UTF-8 (base64)",
+    body: Buffer.from([0x7b, 0xff, 0x7d]).toString("base64"),
+    status: 400,
+    field: "UTF-8",
+    base64: true,
+  },
   {
     name: "invalid UTF-8 inside a string (base64)",
     body: Buffer.concat([Buffer.from('{"description":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]).toString("base64"),

@@ -32,11 +32,13 @@ describe("parseTicketInput accepts", () => {
   });
 
   test("a deliberate U+FFFD sent as the JSON escape \\uFFFD (a raw one is refused)", () => {
-    expect(parseTicketInput('{"description":"\\uFFFD marks a lost character"}')).toEqual({ description: "\uFFFD marks a lost character" });
+    expect(parseTicketInput('{"description":"\\uFFFD marks a lost character"}')).toEqual({
+      description: "\uFFFD marks a lost character",
+    });
   });
 
   test("a body with a leading byte order mark", () => {
-    expect(parseTicketInput(Buffer.from("\uFEFF{\"description\":\"x\"}").toString("base64"), true)).toEqual({ description: "x" });
+    expect(parseTicketInput(Buffer.from('\uFEFF{"description":"x"}').toString("base64"), true)).toEqual({ description: "x" });
   });
 
   test("a base64-encoded body, measured after decoding", () => {
@@ -78,6 +80,6 @@ describe("parseTicketInput refuses", () => {
     expect(message('{"description":"caf\uFFFD"}')).toBe(
       "body contains U+FFFD, the mark of bytes that were not valid UTF-8: send valid UTF-8 (escape a deliberate U+FFFD as \\uFFFD)",
     );
-    expect(message("{\"description\":\"x\"")).toBe("body is not valid JSON");
+    expect(message('{"description":"x"')).toBe("body is not valid JSON");
   });
 });

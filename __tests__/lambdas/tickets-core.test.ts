@@ -71,7 +71,10 @@ describe("createTicket", () => {
   test("answers the fields in one fixed order, whatever order the input had", async () => {
     documentClient.on(PutCommand).resolves({});
 
-    const ticket = await createTicket({ status: "open", priority: "low", description: "Flat tyre", createdBy: "ana", assigned: "bo" }, createDeps());
+    const ticket = await createTicket(
+      { status: "open", priority: "low", description: "Flat tyre", createdBy: "ana", assigned: "bo" },
+      createDeps(),
+    );
 
     expect(Object.keys(ticket)).toEqual(["id", "description", "assigned", "priority", "status", "createdBy", "createdOn"]);
   });
@@ -97,7 +100,12 @@ describe("createTicket", () => {
   });
 
   test("a failed condition on exactly our ticket (the SDK retried a write that had landed) is a success", async () => {
-    const ours = { id: { S: FIXED_ID }, description: { S: "Flat tyre" }, priority: { S: "low" }, createdOn: { S: "2024-02-29 23:59:58" } };
+    const ours = {
+      id: { S: FIXED_ID },
+      description: { S: "Flat tyre" },
+      priority: { S: "low" },
+      createdOn: { S: "2024-02-29 23:59:58" },
+    };
     documentClient
       .on(PutCommand)
       .rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {}, Item: ours }));
@@ -111,7 +119,12 @@ describe("createTicket", () => {
   });
 
   test("a stored ticket with one more field is not ours", async () => {
-    const longer = { id: { S: FIXED_ID }, description: { S: "Flat tyre" }, status: { S: "open" }, createdOn: { S: "2024-02-29 23:59:58" } };
+    const longer = {
+      id: { S: FIXED_ID },
+      description: { S: "Flat tyre" },
+      status: { S: "open" },
+      createdOn: { S: "2024-02-29 23:59:58" },
+    };
     documentClient
       .on(PutCommand)
       .rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {}, Item: longer }));
@@ -145,7 +158,10 @@ describe("listTickets", () => {
     const page = await listTickets(parseListQuery({ nextToken: encodePageToken({ id: "b" }) }), createDeps());
 
     expect(page).toEqual({ tickets: [] });
-    expect(documentClient.commandCalls(ScanCommand)[0]!.args[0].input).toMatchObject({ Limit: 100, ExclusiveStartKey: { id: "b" } });
+    expect(documentClient.commandCalls(ScanCommand)[0]!.args[0].input).toMatchObject({
+      Limit: 100,
+      ExclusiveStartKey: { id: "b" },
+    });
   });
 });
 
@@ -161,9 +177,12 @@ describe("parseListQuery", () => {
     expect(parseListQuery(params)).toEqual({ limit });
   });
 
-  test.each(["0", "1001", "abc", "1.5", "1e2", " 5", "0x10", "", "-3", "99999"])("limit=%p is an InvalidInputError on limit", (limit) => {
-    expect(() => parseListQuery({ limit })).toThrow(expect.objectContaining({ name: "InvalidInputError", field: "limit" }));
-  });
+  test.each(["0", "1001", "abc", "1.5", "1e2", " 5", "0x10", "", "-3", "99999"])(
+    "limit=%p is an InvalidInputError on limit",
+    (limit) => {
+      expect(() => parseListQuery({ limit })).toThrow(expect.objectContaining({ name: "InvalidInputError", field: "limit" }));
+    },
+  );
 });
 
 describe("page tokens", () => {
@@ -206,7 +225,10 @@ describe("errorOutcome: the one error -> status mapping", () => {
 
   test.each([
     new Error("One or more parameter values were invalid: arn:aws:dynamodb:eu-west-1:123456789012:table/SXRTickets"),
-    Object.assign(new Error("Requested resource not found"), { name: "ResourceNotFoundException", $metadata: { httpStatusCode: 400 } }),
+    Object.assign(new Error("Requested resource not found"), {
+      name: "ResourceNotFoundException",
+      $metadata: { httpStatusCode: 400 },
+    }),
     Object.assign(new Error("User is not authorized"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 400 } }),
     "a string",
     undefined,
@@ -234,7 +256,10 @@ describe("checkTableHealth", () => {
     documentClient.on(GetCommand).resolves({});
 
     await expect(checkTableHealth({ ...createDeps(), timeoutMs: 200 })).resolves.toEqual({ healthy: true });
-    expect(documentClient.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({ TableName: "SXRTickets", Key: HEALTH_SENTINEL_KEY });
+    expect(documentClient.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({
+      TableName: "SXRTickets",
+      Key: HEALTH_SENTINEL_KEY,
+    });
     expect(documentClient.commandCalls(ScanCommand)).toHaveLength(0);
   });
 

@@ -32,10 +32,16 @@ describe("state bootstrap stack", () => {
 
   test("encrypts by default with its own rotating KMS key, aliased for the backend's kms_key_id", () => {
     expect(onlyResource(stack, "aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.state_key.arn}" }, bucket_key_enabled: true },
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.state_key.arn}" },
+        bucket_key_enabled: true,
+      },
     ]);
     expect(onlyResource(stack, "aws_kms_key")).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
-    expect(onlyResource(stack, "aws_kms_alias")).toMatchObject({ name: "alias/wild-rydes-tickets-tfstate", target_key_id: "${aws_kms_key.state_key.key_id}" });
+    expect(onlyResource(stack, "aws_kms_alias")).toMatchObject({
+      name: "alias/wild-rydes-tickets-tfstate",
+      target_key_id: "${aws_kms_key.state_key.key_id}",
+    });
   });
 
   test("pins the stateful resources' names, with moved blocks from the generated ones", () => {
@@ -117,7 +123,11 @@ describe("state bootstrap stack with a replica (stateBackend.replica)", () => {
   test("adds a provider in the replica's region, with the same default tags", () => {
     expect(stack.provider.aws).toEqual([
       expect.objectContaining({ region: "eu-west-1" }),
-      { alias: "replica", region: "ap-southeast-1", default_tags: [{ tags: { Project: "wild-rydes-tickets", ManagedBy: "cdktf" } }] },
+      {
+        alias: "replica",
+        region: "ap-southeast-1",
+        default_tags: [{ tags: { Project: "wild-rydes-tickets", ManagedBy: "cdktf" } }],
+      },
     ]);
   });
 
@@ -141,12 +151,23 @@ describe("state bootstrap stack with a replica (stateBackend.replica)", () => {
       // Same settings, other references: compare with the replica's names put back.
       const { provider: _, ...settings } = copy!;
       expect(
-        JSON.parse(JSON.stringify(settings).replaceAll("replica_", "state_").replaceAll("replica-", "state-").replaceAll(`-${replica.region}`, "")),
+        JSON.parse(
+          JSON.stringify(settings)
+            .replaceAll("replica_", "state_")
+            .replaceAll("replica-", "state-")
+            .replaceAll(`-${replica.region}`, ""),
+        ),
       ).toEqual(primary);
     }
-    expect(byName("aws_s3_bucket").replica_bucket).toMatchObject({ bucket: replica.bucket, lifecycle: { prevent_destroy: true } });
+    expect(byName("aws_s3_bucket").replica_bucket).toMatchObject({
+      bucket: replica.bucket,
+      lifecycle: { prevent_destroy: true },
+    });
     // The backend's kms_key_id (the alias) names the replica's key in the replica's region.
-    expect(byName("aws_kms_alias")["replica-key-alias"]).toMatchObject({ name: "alias/wild-rydes-tickets-tfstate", target_key_id: "${aws_kms_key.replica_key.key_id}" });
+    expect(byName("aws_kms_alias")["replica-key-alias"]).toMatchObject({
+      name: "alias/wild-rydes-tickets-tfstate",
+      target_key_id: "${aws_kms_key.replica_key.key_id}",
+    });
   });
 
   test("pins the replica's stateful names too", () => {
@@ -206,7 +227,10 @@ describe("state bootstrap stack with a replica (stateBackend.replica)", () => {
   });
 
   test("outputs where the replica is, for the recovery steps", () => {
-    expect(stack.output.backend_replica_bucket).toEqual({ value: "${aws_s3_bucket.replica_bucket.bucket}", description: "Replica of the state bucket" });
+    expect(stack.output.backend_replica_bucket).toEqual({
+      value: "${aws_s3_bucket.replica_bucket.bucket}",
+      description: "Replica of the state bucket",
+    });
     expect(stack.output.backend_replica_region).toEqual({ value: "ap-southeast-1", description: "Region of the replica" });
   });
 });

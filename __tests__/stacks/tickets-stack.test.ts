@@ -173,7 +173,11 @@ describe("tickets stack: providers and state", () => {
 describe("tickets stack: what the constructs hand each other", () => {
   const { tickets } = synthStacks();
   // Two global tables, under their pinned names (stacks/stable-addresses.ts).
-  expect(expectNamedResources(tickets, DynamodbTable, 2).map(([name]) => name).sort()).toEqual(["idempotency_table", "tickets_table"]);
+  expect(
+    expectNamedResources(tickets, DynamodbTable, 2)
+      .map(([name]) => name)
+      .sort(),
+  ).toEqual(["idempotency_table", "tickets_table"]);
   const tableAddress = "aws_dynamodb_table.tickets_table";
   const TABLE_ARN: Record<string, string> = {
     "eu-west-1": `\${${tableAddress}.arn}`,
@@ -182,20 +186,32 @@ describe("tickets stack: what the constructs hand each other", () => {
 
   test("the idempotency records live in a global table of their own, replicated like the tickets, expiring by TTL", () => {
     const table = tickets.resource.aws_dynamodb_table.idempotency_table;
-    expect(table).toMatchObject({ provider: "aws.eu-west-1", name: "SXRTickets-idempotency", hash_key: "id", ttl: { attribute_name: "expiration", enabled: true } });
+    expect(table).toMatchObject({
+      provider: "aws.eu-west-1",
+      name: "SXRTickets-idempotency",
+      hash_key: "id",
+      ttl: { attribute_name: "expiration", enabled: true },
+    });
     expect(table.replica.map((replica: any) => replica.region_name)).toEqual(["ap-southeast-1"]);
   });
 
   test.each(REGIONS)("only tickets-post in %s may use the idempotency table, its own region's copy", (region) => {
     const address = "aws_dynamodb_table.idempotency_table";
-    const arn = region === "eu-west-1" ? `\${${address}.arn}` : `\${one([for replica in ${address}.replica : replica.arn if replica.region_name == "${region}"])}`;
+    const arn =
+      region === "eu-west-1"
+        ? `\${${address}.arn}`
+        : `\${one([for replica in ${address}.replica : replica.arn if replica.region_name == "${region}"])}`;
     const functions = resourcesIn(tickets, LambdaFunction, region);
     expect(functions).toHaveLength(3);
     const withTable = functions.filter((fn) => fn.environment.variables.IDEMPOTENCY_TABLE_NAME !== undefined);
     expect(withTable.map((fn) => fn.function_name)).toEqual(["tickets-post"]);
-    const policies = resourcesIn(tickets, IamRolePolicy, region).filter((policy) => JSON.stringify(policyDocument(tickets, policy.policy)).includes("IdempotencyTable"));
+    const policies = resourcesIn(tickets, IamRolePolicy, region).filter((policy) =>
+      JSON.stringify(policyDocument(tickets, policy.policy)).includes("IdempotencyTable"),
+    );
     expect(policies).toHaveLength(1);
-    expect(policyDocument(tickets, policies[0]!.policy).statement.find((s: any) => s.sid === "IdempotencyTable").resources).toEqual([arn]);
+    expect(
+      policyDocument(tickets, policies[0]!.policy).statement.find((s: any) => s.sid === "IdempotencyTable").resources,
+    ).toEqual([arn]);
   });
 
   test("the table lives in the primary region with a replica in the other", () => {

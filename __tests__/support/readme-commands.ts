@@ -60,7 +60,8 @@ export const NEEDS_AWS: Readonly<Record<string, string>> = {
 export const NEEDS_OTHER: Readonly<Record<string, string>> = {
   "npm test": "the suite these tests are part of (running it here would recurse); CI runs it (.ci/run)",
   "npm run test:unit": "the unit suite this test is part of (running it here would recurse)",
-  "export CHECKPOINT_DISABLE=1": "sets the shell for the cdktf CLI commands that follow (the project's own commands set it themselves)",
+  "export CHECKPOINT_DISABLE=1":
+    "sets the shell for the cdktf CLI commands that follow (the project's own commands set it themselves)",
 };
 
 /**

@@ -8,7 +8,9 @@
  */
 export function shellEnv(overrides: NodeJS.ProcessEnv = {}, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const clean = Object.fromEntries(
-    Object.entries(env).filter(([name]) => !/^npm_/i.test(name) && !["INIT_CWD", "TICKETS_CONFIG", "CDKTF_OUTDIR"].includes(name)),
+    Object.entries(env).filter(
+      ([name]) => !/^npm_/i.test(name) && !["INIT_CWD", "TICKETS_CONFIG", "CDKTF_OUTDIR"].includes(name),
+    ),
   );
   return { ...clean, ...overrides };
 }

@@ -161,7 +161,10 @@ describe("plain Terraform module (npm run build:module)", () => {
 describe("the module's generated README", () => {
   const moduleJson = () => JSON.parse(readFileSync(join(TEST_CACHE, "module.json"), "utf8")) as Record<string, any>;
   const readme = () => readFileSync(join(MODULE_TEST_DIR, "README.md"), "utf8");
-  const row = (kind: string, name: string) => readme().split("\n").find((line) => line.startsWith(`| <a name="${kind}_${name}"></a>`));
+  const row = (kind: string, name: string) =>
+    readme()
+      .split("\n")
+      .find((line) => line.startsWith(`| <a name="${kind}_${name}"></a>`));
 
   test("names the release and how to rebuild it", () => {
     expect(readme()).toMatch(new RegExp(`^# .+ ${projectRelease().version.replaceAll(".", "\\.")}\n`));
@@ -194,16 +197,23 @@ describe("the module's generated README", () => {
     for (const alias of providers.aws.configuration_aliases as string[]) {
       expect(readme()).toMatch(new RegExp(`\\| \`${alias}\` \\| \`${alias.slice(4)}\` \\| \\S`));
     }
-    expect(readme()).toMatch(/\| `aws.us-east-1` \| `us-east-1` \| [^|]*Route 53 publishes health-check metrics only in us-east-1/);
+    expect(readme()).toMatch(
+      /\| `aws.us-east-1` \| `us-east-1` \| [^|]*Route 53 publishes health-check metrics only in us-east-1/,
+    );
   });
 
   test("lists every resource and data source by address", () => {
     const { resource, data } = moduleJson();
-    for (const [blocks, mode] of [[resource, "resource"], [data, "data source"]] as const) {
+    for (const [blocks, mode] of [
+      [resource, "resource"],
+      [data, "data source"],
+    ] as const) {
       for (const [type, byName] of Object.entries<Record<string, unknown>>(blocks)) {
         for (const name of Object.keys(byName)) expect(readme()).toContain(`| [${type}.${name}](`);
       }
-      expect(readme().split(`) | ${mode} |`).length - 1).toBe(Object.values<object>(blocks).reduce((sum, byName) => sum + Object.keys(byName).length, 0));
+      expect(readme().split(`) | ${mode} |`).length - 1).toBe(
+        Object.values<object>(blocks).reduce((sum, byName) => sum + Object.keys(byName).length, 0),
+      );
     }
   });
 });
@@ -268,9 +278,11 @@ describeWithTerraform("terraform on examples/terraform-native", () => {
       expect(certificate.domain_name).toBe(domain);
       expect(certificate.subject_alternative_names).toContain(`*.${domain}`);
     }
-    expect(after("aws_api_gateway_domain_name").map((d) => d.domain_name).sort()).toEqual(
-      [`api.${domain}`, `api.${domain}`, `ireland.${domain}`, `singapore.${domain}`].sort(),
-    );
+    expect(
+      after("aws_api_gateway_domain_name")
+        .map((d) => d.domain_name)
+        .sort(),
+    ).toEqual([`api.${domain}`, `api.${domain}`, `ireland.${domain}`, `singapore.${domain}`].sort());
     expect(changes.filter((c) => c.type === "aws_route53_record" && c.index !== undefined).map((c) => c.index)).toEqual([domain]);
     expect(result.plan.output_changes?.api_url?.after).toBe(`https://api.${domain}/`);
   });
@@ -284,9 +296,14 @@ describeWithTerraform("terraform on examples/terraform-native", () => {
 describeWithTerraform("the module as Terraform teams use it (offline plans of fixture roots)", () => {
   test("a provider wired to the wrong region fails the plan with a message naming both", () => {
     // Terraform wraps long messages: compare with the line breaks folded.
-    const failure = readFileSync(join(moduleRootPlanDir("miswired-alarm-provider"), PLAN_FAILURE_FILE), "utf8").replace(/\s+/g, " ");
+    const failure = readFileSync(join(moduleRootPlanDir("miswired-alarm-provider"), PLAN_FAILURE_FILE), "utf8").replace(
+      /\s+/g,
+      " ",
+    );
     expect(failure).toContain("Error: Resource postcondition failed");
-    expect(failure).toContain("The provider passed as aws.us-east-1 is configured for region eu-central-1; it must be us-east-1.");
+    expect(failure).toContain(
+      "The provider passed as aws.us-east-1 is configured for region eu-central-1; it must be us-east-1.",
+    );
   });
 
   test("two instances in one account plan, and no resource of one has the name of its twin in the other", () => {
@@ -308,7 +325,9 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
     // The same resources, plus the e-mail subscription that only production asks for.
     const subscription = [...production.keys()].filter((address) => address.startsWith("aws_sns_topic_subscription."));
     expect(subscription).toHaveLength(1);
-    expect([...production.keys()].filter((address) => !subscription.includes(address)).sort()).toEqual([...staging.keys()].sort());
+    expect([...production.keys()].filter((address) => !subscription.includes(address)).sort()).toEqual(
+      [...staging.keys()].sort(),
+    );
     let compared = 0;
     // Names AWS requires to be unique in an account (per region for regional resources).
     for (const attribute of ["name", "function_name", "alarm_name"]) {
@@ -346,7 +365,10 @@ describeWithTerraform("the release archive as a module source", () => {
         .sort();
     expect(files(unpacked)).toEqual(files(MODULE_TEST_DIR));
     for (const file of files(MODULE_TEST_DIR)) {
-      expect({ file, same: readFileSync(join(unpacked, file)).equals(readFileSync(join(MODULE_TEST_DIR, file))) }).toEqual({ file, same: true });
+      expect({ file, same: readFileSync(join(unpacked, file)).equals(readFileSync(join(MODULE_TEST_DIR, file))) }).toEqual({
+        file,
+        same: true,
+      });
     }
   });
 });

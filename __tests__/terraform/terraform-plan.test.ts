@@ -5,7 +5,8 @@ import { describeWithTerraform } from "./support/terraform-tests";
 
 /** `aws.<alias>` of every managed resource in the plan, by address. */
 function providerKeys(plan: Plan): Map<string, string> {
-  const resources = (plan.configuration?.root_module as { resources?: { address: string; provider_config_key: string }[] })?.resources ?? [];
+  const resources =
+    (plan.configuration?.root_module as { resources?: { address: string; provider_config_key: string }[] })?.resources ?? [];
   return new Map(resources.map((r) => [r.address, r.provider_config_key]));
 }
 
@@ -80,7 +81,14 @@ describeWithTerraform("terraform on the state bootstrap stack with a replica (th
 
 describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: string[] }]>([
   ["default", { regions: ["eu-west-1", "ap-southeast-1"], domain: "example.com", labels: ["ireland", "singapore"] }],
-  ["threeRegions", { regions: ["us-west-2", "eu-central-1", "ap-northeast-1"], domain: "tickets.example.org", labels: ["oregon", "frankfurt", "tokyo"] }],
+  [
+    "threeRegions",
+    {
+      regions: ["us-west-2", "eu-central-1", "ap-northeast-1"],
+      domain: "tickets.example.org",
+      labels: ["oregon", "frankfurt", "tokyo"],
+    },
+  ],
 ])("terraform on the tickets stack (%s config)", (configName, expected) => {
   describeWithTerraform("offline plan", () => {
     let validate: OfflinePlanResult["validate"];
@@ -110,25 +118,36 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
       const [table] = created(plan, "aws_dynamodb_table");
       expect(keys.get(table!.address)).toBe(`aws.${expected.regions[0]}`);
       // `replica` is a set: Terraform orders it by value.
-      expect((after(table!).replica as { region_name: string }[]).map((r) => r.region_name).sort()).toEqual(expected.regions.slice(1).sort());
+      expect((after(table!).replica as { region_name: string }[]).map((r) => r.region_name).sort()).toEqual(
+        expected.regions.slice(1).sort(),
+      );
     });
 
-    test.each(expected.regions.map((region, index) => [region, expected.labels[index]!]))("%s: three functions, the API, its deployment, stage prod and both domains", (region, label) => {
-      const inRegion = (type: string) => created(plan, type).filter((c) => keys.get(c.address) === `aws.${region}`);
-      expect(inRegion("aws_lambda_function").map((c) => after(c).function_name).sort()).toEqual(["tickets-get", "tickets-health", "tickets-post"]);
-      for (const fn of inRegion("aws_lambda_function")) {
-        expect(after(fn)).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"] });
-      }
-      expect(inRegion("aws_api_gateway_rest_api")).toHaveLength(1);
-      expect(inRegion("aws_api_gateway_deployment")).toHaveLength(1);
-      expect(inRegion("aws_api_gateway_stage").map((c) => after(c).stage_name)).toEqual(["prod"]);
-      expect(inRegion("aws_api_gateway_domain_name").map((c) => after(c).domain_name).sort()).toEqual(
-        [`api.${expected.domain}`, `${label}.${expected.domain}`].sort(),
-      );
-      expect(inRegion("aws_api_gateway_base_path_mapping")).toHaveLength(2);
-      expect(inRegion("aws_acm_certificate")).toHaveLength(1);
-      expect(inRegion("aws_acm_certificate_validation")).toHaveLength(1);
-    });
+    test.each(expected.regions.map((region, index) => [region, expected.labels[index]!]))(
+      "%s: three functions, the API, its deployment, stage prod and both domains",
+      (region, label) => {
+        const inRegion = (type: string) => created(plan, type).filter((c) => keys.get(c.address) === `aws.${region}`);
+        expect(
+          inRegion("aws_lambda_function")
+            .map((c) => after(c).function_name)
+            .sort(),
+        ).toEqual(["tickets-get", "tickets-health", "tickets-post"]);
+        for (const fn of inRegion("aws_lambda_function")) {
+          expect(after(fn)).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"] });
+        }
+        expect(inRegion("aws_api_gateway_rest_api")).toHaveLength(1);
+        expect(inRegion("aws_api_gateway_deployment")).toHaveLength(1);
+        expect(inRegion("aws_api_gateway_stage").map((c) => after(c).stage_name)).toEqual(["prod"]);
+        expect(
+          inRegion("aws_api_gateway_domain_name")
+            .map((c) => after(c).domain_name)
+            .sort(),
+        ).toEqual([`api.${expected.domain}`, `${label}.${expected.domain}`].sort());
+        expect(inRegion("aws_api_gateway_base_path_mapping")).toHaveLength(2);
+        expect(inRegion("aws_acm_certificate")).toHaveLength(1);
+        expect(inRegion("aws_acm_certificate_validation")).toHaveLength(1);
+      },
+    );
 
     test("every regional resource is on its own region's provider", () => {
       // Regional constructs carry their region in their id (api-<region>, domains-<region>, ...).
@@ -152,12 +171,19 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
       const validation = records.filter((r) => r.index !== undefined);
       expect(validation.map((r) => r.index)).toEqual([expected.domain]);
       const named = records.filter((r) => r.index === undefined).map((r) => after(r).name);
-      expect(named).toEqual(expect.arrayContaining([`api.${expected.domain}`, ...expected.labels.map((l) => `${l}.${expected.domain}`)]));
+      expect(named).toEqual(
+        expect.arrayContaining([`api.${expected.domain}`, ...expected.labels.map((l) => `${l}.${expected.domain}`)]),
+      );
     });
 
     test("PRIMARY and SECONDARY api records, health checks, and alarms in us-east-1", () => {
-      const failover = created(plan, "aws_route53_record").filter((r) => (after(r).failover_routing_policy as unknown[] | undefined)?.length);
-      expect(failover.map((r) => (after(r).failover_routing_policy as { type: string }[])[0]!.type).sort()).toEqual(["PRIMARY", "SECONDARY"]);
+      const failover = created(plan, "aws_route53_record").filter(
+        (r) => (after(r).failover_routing_policy as unknown[] | undefined)?.length,
+      );
+      expect(failover.map((r) => (after(r).failover_routing_policy as { type: string }[])[0]!.type).sort()).toEqual([
+        "PRIMARY",
+        "SECONDARY",
+      ]);
       expect(created(plan, "aws_route53_health_check")).toHaveLength(expected.regions.length);
       const alarms = created(plan, "aws_cloudwatch_metric_alarm");
       expect(alarms).toHaveLength(expected.regions.length);
@@ -170,11 +196,17 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
       const health = settings.filter((c) => after(c).method_path === "health/GET");
       expect(health).toHaveLength(expected.regions.length);
       for (const change of health) {
-        expect((after(change).settings as Record<string, unknown>[])[0]).toMatchObject({ throttling_rate_limit: 100, throttling_burst_limit: 200 });
+        expect((after(change).settings as Record<string, unknown>[])[0]).toMatchObject({
+          throttling_rate_limit: 100,
+          throttling_burst_limit: 200,
+        });
       }
       const stageWide = settings.filter((c) => after(c).method_path === "*/*");
       for (const change of stageWide) {
-        expect((after(change).settings as Record<string, unknown>[])[0]).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 100 });
+        expect((after(change).settings as Record<string, unknown>[])[0]).toMatchObject({
+          throttling_rate_limit: 50,
+          throttling_burst_limit: 100,
+        });
       }
     });
 
@@ -189,7 +221,8 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
     });
 
     test("each health check starts after the record that makes its name resolve", () => {
-      const resources = (plan.configuration?.root_module as { resources?: { address: string; depends_on?: string[] }[] }).resources ?? [];
+      const resources =
+        (plan.configuration?.root_module as { resources?: { address: string; depends_on?: string[] }[] }).resources ?? [];
       const checks = resources.filter((r) => r.address.startsWith("aws_route53_health_check."));
       expect(checks).toHaveLength(expected.regions.length);
       for (const check of checks) {

@@ -48,7 +48,9 @@ describe("local API", () => {
   });
 
   test("paginates with limit and X-Next-Token until the header is absent", async () => {
-    const created = await Promise.all(Array.from({ length: 25 }, (_, i) => post(JSON.stringify({ description: `page test ${i}` }))));
+    const created = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => post(JSON.stringify({ description: `page test ${i}` }))),
+    );
     const createdIds = await Promise.all(created.map(async (response) => (await json(response)).id as string));
 
     const seen: string[] = [];
@@ -203,7 +205,9 @@ describe("local API", () => {
     expect(await countItems(tableOf())).toBe(before + 1);
     const statuses = responses.map((response) => response.status);
     expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
-    const bodies = new Set(await Promise.all(responses.filter((response) => response.status === 201).map((response) => response.text())));
+    const bodies = new Set(
+      await Promise.all(responses.filter((response) => response.status === 201).map((response) => response.text())),
+    );
     expect(bodies.size).toBe(1);
     for (const response of responses.filter((response) => response.status === 409)) {
       expect(response.headers.get("retry-after")).toBe("1");
@@ -232,7 +236,12 @@ describe("npm run api:local", () => {
   test("prints its URL, serves, and exits 0 on SIGTERM", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "tools/local-api/main.ts"], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, PORT: "0", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", POWERTOOLS_LOG_LEVEL: "SILENT" },
+      env: {
+        ...process.env,
+        PORT: "0",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        POWERTOOLS_LOG_LEVEL: "SILENT",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -99,7 +99,12 @@ const FAULT_MESSAGES: Record<TransientFault, string> = {
 
 export function errorOutcome(error: unknown): ErrorOutcome {
   if (error instanceof ApiError) {
-    return { statusCode: error.statusCode, message: error.message, headers: retryAfter(error.retryAfterSeconds), logLevel: "info" };
+    return {
+      statusCode: error.statusCode,
+      message: error.message,
+      headers: retryAfter(error.retryAfterSeconds),
+      logLevel: "info",
+    };
   }
   const fault = transientFault(error);
   if (fault !== undefined) {

@@ -2,7 +2,13 @@ import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "./dynamo";
 import { ConflictError, InvalidInputError } from "./errors";
 import type { CoreLogger } from "./logger";
-import { NEXT_TOKEN_LIMITS, OPTIONAL_TICKET_FIELDS, PAGE_LIMITS, type Ticket, type TicketInput } from "../../contract/ticket-json-schema";
+import {
+  NEXT_TOKEN_LIMITS,
+  OPTIONAL_TICKET_FIELDS,
+  PAGE_LIMITS,
+  type Ticket,
+  type TicketInput,
+} from "../../contract/ticket-json-schema";
 
 export { PAGE_LIMITS };
 
@@ -142,7 +148,8 @@ export function encodePageToken(key: TicketKey): string {
  * attributes never reaches the Scan as ExclusiveStartKey.
  */
 export function decodePageToken(token: string): TicketKey {
-  const malformed = () => new InvalidInputError("nextToken is malformed: pass the X-Next-Token of the previous page", "nextToken");
+  const malformed = () =>
+    new InvalidInputError("nextToken is malformed: pass the X-Next-Token of the previous page", "nextToken");
   if (token.length === 0 || token.length > NEXT_TOKEN_LIMITS.maxLength || !TOKEN_PATTERN.test(token)) throw malformed();
   const bytes = Buffer.from(token, "base64url");
   if (bytes.toString("base64url") !== token) throw malformed();

@@ -52,10 +52,14 @@ export interface LambdaOptions {
 
 /** A value for every variable the handlers read at start-up (typed: a new one can't be missed). */
 const HANDLER_ENV_VALUES = Object.fromEntries(
-  Object.entries({ tableName: "SXRTickets", corsAllowOrigin: "*", idempotencyTableName: "SXRTickets-idempotency" } satisfies Record<
-    keyof typeof HANDLER_ENV,
-    string
-  >).map(([key, value]) => [HANDLER_ENV[key as keyof typeof HANDLER_ENV], value]),
+  Object.entries({
+    tableName: "SXRTickets",
+    corsAllowOrigin: "*",
+    idempotencyTableName: "SXRTickets-idempotency",
+  } satisfies Record<keyof typeof HANDLER_ENV, string>).map(([key, value]) => [
+    HANDLER_ENV[key as keyof typeof HANDLER_ENV],
+    value,
+  ]),
 );
 
 function loadTimeMs(dir: string): number {

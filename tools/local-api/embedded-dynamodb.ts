@@ -10,7 +10,11 @@ import { LOCAL_CREDENTIALS } from "../../lambdas/core/dynamo";
 import { closeServer, LOCAL_HOST } from "./network";
 
 // dynalite ships no types; this is the part used here.
-const dynalite = require("dynalite") as (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
+const dynalite = require("dynalite") as (options: {
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => Server;
 
 export interface EmbeddedDynamoDb {
   endpoint: string;

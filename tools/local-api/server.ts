@@ -56,7 +56,9 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   const corsAllowOrigin = options.corsAllowOrigin ?? DEFAULTS.corsAllowOrigin;
   const idempotencyTableName = options.idempotencyTableName ?? `${tableName}-idempotency`;
   if (started) {
-    throw new Error("startLocalApi: this process already started the local API; the handlers read their environment once, so use another process");
+    throw new Error(
+      "startLocalApi: this process already started the local API; the handlers read their environment once, so use another process",
+    );
   }
   started = true;
 
@@ -77,7 +79,12 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   const server = createServer((request, response) => {
     serve(request, response, { routes, handlers, corsAllowOrigin }).catch((error: unknown) => {
       console.error("local API: unexpected failure", error);
-      if (!response.headersSent) sendProxyResult(response, { statusCode: 500, headers: errorHeaders(corsAllowOrigin), body: '{"message":"Internal server error"}' });
+      if (!response.headersSent)
+        sendProxyResult(response, {
+          statusCode: 500,
+          headers: errorHeaders(corsAllowOrigin),
+          body: '{"message":"Internal server error"}',
+        });
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -114,13 +121,21 @@ async function serve(request: IncomingMessage, response: ServerResponse, context
 
   if (routes === undefined) {
     request.resume();
-    sendProxyResult(response, { statusCode: 404, headers: errorHeaders(context.corsAllowOrigin), body: JSON.stringify({ message: `No route for ${path}` }) });
+    sendProxyResult(response, {
+      statusCode: 404,
+      headers: errorHeaders(context.corsAllowOrigin),
+      body: JSON.stringify({ message: `No route for ${path}` }),
+    });
     return;
   }
   if (method === "OPTIONS") {
     request.resume();
     // Like the mock integration: the preflight headers and an empty body.
-    sendProxyResult(response, { statusCode: 200, headers: { "Content-Type": "application/json", ...routes.preflightHeaders }, body: "" });
+    sendProxyResult(response, {
+      statusCode: 200,
+      headers: { "Content-Type": "application/json", ...routes.preflightHeaders },
+      body: "",
+    });
     return;
   }
   const handlerName = routes.handlers[method as HttpMethod];
@@ -137,10 +152,17 @@ async function serve(request: IncomingMessage, response: ServerResponse, context
 
   const body = await readBody(request);
   if (body === undefined) {
-    sendProxyResult(response, { statusCode: 413, headers: errorHeaders(context.corsAllowOrigin), body: '{"message":"Request too large"}' });
+    sendProxyResult(response, {
+      statusCode: 413,
+      headers: errorHeaders(context.corsAllowOrigin),
+      body: '{"message":"Request too large"}',
+    });
     return;
   }
-  const result = await context.handlers[handlerName](proxyEvent(request, url, path, method, body), invocationContext(handlerName));
+  const result = await context.handlers[handlerName](
+    proxyEvent(request, url, path, method, body),
+    invocationContext(handlerName),
+  );
   sendProxyResult(response, result);
 }
 

@@ -98,7 +98,12 @@ export const PLAN_JSON_FILE = "plan.json";
 export interface OfflinePlanResult {
   /** `terraform validate -json`; `undefined` when it was not asked for. */
   readonly validate:
-    | { valid: boolean; error_count: number; warning_count: number; diagnostics: { severity: string; summary: string; detail: string }[] }
+    | {
+        valid: boolean;
+        error_count: number;
+        warning_count: number;
+        diagnostics: { severity: string; summary: string; detail: string }[];
+      }
     | undefined;
   /** `terraform show -json` of the saved plan, checked by the plan summary's schema. */
   readonly plan: Plan;
@@ -156,7 +161,9 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
   const validate =
     options.validate === false
       ? undefined
-      : (JSON.parse(await step(toolchain, options, "validate", ["validate", "-json", "-no-color"])) as OfflinePlanResult["validate"]);
+      : (JSON.parse(
+          await step(toolchain, options, "validate", ["validate", "-json", "-no-color"]),
+        ) as OfflinePlanResult["validate"]);
   const varArgs = Object.entries(options.vars ?? {}).map(([name, value]) => `-var=${name}=${value}`);
   const refresh = `-refresh=${options.refresh === true}`;
   await step(toolchain, options, "plan", [
@@ -188,7 +195,10 @@ export async function validateOffline(
 }
 
 /** Copies the configuration into the emptied work dir, adds the offline override and runs init. */
-async function initOffline(toolchain: TerraformToolchain, options: Omit<OfflinePlanOptions, "vars" | "validate" | "refresh">): Promise<void> {
+async function initOffline(
+  toolchain: TerraformToolchain,
+  options: Omit<OfflinePlanOptions, "vars" | "validate" | "refresh">,
+): Promise<void> {
   const { sourceDir, workDir } = options;
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
@@ -205,7 +215,12 @@ async function initOffline(toolchain: TerraformToolchain, options: Omit<OfflineP
   if (options.state !== undefined) {
     writeFileSync(join(workDir, "offline.tfstate"), JSON.stringify(options.state, null, 2));
   }
-  await step(toolchain, options, "init", ["init", "-input=false", "-no-color", ...(options.lockfile === "readonly" ? ["-lockfile=readonly"] : [])]);
+  await step(toolchain, options, "init", [
+    "init",
+    "-input=false",
+    "-no-color",
+    ...(options.lockfile === "readonly" ? ["-lockfile=readonly"] : []),
+  ]);
 }
 
 /** The stack folders below a synth output directory (`<outdir>/stacks/*`). */

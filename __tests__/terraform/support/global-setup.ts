@@ -41,7 +41,9 @@ async function reported<T>(label: string, job: Promise<T>): Promise<T> {
 }
 
 export default async function globalSetup(): Promise<void> {
-  process.stderr.write("\nterraform setup: synthesizing the test configurations, then init + validate + offline plan of each stack, in parallel\n");
+  process.stderr.write(
+    "\nterraform setup: synthesizing the test configurations, then init + validate + offline plan of each stack, in parallel\n",
+  );
   rmSync(TEST_CACHE, { recursive: true, force: true });
   mkdirSync(TEST_CACHE, { recursive: true });
 
@@ -56,7 +58,10 @@ export default async function globalSetup(): Promise<void> {
   const moduleJson = buildTerraformModule(loadConfig({}), MODULE_TEST_DIR);
   const tarball = writeTarball(MODULE_TEST_DIR, moduleTestTarball(projectRelease().version)).path;
   // Without a developer's own `.terraform/` (providers are hundreds of MB); with the lock file.
-  cpSync(join(PROJECT_ROOT, "examples", "terraform-native"), MODULE_EXAMPLE_COPY, { recursive: true, filter: (src) => basename(src) !== ".terraform" });
+  cpSync(join(PROJECT_ROOT, "examples", "terraform-native"), MODULE_EXAMPLE_COPY, {
+    recursive: true,
+    filter: (src) => basename(src) !== ".terraform",
+  });
   writeFileSync(join(TEST_CACHE, "module.json"), JSON.stringify(moduleJson));
 
   const toolchain = prepareToolchain(join(TEST_CACHE, "terraform"));
@@ -72,19 +77,26 @@ export default async function globalSetup(): Promise<void> {
   const jobs = PLANNED_STACKS.map(({ config, stack, validate }) =>
     reported(
       `${config}/${stack} planned`,
-      planOffline(toolchain, { sourceDir: join(synthOutdir(config), "stacks", stack), workDir: planDir(config, stack), validate }),
+      planOffline(toolchain, {
+        sourceDir: join(synthOutdir(config), "stacks", stack),
+        workDir: planDir(config, stack),
+        validate,
+      }),
     ),
   );
-  const moduleExample = reported("module example planned", planOffline(toolchain, {
-    sourceDir: MODULE_EXAMPLE_COPY,
-    workDir: MODULE_EXAMPLE_PLAN,
-    providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
-    vars: MODULE_EXAMPLE_VARS,
-    // The plan validates the example; a separate `terraform validate` would load the provider once more.
-    validate: false,
-    // The example's committed lock file must satisfy init as it is.
-    lockfile: "readonly",
-  }));
+  const moduleExample = reported(
+    "module example planned",
+    planOffline(toolchain, {
+      sourceDir: MODULE_EXAMPLE_COPY,
+      workDir: MODULE_EXAMPLE_PLAN,
+      providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
+      vars: MODULE_EXAMPLE_VARS,
+      // The plan validates the example; a separate `terraform validate` would load the provider once more.
+      validate: false,
+      // The example's committed lock file must satisfy init as it is.
+      lockfile: "readonly",
+    }),
+  );
 
   // Roots that use the module the way a Terraform team would: twice in one account, and once
   // with the alarms' provider wired to the wrong region (that plan must fail).

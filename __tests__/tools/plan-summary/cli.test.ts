@@ -10,12 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { PROJECT_ROOT } from "../../../build/project-root";
 import { bundleCli } from "../../support/cli-bundle";
-import {
-  PLAN_FIXTURES,
-  PLAN_SUMMARY_FIXTURES,
-  type PlanFixture,
-  planFixturePath,
-} from "../../support/plan-fixtures";
+import { PLAN_FIXTURES, PLAN_SUMMARY_FIXTURES, type PlanFixture, planFixturePath } from "../../support/plan-fixtures";
 
 const run = promisify(execFile);
 

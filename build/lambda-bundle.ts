@@ -5,7 +5,7 @@
  * Synchronous because constructs are; all three handlers take a few hundred milliseconds.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { BuildOptions } from "esbuild";
 import { zipSync } from "fflate";
@@ -59,6 +59,8 @@ interface Build {
   fingerprint: string;
   /** esbuild's inputs (relative to the project root): sources and node_modules files. */
   inputs: string[];
+  /** Each input's file identity when the fingerprint was taken (see {@link identityOf}). */
+  identities: string[];
   zips: Record<HandlerName, Uint8Array>;
 }
 /** Kept beside the zips so that a later synth skips esbuild when no input changed. */
@@ -70,6 +72,36 @@ let memo: Build | undefined;
  * and most synths reuse the zips.
  */
 const esbuildVersion = () => (require("esbuild/package.json") as { version: string }).version;
+
+/**
+ * A file's identity as git's index keeps it: inode, size, modification and change time. While
+ * every input keeps its identity, its content is the one the fingerprint was taken from, and a
+ * synth skips reading the ~900 input files (a tenth of a second); any write, copy, checkout or
+ * `touch` changes it, and then the content decides.
+ */
+function identityOf(input: string): string {
+  try {
+    const { ino, size, mtimeMs, ctimeMs } = statSync(resolve(PROJECT_ROOT, input));
+    return `${ino}:${size}:${mtimeMs}:${ctimeMs}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    throw error;
+  }
+}
+
+const identitiesOf = (inputs: readonly string[]) => inputs.map(identityOf);
+
+/**
+ * Whether `build` still describes its inputs: every identity unchanged, or else the contents
+ * hash to its fingerprint (the identities are then renewed, for the next check).
+ */
+function isCurrent(build: Pick<Build, "fingerprint" | "inputs" | "identities">): boolean {
+  const identities = identitiesOf(build.inputs);
+  if (identities.every((identity, index) => identity === build.identities[index])) return true;
+  if (fingerprintOf(build.inputs) !== build.fingerprint) return false;
+  build.identities = identities;
+  return true;
+}
 
 /** Hash of the inputs' contents and the build settings; `undefined` when an input is gone. */
 function fingerprintOf(inputs: readonly string[]): string | undefined {
@@ -101,7 +133,8 @@ function build(): Build {
     zips[name] = deterministicZip({ [BUNDLE_ENTRY_FILE]: output.contents });
   }
   const inputs = Object.keys(result.metafile.inputs).sort();
-  return { fingerprint: fingerprintOf(inputs)!, inputs, zips };
+  const identities = identitiesOf(inputs);
+  return { fingerprint: fingerprintOf(inputs)!, inputs, identities, zips };
 }
 
 const sha256Of = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("base64");
@@ -112,13 +145,13 @@ function cachedBuild(outDir: string): Build | undefined {
     const cache = JSON.parse(readFileSync(join(outDir, CACHE_FILE), "utf8")) as Omit<Build, "zips"> & {
       sha256: Record<HandlerName, string>;
     };
-    if (fingerprintOf(cache.inputs) !== cache.fingerprint) return undefined;
+    if (!Array.isArray(cache.identities) || !isCurrent(cache)) return undefined;
     const zips = {} as Record<HandlerName, Uint8Array>;
     for (const name of HANDLER_NAMES) {
       zips[name] = readFileSync(join(outDir, `${name}.zip`));
       if (sha256Of(zips[name]) !== cache.sha256[name]) return undefined;
     }
-    return { fingerprint: cache.fingerprint, inputs: cache.inputs, zips };
+    return { fingerprint: cache.fingerprint, inputs: cache.inputs, identities: cache.identities, zips };
   } catch {
     return undefined;
   }
@@ -137,7 +170,7 @@ function writeAtomically(path: string, bytes: Uint8Array | string): void {
  * build would give.
  */
 function currentBuild(outDir: string): Build {
-  if (memo !== undefined && fingerprintOf(memo.inputs) === memo.fingerprint) return memo;
+  if (memo !== undefined && isCurrent(memo)) return memo;
   memo = cachedBuild(outDir) ?? build();
   return memo;
 }
@@ -168,6 +201,7 @@ function writeBundle(build: Build, name: HandlerName, outDir: string): HandlerBu
   const cache = {
     fingerprint: build.fingerprint,
     inputs: build.inputs,
+    identities: build.identities,
     sha256: mapHandlers((handler) => sha256Of(build.zips[handler])),
   };
   const cachePath = join(outDir, CACHE_FILE);

@@ -208,13 +208,35 @@ describe("bundleHandler", () => {
       const outDir = join(workDir, "cache-stale");
       const expected = freshBundle(outDir);
       const cache = cacheOf(outDir);
+      // A changed input: another identity (inode, size, times) and other content.
+      const identities = cache.identities.map(() => "0:0:0:0");
       writeFileSync(
         join(outDir, "bundle-cache.json"),
-        JSON.stringify({ ...cache, fingerprint: "0".repeat(64), sha256: { ...cache.sha256, health: "stale" } }),
+        JSON.stringify({ ...cache, identities, fingerprint: "0".repeat(64), sha256: { ...cache.sha256, health: "stale" } }),
       );
       writeFileSync(join(outDir, "health.zip"), "stale but matching a stale cache");
       expect(freshBundle(outDir).sha256).toBe(expected.sha256);
       expect(cacheOf(outDir).fingerprint).toBe(cache.fingerprint);
+    });
+
+    test("trusts inputs whose file identity is unchanged without reading them, and renews identities whose content is unchanged", () => {
+      const outDir = join(workDir, "cache-identities");
+      bundleHandlers(outDir); // every zip: a cache is used only when all of them are there
+      const cache = cacheOf(outDir);
+      expect(cache.identities).toHaveLength(cache.inputs.length);
+      expect(cache.identities[0]).toMatch(/^\d+:\d+:[\d.]+:[\d.]+$/);
+      // Same identities: the record is believed as it stands, even a fingerprint no content has.
+      writeFileSync(join(outDir, "bundle-cache.json"), JSON.stringify({ ...cache, fingerprint: "f".repeat(64) }));
+      freshBundle(outDir);
+      expect(cacheOf(outDir).fingerprint).toBe("f".repeat(64));
+      // Other identities, same content (a fresh checkout, a touch): the contents decide, and the
+      // record gets the identities of today.
+      writeFileSync(
+        join(outDir, "bundle-cache.json"),
+        JSON.stringify({ ...cache, identities: cache.identities.map(() => "0:0:0:0") }),
+      );
+      freshBundle(outDir);
+      expect(cacheOf(outDir).identities).toEqual(cache.identities);
     });
   });
 

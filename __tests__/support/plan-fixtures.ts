@@ -9,7 +9,8 @@
  * Fixtures with tables in LOCAL_DYNAMODB_TABLES are planned with refresh against a local
  * DynamoDB holding those tables, which is how Terraform finds drift and imports offline.
  */
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../build/project-root";
@@ -56,6 +57,25 @@ export function planFixturePath(fixture: PlanFixture): string {
   return join(PLAN_SUMMARY_FIXTURES, fixture, PLAN_JSON_FILE);
 }
 
+/**
+ * What each committed plan was made from, by fixture: the hash of {@link fixtureSources}. A
+ * test compares it with today's sources, so a fixture edited without re-planning fails.
+ */
+export const PLAN_SOURCES_FILE = join(PLAN_SUMMARY_FIXTURES, "plan-sources.json");
+
+/** SHA-256 of everything a fixture's plan depends on: its files, the shared providers, its prior state and tables. */
+export function fixtureSources(fixture: PlanFixture): string {
+  const hash = createHash("sha256");
+  const dir = join(PLAN_SUMMARY_FIXTURES, fixture);
+  const files = readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((path) => path !== PLAN_JSON_FILE && path.endsWith(".tf"))
+    .sort();
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(dir, file)));
+  if (!WITHOUT_PROVIDERS.has(fixture)) hash.update(readFileSync(SHARED_PROVIDERS));
+  hash.update(JSON.stringify(PRIOR_STATES[fixture] ?? null)).update(JSON.stringify(LOCAL_DYNAMODB_TABLES[fixture] ?? null));
+  return hash.digest("hex");
+}
+
 /** Plans one fixture; with local tables, refreshed against a local DynamoDB holding them. */
 export async function planFixture(toolchain: TerraformToolchain, fixture: PlanFixture, cacheDir: string): Promise<void> {
   const local = LOCAL_DYNAMODB_TABLES[fixture];
@@ -88,6 +108,8 @@ export async function regeneratePlanFixtures(toolchain: TerraformToolchain): Pro
         copyFileSync(join(scratch, fixture, PLAN_JSON_FILE), planFixturePath(fixture));
       }),
     );
+    const sources = Object.fromEntries(Object.values(PLAN_FIXTURES).map((fixture) => [fixture, fixtureSources(fixture)]));
+    writeFileSync(PLAN_SOURCES_FILE, `${JSON.stringify(sources, null, 2)}\n`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -63,6 +63,7 @@ describe("renderReport", () => {
     expect(markdown).toContain("| baseline: `npx ts-node main.ts` (bench/baseline) | 5 | 18.3 s |");
     expect(markdown).toContain("the baseline takes 30x as long as the whole system (CPU: 43.9x)");
     expect(markdown).toContain("**Goal**: at most 0.8 s: met.");
+    expect(markdown).not.toContain("What the goal would take");
     expect(markdown).toContain("- Goal (at most 0.8 s and at least 20x): **met** in this run.");
   });
 
@@ -85,6 +86,10 @@ describe("renderReport", () => {
 
     expect(markdown).toContain("**Goal**: at most 0.8 s: missed by 0.45 s.");
     expect(markdown).toContain("**missed** in this run");
+    // npm's start-up (1.25 s - 0.43 s) alone is over the goal here.
+    expect(markdown).toContain(
+      "**What the goal would take**: the whole system in 0.80 s through npm, which npm's own start-up alone exceeds, so only the app without npm could; the app takes 0.43 s.",
+    );
     expect(markdown).toContain("### Where a synth's time goes");
     expect(markdown).toContain("| cdktf | 400 ms | 40.0% |");
     expect(markdown).toContain("| zod (bundled) | 100 ms | 10.0% |");
@@ -119,6 +124,18 @@ describe("renderReport", () => {
     expect(markdown).toContain("| `tickets-post` | 122.1 KB | 400.4 KB | 51 ms (47 ms–66 ms) |");
     expect(markdown).toContain("| POST /ticket | 100 | 500 | 1000 | 1.1 ms | 4.2 ms | 0 |");
     expect(markdown).toContain("| GET /ticket?limit=100 | 1 | 500 | 401 | 2.5 ms | 9.8 ms | 0 |");
+    expect(markdown).not.toContain("Load budget missed");
+  });
+
+  test("lambdas: a load over the budget says by how much and the code size that would meet it", () => {
+    const results = fakeResults();
+    if (!("bundles" in results.lambdas)) throw new Error("the fake results measure the Lambdas");
+    const [first, ...others] = results.lambdas.bundles;
+    const slow = { ...first!, codeBytes: 1000 * 1024, loadMs: { ...first!.loadMs, median: 120 } };
+    const { markdown } = renderReport({ ...results, lambdas: { ...results.lambdas, bundles: [slow, ...others] } });
+    expect(markdown).toContain("**Load budget missed** by up to 20 ms (`tickets-get`).");
+    // (120 + 51 + 46) ms over (1000 + 400.4 + 385.7) KB of code: about 12 ms per 100 KB, so 100 ms at about 823 KB.
+    expect(markdown).toContain("(about 12 ms per 100 KB of `index.mjs`), so 100 ms would take an `index.mjs` of about 823.1 KB");
   });
 
   test("tests and failover", () => {

@@ -41,14 +41,10 @@ export class StateBootstrapStack extends StableAddressStack {
     this.addOverride("terraform.required_version", MOVED_BLOCKS_TERRAFORM);
     new AwsProvider(this, "aws", { region: stateBackend.region, defaultTags: [{ tags: { ...tags } }] });
 
-    // A key of our own rather than aws/s3: its policy is ours to scope, it rotates, and the
-    // backend can name it for the state and lock objects.
-    const key = stateKey(this, "state", { alias: stateKeyAlias(props.config), bucket: stateBackend.bucket });
-    const bucket = new S3Bucket(this, "state-bucket", {
-      bucket: stateBackend.bucket,
-      lifecycle: { preventDestroy: true },
-    });
-    const versioning = secureStateBucket(this, "state", { bucket, key });
+    // The key's alias is what the backend's `kms_key_id` names; the replica's key has the same
+    // alias in its own region, so the backend finds a key there too.
+    const alias = stateKeyAlias(props.config);
+    const primary = stateBucket(this, "state", { name: stateBackend.bucket, region: stateBackend.region, alias });
 
     const replica = stateBackend.replica;
     if (replica !== undefined) {
@@ -57,21 +53,10 @@ export class StateBootstrapStack extends StableAddressStack {
         region: replica.region,
         defaultTags: [{ tags: { ...tags } }],
       });
-      // The same alias name in the replica's region: the backend's `kms_key_id` finds it there too.
-      const replicaKey = stateKey(this, "replica", { alias: stateKeyAlias(props.config), bucket: replica.bucket, provider });
-      const replicaBucket = new S3Bucket(this, "replica-bucket", {
-        provider,
-        bucket: replica.bucket,
-        lifecycle: { preventDestroy: true },
-      });
-      const replicaVersioning = secureStateBucket(this, "replica", { bucket: replicaBucket, key: replicaKey, provider });
-      replicate(this, {
-        namePrefix: props.config.namePrefix,
-        source: { bucket, key, region: stateBackend.region, versioning },
-        destination: { bucket: replicaBucket, key: replicaKey, region: replica.region, versioning: replicaVersioning },
-      });
+      const copy = stateBucket(this, "replica", { name: replica.bucket, region: replica.region, alias, provider });
+      replicate(this, { namePrefix: props.config.namePrefix, source: primary, destination: copy });
       new TerraformOutput(this, "backend_replica_bucket", {
-        value: replicaBucket.bucket,
+        value: copy.bucket.bucket,
         description: "Replica of the state bucket",
       });
       new TerraformOutput(this, "backend_replica_region", { value: replica.region, description: "Region of the replica" });
@@ -79,9 +64,12 @@ export class StateBootstrapStack extends StableAddressStack {
 
     this.checkPinnedAddresses();
 
-    new TerraformOutput(this, "backend_bucket", { value: bucket.bucket, description: "S3 bucket of the main stacks' state" });
+    new TerraformOutput(this, "backend_bucket", {
+      value: primary.bucket.bucket,
+      description: "S3 bucket of the main stacks' state",
+    });
     new TerraformOutput(this, "backend_region", { value: stateBackend.region, description: "Region of the state bucket" });
-    new TerraformOutput(this, "backend_kms_key_arn", { value: key.arn, description: "KMS key of the state objects" });
+    new TerraformOutput(this, "backend_kms_key_arn", { value: primary.key.arn, description: "KMS key of the state objects" });
     new TerraformOutput(this, "backend_key_prefix", {
       value: stateBackend.keyPrefix,
       description: "Prefix of each stack's state key",
@@ -89,41 +77,44 @@ export class StateBootstrapStack extends StableAddressStack {
   }
 }
 
-interface StateKeyProps {
+interface StateBucketProps {
+  /** The bucket's name. */
+  readonly name: string;
+  readonly region: string;
+  /** Alias of the bucket's KMS key. */
   readonly alias: string;
-  readonly bucket: string;
   readonly provider?: AwsProvider;
 }
 
-/** A rotating KMS key for the objects of one state bucket, and its alias. */
-function stateKey(scope: Construct, prefix: "state" | "replica", { alias, bucket, provider }: StateKeyProps): KmsKey {
+/** A state bucket with its key and controls, as replication sees it. */
+interface StateBucket {
+  readonly bucket: S3Bucket;
+  readonly key: KmsKey;
+  readonly region: string;
+  /** Replication needs it in place first. */
+  readonly versioning: S3BucketVersioningA;
+}
+
+/**
+ * A state bucket that refuses to be destroyed, under a rotating KMS key of its own (rather than
+ * aws/s3: its policy is ours to scope, and the backend can name it for the state and lock
+ * objects), with its controls: versioning, SSE-KMS with a bucket key, all public access
+ * blocked, ACLs off, TLS only, noncurrent versions expiring.
+ */
+function stateBucket(
+  scope: Construct,
+  prefix: "state" | "replica",
+  { name, region, alias, provider }: StateBucketProps,
+): StateBucket {
   const key = new KmsKey(scope, `${prefix}-key`, {
     provider,
-    description: `Terraform state in s3://${bucket}`,
+    description: `Terraform state in s3://${name}`,
     enableKeyRotation: true,
     deletionWindowInDays: 30,
     lifecycle: { preventDestroy: true },
   });
   new KmsAlias(scope, `${prefix}-key-alias`, { provider, name: alias, targetKeyId: key.keyId });
-  return key;
-}
-
-interface StateBucketProps {
-  readonly bucket: S3Bucket;
-  readonly key: KmsKey;
-  readonly provider?: AwsProvider;
-}
-
-/**
- * The controls of a state bucket: versioning, SSE-KMS under its key with a bucket key, all
- * public access blocked, ACLs off, TLS only, noncurrent versions expiring. Returns the
- * versioning, which replication needs first.
- */
-function secureStateBucket(
-  scope: Construct,
-  prefix: "state" | "replica",
-  { bucket, key, provider }: StateBucketProps,
-): S3BucketVersioningA {
+  const bucket = new S3Bucket(scope, `${prefix}-bucket`, { provider, bucket: name, lifecycle: { preventDestroy: true } });
   const versioning = new S3BucketVersioningA(scope, `${prefix}-versioning`, {
     provider,
     bucket: bucket.id,
@@ -178,14 +169,7 @@ function secureStateBucket(
       },
     ],
   });
-  return versioning;
-}
-
-interface ReplicationSide {
-  readonly bucket: S3Bucket;
-  readonly key: KmsKey;
-  readonly region: string;
-  readonly versioning: S3BucketVersioningA;
+  return { bucket, key, region, versioning };
 }
 
 /** The IAM actions S3 replication needs, by side (Amazon S3 User Guide, "Replicating encrypted objects"). */
@@ -202,7 +186,7 @@ export const REPLICATION_ACTIONS = {
  * re-encrypted under the destination's key; through a role that may read only the source and
  * write only the destination, and use each key only through S3 in its own region.
  */
-function replicate(scope: Construct, props: { namePrefix: string; source: ReplicationSide; destination: ReplicationSide }): void {
+function replicate(scope: Construct, props: { namePrefix: string; source: StateBucket; destination: StateBucket }): void {
   const { source, destination } = props;
   const role = new IamRole(scope, "replication-role", {
     name: `${props.namePrefix}-state-replication`,

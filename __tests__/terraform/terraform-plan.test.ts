@@ -60,13 +60,13 @@ describeWithTerraform("terraform on the state bootstrap stack", () => {
 describeWithTerraform("terraform on the state bootstrap stack with a replica (threeRegions config)", () => {
   let plan: Plan;
   beforeAll(() => ({ plan } = readOfflinePlan("threeRegions", "tickets-state")));
-  const regionOf = (change: PlanResourceChange) => providerKeys(plan).get(change.address);
 
   test("plans both buckets with their controls, each in its region, the replication and its role", () => {
+    const keys = providerKeys(plan);
     const byRegion = new Map<string, string[]>();
     for (const change of created(plan)) {
       expect(change.change.actions).toEqual(["create"]);
-      const key = regionOf(change) ?? "";
+      const key = keys.get(change.address) ?? "";
       byRegion.set(key, [...(byRegion.get(key) ?? []), change.type].sort());
     }
     expect(Object.fromEntries(byRegion)).toEqual({

@@ -189,7 +189,7 @@ export async function validateOffline(
   options: Omit<OfflinePlanOptions, "vars" | "state" | "validate" | "refresh">,
 ): Promise<NonNullable<OfflinePlanResult["validate"]>> {
   await initOffline(toolchain, options);
-  return JSON.parse(await terraform(toolchain, options.workDir, ["validate", "-json", "-no-color"])) as NonNullable<
+  return JSON.parse(await step(toolchain, options, "validate", ["validate", "-json", "-no-color"])) as NonNullable<
     OfflinePlanResult["validate"]
   >;
 }

@@ -55,8 +55,8 @@ const region = strictObject({
   label: dnsLabel,
 });
 
-/** ACM certificate ARN; its region must be the region it is given for. */
-const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+/** An ACM certificate ARN; the capture is its region, which must be the region it is given for. */
+export const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 const regions = z
   .array(region)

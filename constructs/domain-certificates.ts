@@ -1,15 +1,19 @@
 import { Construct } from "constructs";
-import { TerraformIterator, Token } from "cdktf";
+import { Fn, Op, ref, TerraformCount, TerraformIterator, Token } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { terraformAddress } from "./terraform-address";
+import { peerAttribute, terraformAddress } from "./terraform-address";
 
 export interface CertificateRegion {
   readonly region: string;
   readonly provider: AwsProvider;
-  /** An existing certificate for `<domain>` and `*.<domain>` in this region. @default - a new one */
+  /**
+   * An existing certificate for `<domain>` and `*.<domain>` in this region. A Terraform
+   * expression (a module input) decides at plan time: null there means a new certificate.
+   * @default - a new one
+   */
   readonly existingCertificateArn?: string;
 }
 
@@ -27,9 +31,10 @@ export interface DomainCertificatesProps {
  * An ACM certificate for `<domain>` and `*.<domain>` in every region, validated by DNS.
  *
  * ACM asks for one CNAME per domain name per account: the wildcard asks for the apex's
- * record, and every region asks for the same one. So the records are made once, from the
- * first new certificate, with one `for_each` key per distinct name known at synth time
- * (a `for_each` over `domain_validation_options` itself has keys unknown until apply).
+ * record, and every region asks for the same one. So the record is made once, from the
+ * certificates' validation options (`distinct` leaves one), with one `for_each` key per
+ * distinct name known at synth time (a `for_each` over `domain_validation_options` itself
+ * has keys unknown until apply).
  */
 export class DomainCertificates extends Construct {
   private readonly arns = new Map<string, string>();
@@ -37,30 +42,37 @@ export class DomainCertificates extends Construct {
   constructor(scope: Construct, id: string, props: DomainCertificatesProps) {
     super(scope, id);
     const { domainName } = props;
-    const created = props.regions
-      .filter((entry) => entry.existingCertificateArn === undefined)
-      .map((entry) => ({
-        ...entry,
-        certificate: new AcmCertificate(this, `certificate-${entry.region}`, {
+    const possiblyNew = props.regions
+      .filter(({ existingCertificateArn: arn }) => arn === undefined || Token.isUnresolved(arn))
+      .map(({ existingCertificateArn: arn, ...entry }) => {
+        // Decided at plan time: the certificate and its validation exist once or not at all.
+        const decidedAtPlan = arn === undefined ? undefined : { arn, isNew: Op.eq(arn, Token.nullValue()) };
+        const count = decidedAtPlan && TerraformCount.of(Token.asNumber(Fn.conditional(decidedAtPlan.isNew, 1, 0)));
+        const certificate = new AcmCertificate(this, `certificate-${entry.region}`, {
           provider: entry.provider,
+          count,
           domainName,
           subjectAlternativeNames: [`*.${domainName}`],
           validationMethod: "DNS",
           keyAlgorithm: "RSA_2048",
           lifecycle: { createBeforeDestroy: true },
-        }),
-      }));
-    for (const entry of props.regions) {
-      if (entry.existingCertificateArn !== undefined) this.arns.set(entry.region, entry.existingCertificateArn);
+        });
+        return { ...entry, decidedAtPlan, count, certificate };
+      });
+    for (const { region, existingCertificateArn: arn } of props.regions) {
+      if (arn !== undefined && !Token.isUnresolved(arn)) this.arns.set(region, arn);
     }
-    if (created.length === 0) return;
+    if (possiblyNew.length === 0) return;
 
-    const source = created[0]!.certificate;
-    const options = `${terraformAddress(source)}.domain_validation_options`;
+    // `[*]` lists a certificate that exists once, and every instance of a counted one.
+    const options = `flatten([${possiblyNew.map(({ certificate }) => `${terraformAddress(certificate)}[*].domain_validation_options`).join(", ")}])`;
     const pick = (field: string) =>
-      Token.asString(`\${one([for option in ${options} : option.${field} if option.domain_name == each.key])}`);
-    // The wildcard's record is the apex's: one key covers both.
-    const validationNames = TerraformIterator.fromList([domainName]);
+      Token.asString(`\${one(distinct([for option in ${options} : option.${field} if option.domain_name == each.key]))}`);
+    // The wildcard's record is the apex's: one key covers both. None where no certificate is new.
+    const decisions = possiblyNew.map(({ decidedAtPlan }) => decidedAtPlan?.isNew);
+    const validationNames = TerraformIterator.fromList(
+      decisions.includes(undefined) ? [domainName] : Token.asList(Fn.conditional(Fn.anytrue(decisions), [domainName], [])),
+    );
     const records = new Route53Record(this, "validation-record", {
       provider: props.dnsProvider,
       forEach: validationNames,
@@ -74,13 +86,25 @@ export class DomainCertificates extends Construct {
     });
     const recordFqdns = Token.asList(`\${[for record in ${terraformAddress(records)} : record.fqdn]}`);
 
-    for (const { region, provider, certificate } of created) {
+    for (const { region, provider, certificate, count, decidedAtPlan } of possiblyNew) {
       const validation = new AcmCertificateValidation(this, `validation-${region}`, {
         provider,
-        certificateArn: certificate.arn,
+        count,
+        certificateArn: peerAttribute(certificate, "arn", count !== undefined),
         validationRecordFqdns: recordFqdns,
       });
-      this.arns.set(region, validation.certificateArn);
+      this.arns.set(
+        region,
+        decidedAtPlan === undefined
+          ? validation.certificateArn
+          : Token.asString(
+              Fn.conditional(
+                decidedAtPlan.isNew,
+                Fn.one(ref(`${terraformAddress(validation)}[*].certificate_arn`)),
+                decidedAtPlan.arn,
+              ),
+            ),
+      );
     }
   }
 

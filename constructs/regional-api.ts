@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, type TerraformResource } from "cdktf";
+import { Fn, type IResolvable, TerraformCount, type TerraformResource, Token } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
@@ -16,6 +16,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { ticketsApiDocument } from "../contract/openapi";
 import { BUNDLE_HANDLER, HANDLER_ENV, HANDLER_NAMES, HANDLERS, type HandlerName, STAGE_NAME } from "../contract/handlers";
 import type { LambdaBundle } from "./lambda-bundles";
+import { peerAttribute } from "./terraform-address";
 
 /** Runtime and architecture of every function. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
@@ -76,10 +77,11 @@ export interface RegionalApiProps {
   readonly healthReservedConcurrency?: number;
   /**
    * Manage the account-level API Gateway CloudWatch role (`aws_api_gateway_account`, one per
-   * account and region). Turn it off where another stack or the organisation manages it.
+   * account and region). Turn it off where another stack or the organisation manages it. A
+   * Terraform expression (a module input) decides at plan time, through `count`.
    * @default true
    */
-  readonly manageApiGatewayAccount?: boolean;
+  readonly manageApiGatewayAccount?: boolean | IResolvable;
 }
 
 export interface Throttling {
@@ -137,7 +139,11 @@ export class RegionalApi extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    const cloudwatchRole = props.manageApiGatewayAccount === false ? undefined : this.apiGatewayCloudwatchRole(props);
+    const manageAccount = props.manageApiGatewayAccount ?? true;
+    const cloudwatchRole =
+      manageAccount === false
+        ? undefined
+        : this.apiGatewayCloudwatchRole(props, manageAccount === true ? undefined : manageAccount);
     const accessLogs = new CloudwatchLogGroup(this, "access-logs", {
       provider,
       name: `/aws/apigateway/${namePrefix}-api/${STAGE_NAME}/access`,
@@ -282,24 +288,30 @@ export class RegionalApi extends Construct {
    * account-level setting: another stack in the same account and region that manages
    * `aws_api_gateway_account` would fight over it.)
    */
-  private apiGatewayCloudwatchRole(props: RegionalApiProps): ApiGatewayAccount {
+  private apiGatewayCloudwatchRole(props: RegionalApiProps, decidedBy?: IResolvable): ApiGatewayAccount {
     const { provider, region, namePrefix } = props;
     const scope = new Construct(this, "api-gateway-logging");
+    // Decided at plan time: each resource exists once or not at all, and refers to its
+    // counted peers by index.
+    const count = decidedBy === undefined ? undefined : TerraformCount.of(Token.asNumber(Fn.conditional(decidedBy, 1, 0)));
     const role = new IamRole(scope, "role", {
       provider,
+      count,
       name: `${namePrefix}-apigateway-logs-${region}`,
       description: `API Gateway access logging (${region})`,
       assumeRolePolicy: assumeRolePolicy(scope, provider, "apigateway.amazonaws.com"),
     });
     const attachment = new IamRolePolicyAttachment(scope, "managed-policy", {
       provider,
-      role: role.name,
+      count,
+      role: peerAttribute(role, "name", count !== undefined),
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
     });
     // API Gateway checks the role's permissions when the setting is made: attach them first.
     return new ApiGatewayAccount(scope, "account", {
       provider,
-      cloudwatchRoleArn: role.arn,
+      count,
+      cloudwatchRoleArn: peerAttribute(role, "arn", count !== undefined),
       // A destroy unsets the account's role instead of leaving it pointing at a deleted one.
       resetOnDelete: true,
       dependsOn: [attachment],

@@ -1,16 +1,16 @@
-import { Construct } from "constructs";
-import { type TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Construct, type IConstruct } from "constructs";
+import { Aspects, Fn, type IAspect, TerraformResource, type TerraformStack, TerraformVariable, Token, ref } from "cdktf";
 import { z } from "zod";
-import { configSchema, type TicketsConfig } from "../config/schema";
+import { ACM_CERTIFICATE_ARN, configSchema, type TicketsConfig } from "../config/schema";
 
 /**
  * The settings that may differ between deployments of the same regions, as Terraform input
  * variables of the plain module. Regions and labels stay fixed when the module is built: they
- * decide the providers, which Terraform can't take from variables. So do `certificateArns`
- * (whether a certificate is created is the module's shape) and `manageApiGatewayAccount`.
+ * decide the providers, which Terraform can't take from variables.
  *
  * Each variable's validation is derived from the config schema's own JSON Schema (pattern,
- * bounds, allowed values), so the module and the config accept the same values.
+ * bounds, allowed values, map keys and values), so the module and the config accept the same
+ * values; a rule the JSON Schema can't carry (a cross-field check) is written next to its input.
  */
 const INPUTS = [
   {
@@ -83,11 +83,40 @@ const INPUTS = [
     nullable: true,
     description: "Concurrency reserved for each health function; null for none (the account keeps 100 unreserved)",
   },
+  {
+    name: "manage_api_gateway_account",
+    path: ["manageApiGatewayAccount"],
+    type: "bool",
+    description:
+      "Manage API Gateway's CloudWatch role setting (aws_api_gateway_account, one per account and region) in every region; false where another instance or your organisation sets it",
+  },
+  {
+    name: "certificate_arns",
+    path: ["certificateArns"],
+    type: "map(string)",
+    description:
+      "Existing ACM certificate per region code, covering domain_name and *.domain_name; a region left out gets a new certificate validated in DNS",
+    // The config's cross-field rule (its superRefine), which a JSON Schema can't carry: keys
+    // are the module's regions, and each certificate is in its key's region.
+    rule: (value: string, regions: readonly string[]) => ({
+      conditions: [
+        `alltrue([for region, arn in ${value} : contains(${hclList(regions)}, region) && try(regex(${hclString(ACM_CERTIFICATE_ARN.source)}, arn)[0], "") == region])`,
+      ],
+      message: `map regions of this module (${regions.join(", ")}) to ACM certificate ARNs in the same region`,
+    }),
+  },
+  {
+    name: "tags",
+    path: ["tags"],
+    type: "map(string)",
+    description: "Tags on every resource that takes tags, merged over the providers' default_tags",
+  },
 ] as const;
 
 type JsonSchema = {
   type?: string;
   pattern?: string;
+  minLength?: number;
   maxLength?: number;
   minimum?: number;
   maximum?: number;
@@ -96,6 +125,8 @@ type JsonSchema = {
   const?: unknown;
   anyOf?: readonly JsonSchema[];
   properties?: Record<string, JsonSchema>;
+  propertyNames?: JsonSchema;
+  additionalProperties?: JsonSchema;
 };
 
 /** The JSON Schema of one config field (zod's own rendering of the config schema). */
@@ -107,6 +138,7 @@ function fieldSchema(path: readonly string[]): JsonSchema {
 
 /** An HCL string literal inside `${…}`. */
 const hclString = (text: string) => JSON.stringify(text).replaceAll("${", "$${");
+const hclList = (items: readonly string[]) => `[${items.map(hclString).join(", ")}]`;
 
 /** The Terraform conditions that say what `schema` says, over `value`. */
 export function conditionsOf(schema: JsonSchema, value: string): string[] {
@@ -119,7 +151,13 @@ export function conditionsOf(schema: JsonSchema, value: string): string[] {
   }
   if (schema.enum !== undefined)
     conditions.push(`contains([${schema.enum.map((item) => JSON.stringify(item)).join(", ")}], ${value})`);
+  if (schema.type === "object" && schema.additionalProperties !== undefined) {
+    // Terraform 1.10/1.11 evaluate both sides of `&&`: each condition must be safe on its own.
+    const inner = [...conditionsOf(schema.propertyNames ?? {}, "key"), ...conditionsOf(schema.additionalProperties, "item")];
+    if (inner.length > 0) conditions.push(`alltrue([for key, item in ${value} : ${inner.map((c) => `(${c})`).join(" && ")}])`);
+  }
   if (schema.pattern !== undefined) conditions.push(`can(regex(${hclString(schema.pattern)}, ${value}))`);
+  if (schema.minLength !== undefined) conditions.push(`length(${value}) >= ${schema.minLength}`);
   if (schema.maxLength !== undefined) conditions.push(`length(${value}) <= ${schema.maxLength}`);
   if (schema.type === "integer") conditions.push(`floor(${value}) == ${value}`);
   if (schema.minimum !== undefined) conditions.push(`${value} >= ${schema.minimum}`);
@@ -134,38 +172,73 @@ function describeRule(schema: JsonSchema): string {
     return `be one of ${options.map((option) => option.const).join(", ")}`;
   if (options.length === 1) return describeRule(options[0]!);
   if (schema.enum !== undefined) return `be one of ${schema.enum.join(", ")}`;
+  if (schema.type === "object" && schema.additionalProperties !== undefined) {
+    const keys = schema.propertyNames === undefined ? "" : describeRule(schema.propertyNames);
+    const items = describeRule(schema.additionalProperties);
+    return `be a map in which ${[keys && `each key must ${keys}`, items && `each value must ${items}`].filter(Boolean).join(" and ")}`;
+  }
   const parts: string[] = [];
   if (schema.pattern !== undefined) parts.push(`match ${schema.pattern}`);
   if (schema.type === "integer") parts.push("be a whole number");
   const lower = schema.minimum ?? (schema.exclusiveMinimum === undefined ? undefined : `above ${schema.exclusiveMinimum}`);
   if (lower !== undefined || schema.maximum !== undefined) parts.push(`be ${lower ?? "any"} .. ${schema.maximum ?? "any"}`);
-  if (schema.maxLength !== undefined) parts.push(`be at most ${schema.maxLength} characters`);
+  const [shortest, longest] = [schema.minLength, schema.maxLength];
+  if (shortest !== undefined && longest !== undefined) parts.push(`be ${shortest} to ${longest} characters long`);
+  else if (longest !== undefined) parts.push(`be at most ${longest} characters long`);
+  else if (shortest !== undefined) parts.push(`be at least ${shortest} characters long`);
   return parts.join(" and ");
 }
 
-function defaultOf(config: TicketsConfig, path: readonly string[]): unknown {
-  const value = path.reduce<any>((node, key) => node?.[key], config);
-  return value === false || value === undefined ? null : value;
+function defaultOf(config: TicketsConfig, input: (typeof INPUTS)[number]): unknown {
+  const value = input.path.reduce<any>((node, key) => node?.[key], config);
+  // `false` turns a nullable setting off (healthCheck.reservedConcurrency): null in Terraform.
+  return value === undefined || (value === false && input.type !== "bool") ? null : value;
+}
+
+const isObject = (value: unknown): value is object => typeof value === "object" && value !== null;
+
+/** What resources read in place of the config's value: the variable, per region for the certificates. */
+function tokenOf(variable: TerraformVariable, input: (typeof INPUTS)[number], config: TicketsConfig): unknown {
+  switch (input.type) {
+    case "number":
+      return variable.numberValue;
+    case "bool":
+      return variable.booleanValue;
+    case "map(string)":
+      return input.name === "certificate_arns"
+        ? // null where the caller passes none: the region gets a new certificate (see DomainCertificates).
+          Object.fromEntries(
+            config.regions.map(({ name }) => [name, Token.asString(ref(`lookup(var.${input.name}, "${name}", null)`))]),
+          )
+        : Token.asStringMap(variable.value);
+    default:
+      return variable.stringValue;
+  }
 }
 
 /**
  * Replaces every setting of {@link INPUTS} in `config` by its Terraform variable (default:
- * the config's value), so each resource reads the variable.
+ * the config's value), so each resource reads the variable; and tags every resource that
+ * takes tags with `var.tags` (the module has no provider of its own to carry default tags).
  */
 export function deploymentVariables(stack: TerraformStack, config: TicketsConfig): TicketsConfig {
   const scope = new Construct(stack, "deployment-inputs");
   const result: any = structuredClone(config);
+  const regions = config.regions.map(({ name }) => name);
   for (const input of INPUTS) {
     const schema = fieldSchema(input.path);
     const value = `var.${input.name}`;
     const required = input.path.length === 1 && ["domainName", "hostedZoneId"].includes(input.path[0]);
-    const defaultValue = required ? undefined : defaultOf(config, input.path);
+    const defaultValue = required ? undefined : defaultOf(config, input);
     const nullable = defaultValue === null || "nullable" in input;
-    const conditions = conditionsOf(schema, value);
+    const { conditions, message } =
+      "rule" in input ? input.rule(value, regions) : { conditions: conditionsOf(schema, value), message: describeRule(schema) };
     const variable = new TerraformVariable(scope, input.name, {
       type: input.type,
       description: input.description,
-      default: defaultValue === null ? Token.nullValue() : defaultValue,
+      // cdktf would write an object default with its keys in snake case; a tag key must stay
+      // as it is (set below).
+      default: defaultValue === null ? Token.nullValue() : isObject(defaultValue) ? undefined : defaultValue,
       nullable,
       validation:
         conditions.length === 0
@@ -174,15 +247,31 @@ export function deploymentVariables(stack: TerraformStack, config: TicketsConfig
               {
                 // Terraform 1.10/1.11 evaluate both sides of `||`; a conditional evaluates one.
                 condition: `\${${nullable ? `${value} == null ? true : ` : ""}(${conditions.map((c) => `(${c})`).join(" && ")})}`,
-                errorMessage: `${input.name} must ${describeRule(schema)}${nullable ? ", or be null" : ""}.`,
+                errorMessage: `${input.name} must ${message}${nullable ? ", or be null" : ""}.`,
               },
             ],
     });
     variable.overrideLogicalId(input.name);
-    const token = input.type === "number" ? variable.numberValue : variable.stringValue;
+    if (isObject(defaultValue)) variable.addOverride("default", defaultValue);
     let node = result;
     for (const key of input.path.slice(0, -1)) node = node[key];
-    node[input.path.at(-1)!] = token;
+    node[input.path.at(-1)!] = tokenOf(variable, input, config);
+    if (input.name === "tags") Aspects.of(stack).add(new TagEveryResource(variable.value));
   }
   return result as TicketsConfig;
+}
+
+/**
+ * Sets `tags` on every resource whose type takes them (the generated bindings of those have
+ * `tagsInput`), merged under the tags the resource sets itself (a health check's `Name`).
+ */
+class TagEveryResource implements IAspect {
+  constructor(private readonly tags: unknown) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource) || !("tagsInput" in node)) return;
+    const taggable = node as TerraformResource & { tags: Record<string, string>; tagsInput?: Record<string, string> };
+    const own = taggable.tagsInput;
+    taggable.tags = Token.asStringMap(own === undefined ? this.tags : Fn.merge([this.tags, own]));
+  }
 }

@@ -21,8 +21,8 @@ import { StableAddressStack, ticketsStatefulAddresses } from "./stable-addresses
 export interface TicketsStackProps {
   readonly config: TicketsConfig;
   /**
-   * Domain, hosted zone and table name as Terraform input variables instead of config values
-   * (for the plain Terraform module). @default false
+   * The per-deployment settings as Terraform input variables instead of config values (for
+   * the plain Terraform module; see deployment-inputs.ts). @default false
    */
   readonly deploymentVariables?: boolean;
 }

@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { ref, Token } from "cdktf";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
@@ -66,9 +67,10 @@ describe("DomainCertificates, every certificate new", () => {
     });
   });
 
-  test("the record's name, type and value come from the first certificate's validation options for that key", () => {
+  test("the record's name, type and value are the one distinct option for that key across every certificate", () => {
+    const options = `flatten([${REGIONS.map((region) => `${certificateAddress(region)}[*].domain_validation_options`).join(", ")}])`;
     const pick = (field: string) =>
-      `\${one([for option in ${certificateAddress("eu-west-1")}.domain_validation_options : option.${field} if option.domain_name == each.key])}`;
+      `\${one(distinct([for option in ${options} : option.${field} if option.domain_name == each.key]))}`;
     expect([record.name, record.type, record.records]).toEqual([
       pick("resource_record_name"),
       pick("resource_record_type"),
@@ -105,12 +107,14 @@ describe("DomainCertificates with existing certificates", () => {
     expect(exposedValue(json, "arn_ap-southeast-1")).toBe(existingArn("ap-southeast-1"));
   });
 
-  test("when the first region brings its own, the validation record comes from the first new certificate", () => {
+  test("when the first region brings its own, the validation record comes from the new certificate alone", () => {
     const { json } = synthCertificates({ "eu-west-1": existingArn("eu-west-1") });
     const [certificate] = expectResources(json, AcmCertificate, 1) as [Record<string, any>];
     expect(certificate.provider).toBe("aws.ap-southeast-1");
     const [record] = expectResources(json, Route53Record, 1) as [Record<string, any>];
-    expect(record.name).toContain(`for option in ${addressOf(json, AcmCertificate, certificate)}.domain_validation_options`);
+    expect(record.name).toContain(
+      `for option in flatten([${addressOf(json, AcmCertificate, certificate)}[*].domain_validation_options]) :`,
+    );
     expect(exposedValue(json, "arn_eu-west-1")).toBe(existingArn("eu-west-1"));
   });
 
@@ -120,5 +124,43 @@ describe("DomainCertificates with existing certificates", () => {
     expectResources(json, AcmCertificateValidation, 0);
     expectResources(json, Route53Record, 0);
     expect(REGIONS.map((region) => exposedValue(json, `arn_${region}`))).toEqual(REGIONS.map(existingArn));
+  });
+});
+
+describe("DomainCertificates decided at plan time (the module's certificate_arns input)", () => {
+  /** What the module passes: the input's entry for the region, null where it has none. */
+  const lookup = (region: string) => Token.asString(ref(`lookup(var.certificate_arns, "${region}", null)`));
+  const isNew = (region: string) => `(lookup(var.certificate_arns, "${region}", null) == null)`;
+  const { json } = synthCertificates(Object.fromEntries(REGIONS.map((region) => [region, lookup(region)])));
+
+  test.each(REGIONS)(
+    "%s: the certificate and its validation exist once when the input has no ARN for it, else not at all",
+    (region) => {
+      expectResources(json, AcmCertificate, 2);
+      const certificate = expectOnlyIn(json, AcmCertificate, region);
+      expect(certificate.count).toBe(`\${${isNew(region)} ? 1 : 0}`);
+      const validation = expectOnlyIn(json, AcmCertificateValidation, region);
+      expect(validation.count).toBe(certificate.count);
+      expect(validation.certificate_arn).toBe(`\${${addressOf(json, AcmCertificate, certificate)}[count.index].arn}`);
+    },
+  );
+
+  test.each(REGIONS)("arnIn(%s) is the input's ARN, or else the validated new certificate", (region) => {
+    const validation = addressOf(json, AcmCertificateValidation, expectOnlyIn(json, AcmCertificateValidation, region));
+    expect(exposedValue(json, `arn_${region}`)).toBe(
+      `\${${isNew(region)} ? one(${validation}[*].certificate_arn) : lookup(var.certificate_arns, "${region}", null)}`,
+    );
+  });
+
+  test("the validation record exists while any region gets a new certificate", () => {
+    const [record] = expectResources(json, Route53Record, 1) as [Record<string, any>];
+    expect(record.for_each).toBe(`\${toset(anytrue([${REGIONS.map(isNew).join(", ")}]) ? ["example.com"] : [])}`);
+  });
+
+  test("a region with a known ARN beside one decided at plan time: the record is always made for the new one", () => {
+    const { json: mixed } = synthCertificates({ "eu-west-1": lookup("eu-west-1") });
+    expectResources(mixed, AcmCertificate, 2);
+    expect(expectOnlyIn(mixed, AcmCertificate, "ap-southeast-1").count).toBeUndefined();
+    expect((expectResources(mixed, Route53Record, 1)[0] as Record<string, any>).for_each).toBe('${toset(["example.com"])}');
   });
 });

@@ -1,3 +1,4 @@
+import { ref, Token } from "cdktf";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
@@ -430,6 +431,21 @@ describe("RegionalApi props", () => {
         .sort(),
     ).toEqual(["tickets-get-eu-west-1", "tickets-health-eu-west-1", "tickets-post-eu-west-1"]);
     expect(expectOnlyResource(json, ApiGatewayStage).depends_on).toBeUndefined();
+  });
+
+  test("an account setting decided at plan time (the module's input) counts the role, attachment and account, each by its peer's index", () => {
+    const { json } = synthApi({ manageApiGatewayAccount: Token.asAny(ref("var.manage_api_gateway_account")) });
+    const count = "${var.manage_api_gateway_account ? 1 : 0}";
+    const [account] = expectResources(json, ApiGatewayAccount, 1) as [TerraformBlock];
+    const [attachment] = expectResources(json, IamRolePolicyAttachment, 1) as [TerraformBlock];
+    const roles = expectResources(json, IamRole, 4).filter((role) => role.count !== undefined);
+    expect(roles).toHaveLength(1);
+    const role = addressOf(json, IamRole, roles[0]!);
+    expect([roles[0]!.count, attachment.count, account.count]).toEqual([count, count, count]);
+    expect(attachment.role).toBe(`\${${role}[count.index].name}`);
+    expect(account.cloudwatch_role_arn).toBe(`\${${role}[count.index].arn}`);
+    expect(account.depends_on).toEqual([addressOf(json, IamRolePolicyAttachment, attachment)]);
+    expect(expectOnlyResource(json, ApiGatewayStage).depends_on).toEqual([addressOf(json, ApiGatewayAccount, account)]);
   });
 
   test("a timeout below the health function's own applies to it too", () => {

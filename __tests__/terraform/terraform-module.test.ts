@@ -23,9 +23,10 @@ import {
 } from "./support/paths";
 import { describeWithTerraform } from "./support/terraform-tests";
 
-describe("plain Terraform module (npm run build:module)", () => {
-  const moduleJson = () => JSON.parse(readFileSync(join(TEST_CACHE, "module.json"), "utf8")) as Record<string, any>;
+/** The module's configuration as Terraform loads it (its files merged), from the global setup's build. */
+const moduleJson = () => JSON.parse(readFileSync(join(TEST_CACHE, "module.json"), "utf8")) as Record<string, any>;
 
+describe("plain Terraform module (npm run build:module)", () => {
   const moduleFile = (name: string) => JSON.parse(readFileSync(join(MODULE_TEST_DIR, name), "utf8")) as Record<string, any>;
 
   test("writes the module as README.md, versions.tf.json, main.tf.json and assets/", () => {
@@ -65,6 +66,7 @@ describe("plain Terraform module (npm run build:module)", () => {
     const { variable } = moduleJson();
     expect(Object.keys(variable).sort()).toEqual([
       "alarm_email",
+      "certificate_arns",
       "cors_allow_origin",
       "domain_name",
       "health_check_failure_threshold",
@@ -74,8 +76,10 @@ describe("plain Terraform module (npm run build:module)", () => {
       "lambda_memory_size",
       "lambda_timeout",
       "log_retention_days",
+      "manage_api_gateway_account",
       "name_prefix",
       "table_name",
+      "tags",
       "throttling_burst_limit",
       "throttling_rate_limit",
     ]);
@@ -85,8 +89,15 @@ describe("plain Terraform module (npm run build:module)", () => {
     expect(variable.name_prefix.default).toBe("tickets");
     expect(variable.alarm_email).toMatchObject({ default: null, nullable: true });
     expect(variable.health_reserved_concurrency).toMatchObject({ default: 10, nullable: true });
+    expect(variable.manage_api_gateway_account).toMatchObject({ type: "bool", default: true, nullable: false });
+    expect(variable.certificate_arns).toMatchObject({ type: "map(string)", default: {}, nullable: false });
+    // The config's tags, keys as written (cdktf would have put an object's keys in snake case).
+    expect(variable.tags).toMatchObject({ type: "map(string)", default: loadConfig({}).tags, nullable: false });
+    expect(Object.keys(variable.tags.default)).toEqual(expect.arrayContaining(["Project", "ManagedBy"]));
     for (const name of Object.keys(variable)) {
       expect(variable[name].description).toMatch(/\S/);
+      // A bool has no values to rule out beyond its type.
+      if (variable[name].type === "bool") continue;
       expect(variable[name].validation).toHaveLength(1);
       expect(variable[name].validation[0].condition).toContain(`var.${name}`);
     }
@@ -98,6 +109,11 @@ describe("plain Terraform module (npm run build:module)", () => {
     ["lambda_memory_size", "(var.lambda_memory_size >= 128) && (var.lambda_memory_size <= 10240)"],
     ["name_prefix", String.raw`can(regex("^[a-z][a-z0-9-]{0,19}$", var.name_prefix))`],
     ["alarm_email", "var.alarm_email == null ? true :"],
+    ["tags", "for key, item in var.tags : (length(key) >= 1) && (length(key) <= 128) && (length(item) <= 256)"],
+    [
+      "certificate_arns",
+      String.raw`for region, arn in var.certificate_arns : contains(["eu-west-1", "ap-southeast-1"], region) && try(regex(`,
+    ],
   ])("%s carries the config schema's rule", (name, fragment) => {
     expect(JSON.stringify(moduleJson().variable[name].validation[0].condition)).toContain(JSON.stringify(fragment).slice(1, -1));
   });
@@ -159,7 +175,6 @@ describe("plain Terraform module (npm run build:module)", () => {
 });
 
 describe("the module's generated README", () => {
-  const moduleJson = () => JSON.parse(readFileSync(join(TEST_CACHE, "module.json"), "utf8")) as Record<string, any>;
   const readme = () => readFileSync(join(MODULE_TEST_DIR, "README.md"), "utf8");
   const row = (kind: string, name: string) =>
     readme()
@@ -306,41 +321,121 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
     );
   });
 
-  test("two instances in one account plan, and no resource of one has the name of its twin in the other", () => {
-    const created = (readOfflineResult(moduleRootPlanDir("two-instances")).plan.resource_changes ?? []).filter(
-      (change) => change.mode === "managed" && change.change.actions.includes("create"),
-    );
+  describe("two instances in one account (staging with its own certificate in eu-west-1, its own tags and no account setting)", () => {
+    const created = () =>
+      (readOfflineResult(moduleRootPlanDir("two-instances")).plan.resource_changes ?? []).filter(
+        (change) => change.mode === "managed" && change.change.actions.includes("create"),
+      );
+    const changesOf = (instance: string) => created().filter((change) => change.address.startsWith(`module.${instance}.`));
     const byInstance = (instance: string) =>
       new Map(
-        created
-          .filter((change) => change.address.startsWith(`module.${instance}.`))
+        changesOf(instance)
           // The ACM validation record's for_each key is the instance's own domain: compare the resource, not its key.
           .map((change) => [
             change.address.slice(`module.${instance}.`.length).replace(/\["[^"]+"\]$/, '["<domain_name>"]'),
             change.change.after as Record<string, unknown>,
           ]),
       );
-    const [staging, production] = [byInstance("staging"), byInstance("production")];
-    expect(staging.size).toBeGreaterThan(70);
-    // The same resources, plus the e-mail subscription that only production asks for.
-    const subscription = [...production.keys()].filter((address) => address.startsWith("aws_sns_topic_subscription."));
-    expect(subscription).toHaveLength(1);
-    expect([...production.keys()].filter((address) => !subscription.includes(address)).sort()).toEqual(
-      [...staging.keys()].sort(),
-    );
-    let compared = 0;
-    // Names AWS requires to be unique in an account (per region for regional resources).
-    for (const attribute of ["name", "function_name", "alarm_name"]) {
-      for (const [address, after] of staging) {
-        // An inline policy's name is unique per role only, and each instance has its own roles.
-        if (address.split(".").at(-2) === "aws_iam_role_policy") continue;
-        const twin = production.get(address);
-        if (typeof after[attribute] !== "string" || twin === undefined) continue;
-        expect({ address, attribute, name: twin[attribute] }).not.toEqual({ address, attribute, name: after[attribute] });
-        compared += 1;
+    const STAGING_CERTIFICATE = "arn:aws:acm:eu-west-1:111122223333:certificate/0f5b8c2e-4a8d-4c6e-9b1a-3d2e7f6a5b4c";
+    const ofType = (changes: PlanResourceChange[], type: string) => changes.filter((change) => change.type === type);
+    /** The region of the provider alias a resource of `instance` uses inside the module (`aws.<region>`). */
+    const regionIn = (instance: string) => {
+      const plan = readOfflineResult(moduleRootPlanDir("two-instances")).plan as { configuration?: any };
+      const resources: { address: string; provider_config_key: string }[] =
+        plan.configuration.root_module.module_calls[instance].module.resources;
+      const byAddress = new Map(resources.map((r) => [r.address, r.provider_config_key.replace(/^aws\./, "")]));
+      return (change: PlanResourceChange) =>
+        byAddress.get(change.address.slice(`module.${instance}.`.length).replace(/\[[^\]]*\]$/, ""));
+    };
+    const inRegion = (instance: string, region: string) => (change: PlanResourceChange) => regionIn(instance)(change) === region;
+
+    test("plan, and no resource of one has the name of its twin in the other", () => {
+      const [staging, production] = [byInstance("staging"), byInstance("production")];
+      expect(staging.size).toBeGreaterThan(60);
+      // The same resources, but for what only production has: the e-mail subscription, the
+      // account setting (its role, attachment and account per region) and eu-west-1's new certificate.
+      const productionOnly = [...production.keys()].filter((address) => !staging.has(address)).sort();
+      expect(productionOnly.map((address) => address.split(".")[0]).sort()).toEqual([
+        "aws_acm_certificate",
+        "aws_acm_certificate_validation",
+        "aws_api_gateway_account",
+        "aws_api_gateway_account",
+        "aws_iam_role",
+        "aws_iam_role",
+        "aws_iam_role_policy_attachment",
+        "aws_iam_role_policy_attachment",
+        "aws_sns_topic_subscription",
+      ]);
+      expect([...staging.keys()].filter((address) => !production.has(address))).toEqual([]);
+      let compared = 0;
+      // Names AWS requires to be unique in an account (per region for regional resources).
+      for (const attribute of ["name", "function_name", "alarm_name"]) {
+        for (const [address, after] of staging) {
+          // An inline policy's name is unique per role only, and each instance has its own roles.
+          if (address.split(".").at(-2) === "aws_iam_role_policy") continue;
+          const twin = production.get(address);
+          if (typeof after[attribute] !== "string" || twin === undefined) continue;
+          expect({ address, attribute, name: twin[attribute] }).not.toEqual({ address, attribute, name: after[attribute] });
+          compared += 1;
+        }
       }
+      expect(compared).toBeGreaterThan(30);
+    });
+
+    test("manage_api_gateway_account: production sets the account's CloudWatch role in each region, staging leaves it alone", () => {
+      const production = ofType(changesOf("production"), "aws_api_gateway_account");
+      expect(production.map(regionIn("production")).sort()).toEqual(["ap-southeast-1", "eu-west-1"]);
+      expect(ofType(changesOf("staging"), "aws_api_gateway_account")).toEqual([]);
+      expect(ofType(changesOf("staging"), "aws_iam_role_policy_attachment")).toEqual([]);
+      // Staging's stages still plan: they wait for no account resource of their own.
+      expect(ofType(changesOf("staging"), "aws_api_gateway_stage")).toHaveLength(2);
+    });
+
+    test("certificate_arns: staging's eu-west-1 domains use its certificate and make none there; ap-southeast-1 gets a new one", () => {
+      const staging = changesOf("staging");
+      const [ireland, singapore] = ["eu-west-1", "ap-southeast-1"].map((region) => inRegion("staging", region));
+      expect(ofType(staging, "aws_acm_certificate").filter(ireland!)).toEqual([]);
+      expect(ofType(staging, "aws_acm_certificate_validation").filter(ireland!)).toEqual([]);
+      expect(ofType(staging, "aws_acm_certificate").filter(singapore!)).toHaveLength(1);
+      const domains = ofType(staging, "aws_api_gateway_domain_name");
+      expect(domains).toHaveLength(4);
+      for (const domain of domains.filter(ireland!))
+        expect(domain.change.after).toMatchObject({ regional_certificate_arn: STAGING_CERTIFICATE });
+      for (const domain of domains.filter(singapore!))
+        expect(domain.change.after_unknown).toMatchObject({ regional_certificate_arn: true });
+      // Singapore's certificate still needs the DNS validation record.
+      expect(ofType(staging, "aws_route53_record").filter((change) => change.index === "staging.example.net")).toHaveLength(1);
+    });
+
+    test("tags: every resource whose type takes tags carries the instance's tags (staging's own, production's defaults)", () => {
+      for (const [instance, expected] of [
+        ["staging", { Environment: "staging", CostCentre: "cc-1234" }],
+        ["production", loadConfig({}).tags],
+      ] as const) {
+        // `tags_all` is in the plan of exactly the resource types the provider tags.
+        const taggable = changesOf(instance).filter((change) => "tags_all" in (change.change.after as object));
+        expect(taggable.length).toBeGreaterThan(35);
+        for (const change of taggable) {
+          expect({ address: change.address, tags: (change.change.after as any).tags_all }).toEqual({
+            address: change.address,
+            tags: expect.objectContaining(expected),
+          });
+        }
+      }
+    });
+  });
+
+  test("a wrong value for any input fails the plan, naming the input and the config's rule", () => {
+    const failure = readFileSync(join(moduleRootPlanDir("invalid-inputs"), PLAN_FAILURE_FILE), "utf8").replace(/\s+/g, " ");
+    const ruled = Object.entries<any>(moduleJson().variable).filter(([, variable]) => variable.validation !== undefined);
+    expect(ruled).toHaveLength(16);
+    expect(failure.match(/Error: Invalid value for variable/g)).toHaveLength(ruled.length);
+    for (const [name, variable] of ruled) {
+      expect({ name, reported: failure.includes(variable.validation[0].error_message.replace(/\s+/g, " ")) }).toEqual({
+        name,
+        reported: true,
+      });
     }
-    expect(compared).toBeGreaterThan(30);
   });
 });
 

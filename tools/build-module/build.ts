@@ -41,11 +41,7 @@ export function buildTerraformModule(config: TicketsConfig, outDir: string = DEF
     const readme = renderModuleReadme({
       release,
       files,
-      build: {
-        regions: config.regions,
-        certificateArns: config.certificateArns,
-        manageApiGatewayAccount: config.manageApiGatewayAccount,
-      },
+      build: { regions: config.regions },
     });
     writeModuleFolder(outDir, { files, readme, assetsDir: join(stackDir, "assets") });
     return moduleConfiguration(files);

@@ -13,9 +13,6 @@ import type { ModuleFiles, ProjectRelease, TerraformJson } from "./module-json";
 export interface BuildTimeSettings {
   /** Regions, primary first, with the label of each regional endpoint. */
   readonly regions: readonly { readonly name: string; readonly label: string }[];
-  /** Existing certificate per region; regions without one get a new certificate. */
-  readonly certificateArns: Readonly<Record<string, string | undefined>>;
-  readonly manageApiGatewayAccount: boolean;
 }
 
 export interface ModuleReadmeInput {
@@ -94,9 +91,6 @@ function usage({ files, release }: ModuleReadmeInput): string {
     `provider "aws" {`,
     `  alias  = "${regionOf(alias)}"`,
     `  region = "${regionOf(alias)}"`,
-    "  default_tags {",
-    "    tags = local.tags",
-    "  }",
     "}",
     "",
   ]);
@@ -106,10 +100,6 @@ function usage({ files, release }: ModuleReadmeInput): string {
     "One `aws` provider per region, aliased by its region code, each passed under its own name:",
     "",
     "```hcl",
-    "locals {",
-    '  tags = { Project = "wild-rydes-tickets" }',
-    "}",
-    "",
     ...providerBlocks,
     'module "tickets" {',
     `  # This folder copied into your repository, or the release archive, e.g.`,
@@ -124,22 +114,17 @@ function usage({ files, release }: ModuleReadmeInput): string {
     "}",
     "```",
     "",
-    "Tags come from the providers' `default_tags`: the module sets no provider of its own.",
+    "",
+    "Every resource that takes tags gets `tags` (the input), merged with your providers' `default_tags` by the provider. Where a provider is wired to another region than its alias names, the plan fails with a message naming both.",
   ].join("\n");
 }
 
-function fixedAtBuild({ build, files }: ModuleReadmeInput): string {
+function fixedAtBuild({ build }: ModuleReadmeInput): string {
   const [primary, ...standbys] = build.regions;
   const regions = [
     `${code(primary!.name)} (${code(primary!.label)}, primary)`,
     ...standbys.map((r) => `${code(r.name)} (${code(r.label)})`),
   ];
-  const certificates = build.regions.map(({ name }) =>
-    build.certificateArns[name] === undefined
-      ? `${code(name)}: a new certificate, validated in DNS`
-      : `${code(name)}: ${code(build.certificateArns[name]!)}`,
-  );
-  const accountResources = Object.keys(files.main.resource?.aws_api_gateway_account ?? {}).length;
   return [
     "## Fixed when the module is built",
     "",
@@ -151,40 +136,26 @@ function fixedAtBuild({ build, files }: ModuleReadmeInput): string {
           regions.join(", "),
           "Each region is a provider alias, and Terraform takes providers from the caller, never from variables. The labels name each region's endpoint, `<label>.<domain_name>`.",
         ],
-        [
-          "`certificateArns`",
-          certificates.join("; "),
-          "Whether a certificate is created in a region decides which resources exist.",
-        ],
-        [
-          "`manageApiGatewayAccount`",
-          build.manageApiGatewayAccount
-            ? `${code("true")}: manages ${code("aws_api_gateway_account")} (API Gateway's CloudWatch role, one setting per account and region) in ${accountResources} regions`
-            : `${code("false")}: leaves ${code("aws_api_gateway_account")} to you`,
-          "The account setting is one per account and region: a module can only own it or leave it alone.",
-        ],
       ],
     ),
     "",
-    "To change one, put it in a settings file (the project README's Configuration section) and rebuild:",
+    "Everything else that varies per deployment is an input (below). To change the regions or labels, put them in a settings file (the project README's Configuration section) and rebuild:",
     "",
     "```sh",
     "TICKETS_CONFIG=deploy/prod.json npm run build:module -- --out dist/terraform-module",
     "```",
     "",
-    "The file's other settings become the inputs' defaults (`domain_name` and `hosted_zone_id` stay required); its `tags` are not carried into the module.",
+    "The file's other settings become the inputs' defaults (`domain_name` and `hosted_zone_id` stay required).",
   ].join("\n");
 }
 
-function severalInstances({ build }: ModuleReadmeInput): string {
+function severalInstances(): string {
   return [
     "## Several instances in one account",
     "",
     "- Give each instance its own `name_prefix` (every function, role, API, log group, topic and alarm name starts with it) and its own `table_name` (table names are unique per account and region).",
     "- Give each its own `domain_name`: the records `api.` and `<label>.` live in the hosted zone.",
-    build.manageApiGatewayAccount
-      ? '- This build manages `aws_api_gateway_account` in every region, and two instances in one account would overwrite each other\'s setting. Build the module for the other instances with `"manageApiGatewayAccount": false`.'
-      : "- This build leaves `aws_api_gateway_account` alone: set API Gateway's CloudWatch role once per account and region (one instance built with `\"manageApiGatewayAccount\": true`, or your own), or the stages' logging fails to apply.",
+    "- Let exactly one instance per account manage API Gateway's CloudWatch role setting (`aws_api_gateway_account`, one per account and region) and set `manage_api_gateway_account = false` on the others, or on all of them where your organisation sets it: two owners would overwrite each other's setting, and a destroy of one would unset it for all. Without any owner, the stages' logging fails to apply.",
   ].join("\n");
 }
 
@@ -369,7 +340,7 @@ export function renderModuleReadme(input: ModuleReadmeInput): string {
     header(input),
     usage(input),
     fixedAtBuild(input),
-    severalInstances(input),
+    severalInstances(),
     stableAddresses(input),
     requirements(input),
     providers(input),

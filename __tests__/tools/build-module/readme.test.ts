@@ -106,26 +106,17 @@ describe("module README", () => {
     expect(usage).not.toContain("table_name =");
   });
 
-  test("Fixed when built: new certificates or the existing ARNs, per region", () => {
-    expect(section(readmeOf(), "Fixed when the module is built").join("\n")).toContain(
-      "`eu-west-1`: a new certificate, validated in DNS; `ap-southeast-1`: a new certificate, validated in DNS",
-    );
-    const arn = "arn:aws:acm:eu-west-1:123456789012:certificate/0e1f2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7";
-    expect(
-      section(readmeOf(undefined, { certificateArns: { "eu-west-1": arn } }), "Fixed when the module is built").join("\n"),
-    ).toContain(`\`eu-west-1\`: \`${arn}\`; \`ap-southeast-1\`: a new certificate`);
+  test("Fixed when built: the regions and labels alone, primary first, and how to rebuild for others", () => {
+    const fixed = section(readmeOf(), "Fixed when the module is built").join("\n");
+    expect(fixed).toContain("`eu-west-1` (`ireland`, primary), `ap-southeast-1` (`singapore`)");
+    expect(fixed.match(/^\| `/gm)).toHaveLength(1);
+    expect(fixed).toContain("TICKETS_CONFIG=deploy/prod.json npm run build:module -- --out dist/terraform-module");
   });
 
-  test("Several instances: what to do about the API Gateway account setting depends on the build", () => {
+  test("Several instances: one owner of the API Gateway account setting, manage_api_gateway_account = false elsewhere", () => {
     expect(section(readmeOf(), "Several instances in one account").join("\n")).toContain(
-      'with `"manageApiGatewayAccount": false`',
+      "set `manage_api_gateway_account = false` on the others",
     );
-    expect(
-      section(readmeOf(undefined, { manageApiGatewayAccount: false }), "Several instances in one account").join("\n"),
-    ).toContain("This build leaves `aws_api_gateway_account` alone");
-    expect(
-      section(readmeOf(undefined, { manageApiGatewayAccount: false }), "Fixed when the module is built").join("\n"),
-    ).toContain("`false`: leaves `aws_api_gateway_account` to you");
   });
 
   test("the same module in another key order gives the same README", () => {

@@ -72,6 +72,4 @@ export const SMALL_BUILD = {
     { name: "eu-west-1", label: "ireland" },
     { name: "ap-southeast-1", label: "singapore" },
   ],
-  certificateArns: {},
-  manageApiGatewayAccount: true,
 };

@@ -114,7 +114,6 @@ function usage({ files, release }: ModuleReadmeInput): string {
     "}",
     "```",
     "",
-    "",
     "Every resource that takes tags gets `tags` (the input), merged with your providers' `default_tags` by the provider. Where a provider is wired to another region than its alias names, the plan fails with a message naming both.",
   ].join("\n");
 }

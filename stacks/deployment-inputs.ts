@@ -1,7 +1,7 @@
 import { Construct, type IConstruct } from "constructs";
 import { Aspects, Fn, type IAspect, TerraformResource, type TerraformStack, TerraformVariable, Token, ref } from "cdktf";
 import { z } from "zod";
-import { ACM_CERTIFICATE_ARN, configSchema, type TicketsConfig } from "../config/schema";
+import { ACM_CERTIFICATE_ARN, configSchema, DEFAULTS, type TicketsConfig } from "../config/schema";
 
 /**
  * The settings that may differ between deployments of the same regions, as Terraform input
@@ -110,6 +110,12 @@ const INPUTS = [
     path: ["tags"],
     type: "map(string)",
     description: "Tags on every resource that takes tags, merged over the providers' default_tags",
+    // The built-in tags describe the CDKTF app (ManagedBy = cdktf) and would win over a
+    // caller's own default_tags: the default is only what the settings file adds or changes.
+    moduleDefault: (config: TicketsConfig) =>
+      Object.fromEntries(
+        Object.entries(config.tags).filter(([key, value]) => (DEFAULTS.tags as Record<string, string>)[key] !== value),
+      ),
   },
 ] as const;
 
@@ -229,7 +235,7 @@ export function deploymentVariables(stack: TerraformStack, config: TicketsConfig
     const schema = fieldSchema(input.path);
     const value = `var.${input.name}`;
     const required = input.path.length === 1 && ["domainName", "hostedZoneId"].includes(input.path[0]);
-    const defaultValue = required ? undefined : defaultOf(config, input);
+    const defaultValue = required ? undefined : "moduleDefault" in input ? input.moduleDefault(config) : defaultOf(config, input);
     const nullable = defaultValue === null || "nullable" in input;
     const { conditions, message } =
       "rule" in input ? input.rule(value, regions) : { conditions: conditionsOf(schema, value), message: describeRule(schema) };

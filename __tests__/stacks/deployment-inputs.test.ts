@@ -1,0 +1,82 @@
+/**
+ * The tickets stack with its per-deployment settings as Terraform variables (what
+ * `npm run build:module` synthesizes), built in memory. The terraform group plans the built
+ * module (terraform-module.test.ts); this file checks what the variables and their
+ * readers look like, including for settings files other than the defaults.
+ */
+import { Testing } from "cdktf";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { conditionsOf } from "../../stacks/deployment-inputs";
+import { TicketsStack } from "../../stacks/tickets-stack";
+import { resourcesOf, type TerraformJson, testConfig } from "../support/synth";
+
+function moduleStack(overrides: Parameters<typeof testConfig>[0] = {}): TerraformJson {
+  const stack = new TicketsStack(Testing.app(), "tickets", { config: testConfig(overrides), deploymentVariables: true });
+  return JSON.parse(Testing.synth(stack)) as TerraformJson;
+}
+
+describe("deployment inputs", () => {
+  const json = moduleStack();
+
+  test("tags default to nothing on the built-in settings: the app's own tags (ManagedBy = cdktf) would win over a caller's default_tags", () => {
+    expect(json.variable.tags).toMatchObject({ type: "map(string)", default: {}, nullable: false });
+  });
+
+  test("tags default to what a settings file adds or changes, keys as written", () => {
+    const { variable } = moduleStack({ tags: { CostCentre: "cc-1234", Project: "tickets-eu" } });
+    expect(variable.tags.default).toEqual({ CostCentre: "cc-1234", Project: "tickets-eu" });
+  });
+
+  test("every resource whose type takes tags reads var.tags, merged under its own tags", () => {
+    const topics = Object.values(resourcesOf(json, SnsTopic));
+    expect(topics).toHaveLength(1);
+    expect(topics[0]!.tags).toBe("${var.tags}");
+    const checks = Object.values<any>(json.resource.aws_route53_health_check);
+    expect(checks).toHaveLength(2);
+    for (const check of checks) expect(check.tags).toMatch(/^\$\{merge\(var\.tags, \{"Name" = "[a-z]+-api"\}\)\}$/);
+    // A type without tags gets none.
+    const policies = Object.values(resourcesOf(json, IamRolePolicy));
+    expect(policies.length).toBeGreaterThan(0);
+    for (const policy of policies) expect(policy.tags).toBeUndefined();
+  });
+
+  test("certificate_arns: a map of the settings file's certificates, read per region with null for none", () => {
+    const arn = "arn:aws:acm:eu-west-1:111122223333:certificate/0f5b8c2e-4a8d-4c6e-9b1a-3d2e7f6a5b4c";
+    const { variable, resource } = moduleStack({ certificateArns: { "eu-west-1": arn } });
+    expect(variable.certificate_arns).toMatchObject({ type: "map(string)", default: { "eu-west-1": arn } });
+    const certificates = Object.values<any>(resource.aws_acm_certificate);
+    expect(certificates.map((certificate) => certificate.count).sort()).toEqual([
+      '${(lookup(var.certificate_arns, "ap-southeast-1", null) == null) ? 1 : 0}',
+      '${(lookup(var.certificate_arns, "eu-west-1", null) == null) ? 1 : 0}',
+    ]);
+  });
+
+  test("manage_api_gateway_account: a bool with the settings file's value as its default, deciding a count", () => {
+    const { variable, resource } = moduleStack({ manageApiGatewayAccount: false });
+    expect(variable.manage_api_gateway_account).toMatchObject({ type: "bool", default: false, nullable: false });
+    expect(variable.manage_api_gateway_account.validation).toBeUndefined();
+    const accounts = Object.values<any>(resource.aws_api_gateway_account);
+    expect(accounts).toHaveLength(2);
+    for (const account of accounts) expect(account.count).toBe("${var.manage_api_gateway_account ? 1 : 0}");
+  });
+});
+
+describe("conditionsOf", () => {
+  test("a map's rule applies to every key and every value", () => {
+    expect(
+      conditionsOf(
+        {
+          type: "object",
+          propertyNames: { type: "string", minLength: 1, maxLength: 128 },
+          additionalProperties: { type: "string", maxLength: 256 },
+        },
+        "var.tags",
+      ),
+    ).toEqual(["alltrue([for key, item in var.tags : (length(key) >= 1) && (length(key) <= 128) && (length(item) <= 256)])"]);
+  });
+
+  test("a map without rules on its keys or values gets no condition", () => {
+    expect(conditionsOf({ type: "object", additionalProperties: { type: "string" } }, "var.labels")).toEqual([]);
+  });
+});

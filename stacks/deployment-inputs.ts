@@ -185,9 +185,14 @@ function describeRule(schema: JsonSchema): string {
   }
   const parts: string[] = [];
   if (schema.pattern !== undefined) parts.push(`match ${schema.pattern}`);
-  if (schema.type === "integer") parts.push("be a whole number");
-  const lower = schema.minimum ?? (schema.exclusiveMinimum === undefined ? undefined : `above ${schema.exclusiveMinimum}`);
-  if (lower !== undefined || schema.maximum !== undefined) parts.push(`be ${lower ?? "any"} .. ${schema.maximum ?? "any"}`);
+  const kind = schema.type === "integer" ? "a whole number" : "a number";
+  const { minimum, exclusiveMinimum, maximum } = schema;
+  if (minimum !== undefined && maximum !== undefined) parts.push(`be ${kind} from ${minimum} to ${maximum}`);
+  else if (exclusiveMinimum !== undefined)
+    parts.push(`be ${kind} above ${exclusiveMinimum}${maximum === undefined ? "" : ` and at most ${maximum}`}`);
+  else if (minimum !== undefined) parts.push(`be ${kind} of at least ${minimum}`);
+  else if (maximum !== undefined) parts.push(`be ${kind} of at most ${maximum}`);
+  else if (schema.type === "integer") parts.push("be a whole number");
   const [shortest, longest] = [schema.minLength, schema.maxLength];
   if (shortest !== undefined && longest !== undefined) parts.push(`be ${shortest} to ${longest} characters long`);
   else if (longest !== undefined) parts.push(`be at most ${longest} characters long`);

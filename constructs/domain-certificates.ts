@@ -42,8 +42,10 @@ export class DomainCertificates extends Construct {
   constructor(scope: Construct, id: string, props: DomainCertificatesProps) {
     super(scope, id);
     const { domainName } = props;
+    // An ARN known at synth time needs nothing here; otherwise the region may get a new one.
+    const known = (arn: string | undefined): arn is string => arn !== undefined && !Token.isUnresolved(arn);
     const possiblyNew = props.regions
-      .filter(({ existingCertificateArn: arn }) => arn === undefined || Token.isUnresolved(arn))
+      .filter(({ existingCertificateArn: arn }) => !known(arn))
       .map(({ existingCertificateArn: arn, ...entry }) => {
         // Decided at plan time: the certificate and its validation exist once or not at all.
         const decidedAtPlan = arn === undefined ? undefined : { arn, isNew: Op.eq(arn, Token.nullValue()) };
@@ -60,7 +62,7 @@ export class DomainCertificates extends Construct {
         return { ...entry, decidedAtPlan, count, certificate };
       });
     for (const { region, existingCertificateArn: arn } of props.regions) {
-      if (arn !== undefined && !Token.isUnresolved(arn)) this.arns.set(region, arn);
+      if (known(arn)) this.arns.set(region, arn);
     }
     if (possiblyNew.length === 0) return;
 

@@ -104,6 +104,10 @@ const INPUTS = [
       ],
       message: `map regions of this module (${regions.join(", ")}) to ACM certificate ARNs in the same region`,
     }),
+    // Read per region, null where the caller passes none: the region gets a new certificate
+    // (see DomainCertificates).
+    read: (value: string, regions: readonly string[]) =>
+      Object.fromEntries(regions.map((region) => [region, Token.asString(ref(`lookup(${value}, "${region}", null)`))])),
   },
   {
     name: "tags",
@@ -134,13 +138,6 @@ type JsonSchema = {
   propertyNames?: JsonSchema;
   additionalProperties?: JsonSchema;
 };
-
-/** The JSON Schema of one config field (zod's own rendering of the config schema). */
-function fieldSchema(path: readonly string[]): JsonSchema {
-  let node = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
-  for (const key of path) node = node.properties![key]!;
-  return node;
-}
 
 /** An HCL string literal inside `${…}`. */
 const hclString = (text: string) => JSON.stringify(text).replaceAll("${", "$${");
@@ -208,20 +205,15 @@ function defaultOf(config: TicketsConfig, input: (typeof INPUTS)[number]): unkno
 
 const isObject = (value: unknown): value is object => typeof value === "object" && value !== null;
 
-/** What resources read in place of the config's value: the variable, per region for the certificates. */
-function tokenOf(variable: TerraformVariable, input: (typeof INPUTS)[number], config: TicketsConfig): unknown {
-  switch (input.type) {
+/** What resources read in place of the config's value: the variable, typed. */
+function tokenOf(variable: TerraformVariable, type: (typeof INPUTS)[number]["type"]): unknown {
+  switch (type) {
     case "number":
       return variable.numberValue;
     case "bool":
       return variable.booleanValue;
     case "map(string)":
-      return input.name === "certificate_arns"
-        ? // null where the caller passes none: the region gets a new certificate (see DomainCertificates).
-          Object.fromEntries(
-            config.regions.map(({ name }) => [name, Token.asString(ref(`lookup(var.${input.name}, "${name}", null)`))]),
-          )
-        : Token.asStringMap(variable.value);
+      return Token.asStringMap(variable.value);
     default:
       return variable.stringValue;
   }
@@ -236,8 +228,11 @@ export function deploymentVariables(stack: TerraformStack, config: TicketsConfig
   const scope = new Construct(stack, "deployment-inputs");
   const result: any = structuredClone(config);
   const regions = config.regions.map(({ name }) => name);
+  // zod's own rendering of the config schema; each input's field is read from it.
+  const configJsonSchema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  const variables: Record<string, TerraformVariable> = {};
   for (const input of INPUTS) {
-    const schema = fieldSchema(input.path);
+    const schema = input.path.reduce((node, key) => node.properties![key]!, configJsonSchema);
     const value = `var.${input.name}`;
     const required = input.path.length === 1 && ["domainName", "hostedZoneId"].includes(input.path[0]);
     const defaultValue = required ? undefined : "moduleDefault" in input ? input.moduleDefault(config) : defaultOf(config, input);
@@ -266,9 +261,10 @@ export function deploymentVariables(stack: TerraformStack, config: TicketsConfig
     if (isObject(defaultValue)) variable.addOverride("default", defaultValue);
     let node = result;
     for (const key of input.path.slice(0, -1)) node = node[key];
-    node[input.path.at(-1)!] = tokenOf(variable, input, config);
-    if (input.name === "tags") Aspects.of(stack).add(new TagEveryResource(variable.value));
+    node[input.path.at(-1)!] = "read" in input ? input.read(value, regions) : tokenOf(variable, input.type);
+    variables[input.name] = variable;
   }
+  Aspects.of(stack).add(new TagEveryResource(variables.tags!.value));
   return result as TicketsConfig;
 }
 

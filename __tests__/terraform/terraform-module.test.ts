@@ -321,11 +321,17 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
   });
 
   describe("two instances in one account (staging with its own certificate in eu-west-1, its own tags and no account setting)", () => {
-    const created = () =>
-      (readOfflineResult(moduleRootPlanDir("two-instances")).plan.resource_changes ?? []).filter(
-        (change) => change.mode === "managed" && change.change.actions.includes("create"),
+    let plan: OfflinePlanResult["plan"] & { configuration?: any };
+    beforeAll(() => {
+      plan = readOfflineResult(moduleRootPlanDir("two-instances")).plan;
+    });
+    const changesOf = (instance: string) =>
+      (plan.resource_changes ?? []).filter(
+        (change) =>
+          change.mode === "managed" &&
+          change.change.actions.includes("create") &&
+          change.address.startsWith(`module.${instance}.`),
       );
-    const changesOf = (instance: string) => created().filter((change) => change.address.startsWith(`module.${instance}.`));
     const byInstance = (instance: string) =>
       new Map(
         changesOf(instance)
@@ -339,14 +345,16 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
     const ofType = (changes: PlanResourceChange[], type: string) => changes.filter((change) => change.type === type);
     /** The region of the provider alias a resource of `instance` uses inside the module (`aws.<region>`). */
     const regionIn = (instance: string) => {
-      const plan = readOfflineResult(moduleRootPlanDir("two-instances")).plan as { configuration?: any };
       const resources: { address: string; provider_config_key: string }[] =
         plan.configuration.root_module.module_calls[instance].module.resources;
       const byAddress = new Map(resources.map((r) => [r.address, r.provider_config_key.replace(/^aws\./, "")]));
       return (change: PlanResourceChange) =>
         byAddress.get(change.address.slice(`module.${instance}.`.length).replace(/\[[^\]]*\]$/, ""));
     };
-    const inRegion = (instance: string, region: string) => (change: PlanResourceChange) => regionIn(instance)(change) === region;
+    const inRegion = (instance: string, region: string) => {
+      const regionOf = regionIn(instance);
+      return (change: PlanResourceChange) => regionOf(change) === region;
+    };
 
     test("plan, and no resource of one has the name of its twin in the other", () => {
       const [staging, production] = [byInstance("staging"), byInstance("production")];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AWS_REGIONS } from "./aws-regions";
+import { HEALTH_CHECKER_REGIONS } from "./route53-health-checkers";
 
 /** One DNS label: lowercase letters, digits and inner hyphens, 1 to 63 characters. */
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -10,6 +11,10 @@ export const API_LABEL = "api";
 export const STANDBY_SET_LABEL = "api-standby";
 /** Labels the stack itself uses under the domain; a region label may not take them. */
 const RESERVED_LABELS = [API_LABEL, STANDBY_SET_LABEL] as const;
+
+/** An IPv4 or IPv6 CIDR block, e.g. `203.0.113.0/24`, `2001:db8::/32`. */
+export const CIDR_BLOCK =
+  /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(?:3[0-2]|[12]?\d)|[0-9a-f:]*:[0-9a-f:]*\/(?:12[0-8]|1[01]\d|[1-9]?\d))$/;
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [
@@ -92,7 +97,13 @@ export const DEFAULTS = {
   tableName: "SXRTickets",
   namePrefix: "tickets",
   manageApiGatewayAccount: true,
-  healthCheck: { requestInterval: 10, failureThreshold: 1, reservedConcurrency: 10 },
+  healthCheck: {
+    requestInterval: 10,
+    failureThreshold: 1,
+    reservedConcurrency: 10,
+    checkerRegions: ["us-east-1", "eu-west-1", "ap-southeast-1"],
+    allowedCidrs: [],
+  },
   corsAllowOrigin: "*",
   certificateArns: {},
   throttling: { rateLimit: 50, burstLimit: 100 },
@@ -132,6 +143,23 @@ const healthCheck = strictObject({
       { error: "must be an integer 1..100, or false for no reservation" },
     )
     .default(DEFAULTS.healthCheck.reservedConcurrency),
+  /**
+   * Regions whose Route 53 health checkers probe the endpoints (at least three, Route 53's
+   * minimum). Only their published address ranges may call `GET /health`.
+   */
+  checkerRegions: z
+    .array(z.enum(HEALTH_CHECKER_REGIONS, { error: `must be a Route 53 health checker region: ${HEALTH_CHECKER_REGIONS.join(", ")}` }))
+    .min(3, "needs at least three regions (Route 53's minimum)")
+    .refine((list) => new Set(list).size === list.length, "must not name a region twice")
+    .default([...DEFAULTS.healthCheck.checkerRegions]),
+  /**
+   * Addresses besides Route 53's health checkers that may call `GET /health` (CIDR blocks,
+   * IPv4 or IPv6): the machine that runs the failover drill, an operator's network.
+   */
+  allowedCidrs: z
+    .array(z.string().regex(CIDR_BLOCK, "must be a CIDR block such as 203.0.113.0/24 or 2001:db8::/32"))
+    .max(50, "must list at most 50 blocks (the API's resource policy is limited in size)")
+    .default([]),
 }).prefault({});
 
 const throttling = strictObject({

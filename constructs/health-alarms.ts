@@ -12,8 +12,9 @@ import { HEALTH_PATH } from "../contract/handlers";
 export interface MonitoredHealthCheck {
   /** DNS label of the region, e.g. `ireland`: names the alarm. */
   readonly label: string;
-  /** The endpoint the health check probes, e.g. `ireland.example.com`. */
+  /** The endpoint the region's endpoint check probes, e.g. `ireland.example.com`. */
   readonly endpoint: string;
+  /** The region's routing check: what Route 53 routes on. */
   readonly healthCheckId: string;
 }
 
@@ -88,7 +89,7 @@ export class HealthAlarms extends Construct {
       new CloudwatchMetricAlarm(this, `alarm-${label}`, {
         provider,
         alarmName: `${namePrefix}-${label}-api-unhealthy`,
-        alarmDescription: `Route 53 health check of https://${endpoint}${HEALTH_PATH} is failing`,
+        alarmDescription: `Route 53 counts the ${label} region unhealthy: https://${endpoint}${HEALTH_PATH} fails, or a client route answers mostly 5XX, or an operator or the drill inverted a check`,
         namespace: "AWS/Route53",
         metricName: "HealthCheckStatus",
         dimensions: { HealthCheckId: healthCheckId },
@@ -97,7 +98,9 @@ export class HealthAlarms extends Construct {
         evaluationPeriods: 1,
         threshold: 1,
         comparisonOperator: "LessThanThreshold",
-        treatMissingData: "breaching",
+        // Route 53 publishes HealthCheckStatus every minute while the check exists: data is
+        // missing only for a check that was just created. A fresh deployment does not alarm.
+        treatMissingData: "notBreaching",
         alarmActions: [topic.arn],
         okActions: [topic.arn],
         dependsOn: [policy],

@@ -5,6 +5,7 @@ import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayRestApiPolicy } from "@cdktf/provider-aws/lib/api-gateway-rest-api-policy";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -76,6 +77,13 @@ export interface RegionalApiProps {
    */
   readonly healthReservedConcurrency?: number;
   /**
+   * The only addresses that may call `/health` (CIDR blocks): Route 53's health checkers and
+   * any operator allowlist. Everyone else gets 403 from API Gateway there, so nobody on the
+   * internet can fail the region over by failing its health check. A Terraform list (a module
+   * input) works too.
+   */
+  readonly healthSourceCidrs: readonly string[];
+  /**
    * Manage the account-level API Gateway CloudWatch role (`aws_api_gateway_account`, one per
    * account and region). Turn it off where another stack or the organisation manages it. A
    * Terraform expression (a module input) decides at plan time, through `count`.
@@ -105,6 +113,8 @@ export const HEALTH_THROTTLING: Throttling = { rateLimit: 100, burstLimit: 200 }
  */
 export class RegionalApi extends Construct {
   readonly restApiId: string;
+  /** The REST API's name: API Gateway's metrics are dimensioned by it. */
+  readonly apiName: string;
   readonly stageName: string;
   /** `https://<id>.execute-api.<region>.amazonaws.com/prod/` */
   readonly invokeUrl: string;
@@ -131,11 +141,22 @@ export class RegionalApi extends Construct {
       ),
     });
 
+    // Its own resource, not the API's `policy`: it names the API's execution ARN, which AWS
+    // echoes back in place of the `execute-api:/` shorthand (a diff on every plan). It applies
+    // on every hostname of the API: api.<domain>, <label>.<domain> and execute-api's own.
+    const policy = healthRestrictedPolicy(`${api.executionArn}`, props.healthSourceCidrs);
+    const resourcePolicy = new ApiGatewayRestApiPolicy(this, "resource-policy", {
+      provider,
+      restApiId: api.id,
+      policy: Token.isUnresolved(props.healthSourceCidrs) ? Fn.jsonencode(policy) : JSON.stringify(policy),
+    });
+
     const deployment = new ApiGatewayDeployment(this, "deployment", {
       provider,
       restApiId: api.id,
-      description: "Redeployed whenever the OpenAPI document changes",
-      triggers: { redeployment: Fn.sha1(api.body) },
+      description: "Redeployed whenever the OpenAPI document or the resource policy changes",
+      // API Gateway applies a changed resource policy only with the next deployment.
+      triggers: { redeployment: Fn.sha1(Fn.jsonencode([api.body, resourcePolicy.policy])) },
       lifecycle: { createBeforeDestroy: true },
     });
 
@@ -199,6 +220,7 @@ export class RegionalApi extends Construct {
     }
 
     this.restApiId = api.id;
+    this.apiName = api.name;
     this.stageName = stage.stageName;
     this.invokeUrl = `${stage.invokeUrl}/`;
   }
@@ -312,11 +334,34 @@ export class RegionalApi extends Construct {
       provider,
       count,
       cloudwatchRoleArn: peerAttribute(role, "arn", count !== undefined),
-      // A destroy unsets the account's role instead of leaving it pointing at a deleted one.
-      resetOnDelete: true,
+      // No reset_on_delete: provider 5.100 deprecates it (6.x always resets). A destroy leaves
+      // the account's setting pointing at the deleted role until another stack sets it.
       dependsOn: [attachment],
     });
   }
+}
+
+/**
+ * The REST API's resource policy: every route is open to everyone, except `/health` (any stage,
+ * any method), which answers only `healthSourceCidrs`. API Gateway evaluates it before the
+ * function runs: a refused caller gets 403 and costs no invocation.
+ * @param executionArn the API's `arn:aws:execute-api:<region>:<account>:<api id>`
+ */
+export function healthRestrictedPolicy(executionArn: string, healthSourceCidrs: readonly string[]) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "OpenApi", Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: `${executionArn}/*` },
+      {
+        Sid: "HealthOnlyFromCheckers",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "execute-api:Invoke",
+        Resource: `${executionArn}/*/*${HANDLERS.health.route.path}`,
+        Condition: { NotIpAddress: { "aws:SourceIp": healthSourceCidrs } },
+      },
+    ],
+  };
 }
 
 /** A trust policy that lets only `service` assume the role. */

@@ -22,6 +22,16 @@ export interface RegionalDomainsProps {
   readonly certificateArn: string;
   readonly restApiId: string;
   readonly stageName: string;
+  /**
+   * A custom domain of another region (or anything else) to create this region's after. API
+   * Gateway takes one CreateDomainName, UpdateDomainName or DeleteDomainName per 30 s per
+   * account (not raisable): created together, they compete for it, each retrying
+   * TooManyRequests (the provider's SDK retries throttling up to 25 times, backing off up to
+   * 20 s), and a plan with four or more domains can run out of retries. One after the other,
+   * each create has at most one predecessor's 30 s to wait out.
+   * @default - no dependency
+   */
+  readonly createAfter?: ITerraformDependable;
 }
 
 /**
@@ -38,11 +48,14 @@ export class RegionalDomains extends Construct {
   readonly regionalDomainName: string;
   /** The alias record that makes `<label>.<domain>` resolve: what probes of that name wait for. */
   readonly regionalRecord: ITerraformDependable;
+  /** This region's last custom domain: the next region's first one waits for it. */
+  readonly lastDomain: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: RegionalDomainsProps) {
     super(scope, id);
     const { provider } = props;
 
+    let previous = props.createAfter;
     const [apiDomain, regionalDomain] = [
       ["api", props.apiDomainName],
       ["regional", props.regionalDomainName],
@@ -53,7 +66,9 @@ export class RegionalDomains extends Construct {
         regionalCertificateArn: props.certificateArn,
         endpointConfiguration: { types: ["REGIONAL"] },
         securityPolicy: "TLS_1_2",
+        dependsOn: previous === undefined ? undefined : [previous],
       });
+      previous = domain;
       new ApiGatewayBasePathMapping(this, `${key}-mapping`, {
         provider,
         domainName: domain.domainName,
@@ -73,5 +88,6 @@ export class RegionalDomains extends Construct {
 
     this.apiTarget = { name: apiDomain.regionalDomainName, zoneId: apiDomain.regionalZoneId };
     this.regionalDomainName = regionalDomain.domainName;
+    this.lastDomain = regionalDomain;
   }
 }

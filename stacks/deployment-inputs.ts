@@ -84,6 +84,13 @@ const INPUTS = [
     description: "Concurrency reserved for each health function; null for none (the account keeps 100 unreserved)",
   },
   {
+    name: "health_check_allowed_cidrs",
+    path: ["healthCheck", "allowedCidrs"],
+    type: "list(string)",
+    description:
+      "CIDR blocks besides Route 53's health checkers that may call GET /health (the machine that runs the failover drill); everyone else gets 403 there",
+  },
+  {
     name: "manage_api_gateway_account",
     path: ["manageApiGatewayAccount"],
     type: "bool",
@@ -137,6 +144,8 @@ type JsonSchema = {
   properties?: Record<string, JsonSchema>;
   propertyNames?: JsonSchema;
   additionalProperties?: JsonSchema;
+  items?: JsonSchema;
+  maxItems?: number;
 };
 
 /** An HCL string literal inside `${…}`. */
@@ -159,6 +168,11 @@ export function conditionsOf(schema: JsonSchema, value: string): string[] {
     const inner = [...conditionsOf(schema.propertyNames ?? {}, "key"), ...conditionsOf(schema.additionalProperties, "item")];
     if (inner.length > 0) conditions.push(`alltrue([for key, item in ${value} : ${inner.map((c) => `(${c})`).join(" && ")}])`);
   }
+  if (schema.type === "array" && schema.items !== undefined) {
+    const inner = conditionsOf(schema.items, "item");
+    if (inner.length > 0) conditions.push(`alltrue([for item in ${value} : ${inner.map((c) => `(${c})`).join(" && ")}])`);
+  }
+  if (schema.maxItems !== undefined) conditions.push(`length(${value}) <= ${schema.maxItems}`);
   if (schema.pattern !== undefined) conditions.push(`can(regex(${hclString(schema.pattern)}, ${value}))`);
   if (schema.minLength !== undefined) conditions.push(`length(${value}) >= ${schema.minLength}`);
   if (schema.maxLength !== undefined) conditions.push(`length(${value}) <= ${schema.maxLength}`);
@@ -179,6 +193,11 @@ function describeRule(schema: JsonSchema): string {
     const keys = schema.propertyNames === undefined ? "" : describeRule(schema.propertyNames);
     const items = describeRule(schema.additionalProperties);
     return `be a map in which ${[keys && `each key must ${keys}`, items && `each value must ${items}`].filter(Boolean).join(" and ")}`;
+  }
+  if (schema.type === "array" && schema.items !== undefined) {
+    const items = describeRule(schema.items);
+    const most = schema.maxItems === undefined ? "" : ` of at most ${schema.maxItems} items`;
+    return `be a list${most}${items && ` in which each item must ${items}`}`;
   }
   const parts: string[] = [];
   if (schema.pattern !== undefined) parts.push(`match ${schema.pattern}`);
@@ -214,6 +233,8 @@ function tokenOf(variable: TerraformVariable, type: (typeof INPUTS)[number]["typ
       return variable.booleanValue;
     case "map(string)":
       return Token.asStringMap(variable.value);
+    case "list(string)":
+      return variable.listValue;
     default:
       return variable.stringValue;
   }

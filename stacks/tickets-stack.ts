@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { Construct } from "constructs";
-import { S3Backend, TerraformOutput } from "cdktf";
+import { Fn, S3Backend, TerraformOutput, Token } from "cdktf";
 import { ROUTE53_METRICS_REGION } from "../config/aws-regions";
 import { API_LABEL, STANDBY_SET_LABEL, type TicketsConfig } from "../config/schema";
+import { ClientErrorAlarms } from "../constructs/client-error-alarms";
 import { DomainCertificates } from "../constructs/domain-certificates";
 import { FailoverDns } from "../constructs/failover-dns";
 import { GlobalTable } from "../constructs/global-table";
@@ -15,6 +16,7 @@ import { stateKeyAlias } from "../config/state-backend";
 import { apiUrl, regionUrl } from "../config/urls";
 import { IDEMPOTENCY_TABLE } from "../contract/handlers";
 import { PROJECT_ROOT } from "../build/project-root";
+import { healthCheckerCidrs } from "../config/route53-health-checkers";
 import { deploymentVariables } from "./deployment-inputs";
 import { StableAddressStack, ticketsStatefulAddresses } from "./stable-addresses";
 
@@ -56,19 +58,21 @@ export class TicketsStack extends StableAddressStack {
       tags: config.tags,
     });
     const primaryProvider = providers.forRegion(primary!.name);
+    const replicas = standbys.map(({ name }) => ({ region: name, provider: providers.forRegion(name) }));
+    const healthSourceCidrs = healthCallers(config);
 
     const table = new GlobalTable(this, "global-table", {
       tableName: config.tableName,
       primaryRegion: primary!.name,
       provider: primaryProvider,
-      replicaRegions: standbys.map((region) => region.name),
+      replicas,
     });
     // Powertools' idempotency records of POST /ticket: replicated like the tickets, expiring by TTL.
     const idempotencyTable = new GlobalTable(this, "idempotency-table", {
       tableName: `${config.tableName}-idempotency`,
       primaryRegion: primary!.name,
       provider: primaryProvider,
-      replicaRegions: standbys.map((region) => region.name),
+      replicas,
       ttlAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
     });
     const { bundles } = new LambdaBundles(this, "lambda-bundles", {
@@ -85,6 +89,7 @@ export class TicketsStack extends StableAddressStack {
       })),
     });
 
+    let previousDomain: RegionalDomains | undefined;
     const regional = config.regions.map(({ name: region, label }) => {
       const provider = providers.forRegion(region);
       const api = new RegionalApi(this, `api-${region}`, {
@@ -102,6 +107,14 @@ export class TicketsStack extends StableAddressStack {
         throttling: config.throttling,
         healthReservedConcurrency: config.healthCheck.reservedConcurrency || undefined,
         manageApiGatewayAccount: config.manageApiGatewayAccount,
+        healthSourceCidrs,
+      });
+      const clientErrors = new ClientErrorAlarms(this, `client-errors-${region}`, {
+        region,
+        provider,
+        namePrefix: config.namePrefix,
+        apiName: api.apiName,
+        stageName: api.stageName,
       });
       const domains = new RegionalDomains(this, `domains-${region}`, {
         provider,
@@ -111,8 +124,10 @@ export class TicketsStack extends StableAddressStack {
         certificateArn: certificates.arnIn(region),
         restApiId: api.restApiId,
         stageName: api.stageName,
+        createAfter: previousDomain?.lastDomain,
       });
-      return { region, label, api, domains };
+      previousDomain = domains;
+      return { region, label, api, domains, clientErrors };
     });
 
     const dns = new FailoverDns(this, "failover-dns", {
@@ -120,15 +135,17 @@ export class TicketsStack extends StableAddressStack {
       hostedZoneId: config.hostedZoneId,
       apiDomainName,
       standbySetDomainName: `${STANDBY_SET_LABEL}.${config.domainName}`,
-      regions: regional.map(({ region, label, domains }) => ({
+      regions: regional.map(({ region, label, domains, clientErrors }) => ({
         region,
         label,
         regionalDomainName: domains.regionalDomainName,
         regionalRecord: domains.regionalRecord,
         apiTarget: domains.apiTarget,
+        clientErrorAlarms: clientErrors.alarms,
       })),
       requestInterval: config.healthCheck.requestInterval,
       failureThreshold: config.healthCheck.failureThreshold,
+      checkerRegions: config.healthCheck.checkerRegions,
     });
     const alarms = new HealthAlarms(this, "health-alarms", {
       provider: providers.forRegion(ROUTE53_METRICS_REGION),
@@ -137,7 +154,7 @@ export class TicketsStack extends StableAddressStack {
       healthChecks: regional.map(({ region, label }) => ({
         label,
         endpoint: `${label}.${config.domainName}`,
-        healthCheckId: dns.healthCheckIds[region]!,
+        healthCheckId: dns.healthChecks[region]!.routing,
       })),
     });
 
@@ -147,7 +164,14 @@ export class TicketsStack extends StableAddressStack {
       api_url: { value: apiUrl(config), description: "The API clients use (the UI's ticketAPI), failing over between regions" },
       region_urls: { value: byRegion(({ label }) => regionUrl(config, label)), description: "Each region's own endpoint" },
       invoke_urls: { value: byRegion(({ api }) => api.invokeUrl), description: "Each region's stage URL on execute-api" },
-      health_check_ids: { value: dns.healthCheckIds, description: "Route 53 health check id per region" },
+      health_check_ids: {
+        value: byRegion(({ region }) => dns.healthChecks[region]!.endpoint),
+        description: "Route 53 check of https://<label>.<domain>/health per region (the failover lever)",
+      },
+      routing_health_check_ids: {
+        value: byRegion(({ region }) => dns.healthChecks[region]!.routing),
+        description: "Route 53 routing check per region: healthy while /health and the client routes are",
+      },
       table_name: { value: table.tableName, description: "DynamoDB global table name" },
       table_arns: { value: table.arns, description: "ARN of the table (primary) and of each replica, per region" },
       alarm_topic_arn: { value: alarms.topicArn, description: "SNS topic of the health-check alarms (us-east-1)" },
@@ -157,4 +181,14 @@ export class TicketsStack extends StableAddressStack {
     }
     this.checkPinnedAddresses();
   }
+}
+
+/**
+ * Who may call `GET /health`: Route 53's checkers in the configured regions and the operator
+ * allowlist (a Terraform list when the allowlist is a module input).
+ */
+function healthCallers(config: TicketsConfig): string[] {
+  const checkers = healthCheckerCidrs(config.healthCheck.checkerRegions);
+  const allowed = config.healthCheck.allowedCidrs;
+  return Token.isUnresolved(allowed) ? Token.asList(Fn.concat([checkers, allowed])) : [...checkers, ...allowed];
 }

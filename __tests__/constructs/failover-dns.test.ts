@@ -1,6 +1,6 @@
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { FailoverDns, type FailoverDnsProps, type FailoverRegion } from "../../constructs/failover-dns";
+import { FAILOVER_LEVER, FailoverDns, type FailoverDnsProps, type FailoverRegion } from "../../constructs/failover-dns";
 import { HANDLERS } from "../../contract/handlers";
 import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
 import { addressOf, attributeRef, expectResources, type TerraformJson } from "../support/terraform-json";
@@ -16,8 +16,14 @@ function region(name: string, label: string): FailoverRegion {
     // A dependable is its address; a literal one stands for RegionalDomains' record.
     regionalRecord: { fqn: `aws_route53_record.${label}_regional` },
     apiTarget: { name: `d-${label}.execute-api.${name}.amazonaws.com`, zoneId: `ZONE-OF-${name}` },
+    // As ClientErrorAlarms hands them over, with literal names.
+    clientErrorAlarms: [
+      { alarmName: `${label}-get-5xx`, region: name, handler: "tickets-get" },
+      { alarmName: `${label}-post-5xx`, region: name, handler: "tickets-post" },
+    ],
   };
 }
+const CHECKER_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-1"];
 const IRELAND = region("eu-west-1", "ireland");
 const SINGAPORE = region("ap-southeast-1", "singapore");
 const TOKYO = region("ap-northeast-1", "tokyo");
@@ -33,17 +39,27 @@ function synthFailover(regions: readonly FailoverRegion[], props: Partial<Failov
       regions,
       requestInterval: 10,
       failureThreshold: 1,
+      checkerRegions: CHECKER_REGIONS,
       ...props,
     });
-    exposeValue(scope, "health_check_ids", dns.healthCheckIds);
+    exposeValue(scope, "health_checks", dns.healthChecks);
   });
 }
 
+const checksOfType = (json: TerraformJson, type: string): Record<string, any>[] =>
+  Object.values(json.resource.aws_route53_health_check as Record<string, any>).filter((c) => c.type === type);
+
 /** The health check probing `entry`'s own endpoint (exactly one). */
 function checkOf(json: TerraformJson, entry: FailoverRegion) {
-  const found = Object.values(json.resource.aws_route53_health_check as Record<string, any>).filter(
-    (c) => c.fqdn === entry.regionalDomainName,
-  );
+  const found = checksOfType(json, "HTTPS").filter((c) => c.fqdn === entry.regionalDomainName);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+/** The CALCULATED check of `entry` (exactly one): whose children include its endpoint check. */
+function routingCheckOf(json: TerraformJson, entry: FailoverRegion) {
+  const endpointId = attributeRef(json, Route53HealthCheck, checkOf(json, entry), "id");
+  const found = checksOfType(json, "CALCULATED").filter((c) => c.child_healthchecks.includes(endpointId));
   expect(found).toHaveLength(1);
   return found[0]!;
 }
@@ -61,7 +77,8 @@ describe("FailoverDns, two regions", () => {
   const secondary = failover.find((r) => r.failover_routing_policy?.type === "SECONDARY")!;
 
   test("probes https://<label>.example.com/health in every region, over SNI, at the given interval and threshold", () => {
-    const checks = expectResources(json, Route53HealthCheck, 2);
+    const checks = checksOfType(json, "HTTPS");
+    expect(checks).toHaveLength(2);
     expect(checks.map((c) => c.fqdn).sort()).toEqual(["ireland.example.com", "singapore.example.com"]);
     for (const check of checks) {
       expect(check).toEqual({
@@ -75,11 +92,50 @@ describe("FailoverDns, two regions", () => {
         request_interval: 10,
         failure_threshold: 1,
         measure_latency: false,
+        // Only from these regions' checkers: /health admits only their address ranges.
+        regions: CHECKER_REGIONS,
         tags: { Name: `${check.fqdn.split(".")[0]}-api` },
         // Probing a name before its record exists would only fail the check and fire its alarm.
         depends_on: [`aws_route53_record.${check.fqdn.split(".")[0]}_regional`],
+        lifecycle: { ignore_changes: ["invert_healthcheck", 'tags["drill-in-progress"]'] },
       });
     }
+  });
+
+  test("every region's client-route alarms each get a CLOUDWATCH_METRIC check that stays healthy without data", () => {
+    const metricChecks = checksOfType(json, "CLOUDWATCH_METRIC");
+    expect(metricChecks.map((c) => [c.cloudwatch_alarm_name, c.cloudwatch_alarm_region, c.tags.Name]).sort()).toEqual([
+      ["ireland-get-5xx", "eu-west-1", "ireland-tickets-get-5xx"],
+      ["ireland-post-5xx", "eu-west-1", "ireland-tickets-post-5xx"],
+      ["singapore-get-5xx", "ap-southeast-1", "singapore-tickets-get-5xx"],
+      ["singapore-post-5xx", "ap-southeast-1", "singapore-tickets-post-5xx"],
+    ]);
+    for (const check of metricChecks) {
+      // A new check, or a CloudWatch outage: the last verdict (healthy when new), never a failover for lack of data.
+      expect(check.insufficient_data_health_status).toBe("LastKnownStatus");
+      expect(check.lifecycle.ignore_changes).toEqual([FAILOVER_LEVER.attribute, `tags["${FAILOVER_LEVER.markerTag}"]`]);
+    }
+  });
+
+  test("each region's routing check is CALCULATED: healthy only while its endpoint check and both client-route checks are", () => {
+    for (const entry of [IRELAND, SINGAPORE]) {
+      const routing = routingCheckOf(json, entry);
+      const children = (routing.child_healthchecks as string[]).map((ref) =>
+        checksOfType(json, "HTTPS")
+          .concat(checksOfType(json, "CLOUDWATCH_METRIC"))
+          .find((c) => attributeRef(json, Route53HealthCheck, c, "id") === ref)!,
+      );
+      expect(children.map((c) => c.fqdn ?? c.cloudwatch_alarm_name)).toEqual([
+        entry.regionalDomainName,
+        `${entry.label}-get-5xx`,
+        `${entry.label}-post-5xx`,
+      ]);
+      expect(routing.child_health_threshold).toBe(3);
+      expect(routing.tags).toEqual({ Name: `${entry.label}-routing` });
+      expect(routing.lifecycle.ignore_changes).toEqual(["invert_healthcheck", 'tags["drill-in-progress"]']);
+    }
+    expect(checksOfType(json, "CALCULATED")).toHaveLength(2);
+    expect(expectResources(json, Route53HealthCheck, 8)).toHaveLength(8);
   });
 
   test("has exactly a PRIMARY and a SECONDARY alias A record for api.example.com", () => {
@@ -90,9 +146,9 @@ describe("FailoverDns, two regions", () => {
     expect([primary.set_identifier, secondary.set_identifier]).toEqual(["ireland-primary", "singapore-secondary"]);
   });
 
-  test("PRIMARY: the first region's api endpoint, with its health check and evaluate-target-health", () => {
+  test("PRIMARY: the first region's api endpoint, with its routing check and evaluate-target-health", () => {
     expect(primary.alias).toEqual(aliasOf(IRELAND, true));
-    expect(primary.health_check_id).toBe(attributeRef(json, Route53HealthCheck, checkOf(json, IRELAND), "id"));
+    expect(primary.health_check_id).toBe(attributeRef(json, Route53HealthCheck, routingCheckOf(json, IRELAND), "id"));
   });
 
   test("SECONDARY: the second region's api endpoint, with no health check (always presumed healthy)", () => {
@@ -105,17 +161,23 @@ describe("FailoverDns, two regions", () => {
     expect(secondary.depends_on).toBeUndefined();
   });
 
-  test("healthCheckIds: every region's health check, by region", () => {
-    expect(exposedValue(json, "health_check_ids")).toEqual({
-      "eu-west-1": attributeRef(json, Route53HealthCheck, checkOf(json, IRELAND), "id"),
-      "ap-southeast-1": attributeRef(json, Route53HealthCheck, checkOf(json, SINGAPORE), "id"),
+  test("healthChecks: every region's endpoint and routing check, by region", () => {
+    const ids = (entry: FailoverRegion) => ({
+      endpoint: attributeRef(json, Route53HealthCheck, checkOf(json, entry), "id"),
+      routing: attributeRef(json, Route53HealthCheck, routingCheckOf(json, entry), "id"),
     });
+    expect(exposedValue(json, "health_checks")).toEqual({ "eu-west-1": ids(IRELAND), "ap-southeast-1": ids(SINGAPORE) });
   });
 
-  test("health checks follow the given interval and threshold", () => {
-    const { json: slow } = synthFailover([IRELAND, SINGAPORE], { requestInterval: 30, failureThreshold: 3 });
-    for (const check of expectResources(slow, Route53HealthCheck, 2)) {
-      expect([check.request_interval, check.failure_threshold]).toEqual([30, 3]);
+  test("endpoint checks follow the given interval, threshold and checker regions", () => {
+    const checkers = ["us-west-2", "eu-west-1", "ap-northeast-1", "sa-east-1"];
+    const { json: slow } = synthFailover([IRELAND, SINGAPORE], {
+      requestInterval: 30,
+      failureThreshold: 3,
+      checkerRegions: checkers,
+    });
+    for (const check of checksOfType(slow, "HTTPS")) {
+      expect([check.request_interval, check.failure_threshold, check.regions]).toEqual([30, 3, checkers]);
     }
   });
 });
@@ -126,12 +188,13 @@ describe("FailoverDns, three regions", () => {
   const failover = records.filter((r) => r.failover_routing_policy !== undefined);
   const standbySet = records.filter((r) => r.latency_routing_policy !== undefined);
 
-  test("every region's endpoint gets a health check", () => {
+  test("every region's endpoint gets a health check, and every region a routing check", () => {
     expect(
-      expectResources(json, Route53HealthCheck, 3)
+      checksOfType(json, "HTTPS")
         .map((c) => c.fqdn)
         .sort(),
     ).toEqual(["ireland.example.com", "singapore.example.com", "tokyo.example.com"]);
+    expect(checksOfType(json, "CALCULATED")).toHaveLength(3);
   });
 
   test("PRIMARY is the first region with its health check; SECONDARY an alias to the standby set, itself unchecked", () => {
@@ -141,7 +204,7 @@ describe("FailoverDns, three regions", () => {
     ]);
     const [primary, secondary] = failover as [Record<string, any>, Record<string, any>];
     expect(primary.alias).toEqual(aliasOf(IRELAND, true));
-    expect(primary.health_check_id).toBe(attributeRef(json, Route53HealthCheck, checkOf(json, IRELAND), "id"));
+    expect(primary.health_check_id).toBe(attributeRef(json, Route53HealthCheck, routingCheckOf(json, IRELAND), "id"));
     expect(secondary.alias).toEqual({ name: "api-standby.example.com", zone_id: ZONE, evaluate_target_health: false });
     expect(secondary.health_check_id).toBeUndefined();
   });
@@ -152,7 +215,7 @@ describe("FailoverDns, three regions", () => {
     expect([...secondary.depends_on].sort()).toEqual(standbySet.map((r) => addressOf(json, Route53Record, r)).sort());
   });
 
-  test("the standby set routes by latency to each standby's api endpoint, each with its own health check", () => {
+  test("the standby set routes by latency to each standby's api endpoint, each with its own routing check", () => {
     expect(standbySet.map((r) => [r.name, r.set_identifier, r.latency_routing_policy.region]).sort()).toEqual([
       ["api-standby.example.com", "singapore", "ap-southeast-1"],
       ["api-standby.example.com", "tokyo", "ap-northeast-1"],
@@ -160,7 +223,7 @@ describe("FailoverDns, three regions", () => {
     for (const [record, standby] of standbySet.map((r) => [r, r.set_identifier === "tokyo" ? TOKYO : SINGAPORE] as const)) {
       expect(record).toMatchObject({ type: "A", zone_id: ZONE, provider: "aws.eu-west-1" });
       expect(record.alias).toEqual(aliasOf(standby, false));
-      expect(record.health_check_id).toBe(attributeRef(json, Route53HealthCheck, checkOf(json, standby), "id"));
+      expect(record.health_check_id).toBe(attributeRef(json, Route53HealthCheck, routingCheckOf(json, standby), "id"));
     }
   });
 });

@@ -1,24 +1,34 @@
 import type { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DynamodbResourcePolicy } from "@cdktf/provider-aws/lib/dynamodb-resource-policy";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { GlobalTable, type GlobalTableProps } from "../../constructs/global-table";
+import {
+  GlobalTable,
+  type GlobalTableProps,
+  REPLICATION_ROLE_PATH,
+  replicaProtectionStatement,
+  TABLE_TIMEOUTS,
+} from "../../constructs/global-table";
 import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
-import { addressOf, expectResources } from "../support/terraform-json";
+import { ACCOUNT, ADMINISTRATOR, evaluate, renderPolicyDocument } from "../support/iam-simulation";
+import { addressOf, dataSourcesOf, expectResources, policyDocument } from "../support/terraform-json";
 
 const PRIMARY = "eu-west-1";
 const REPLICA = "ap-southeast-1";
 
-/** A GlobalTable alone; `inspect` runs on it inside the scope (e.g. to expose its ARNs). */
+/** A GlobalTable alone, each region on its own provider; `inspect` runs on it inside the scope (e.g. to expose its ARNs). */
 function synthTable(
-  props: Partial<Omit<GlobalTableProps, "provider">> = {},
+  props: Partial<Omit<GlobalTableProps, "provider" | "replicas">> & { replicaRegions?: string[] } = {},
   inspect: (table: GlobalTable, scope: Construct) => void = () => {},
 ) {
   return synthScope((scope) => {
+    const { replicaRegions = [REPLICA], ...rest } = props;
     const primaryRegion = props.primaryRegion ?? PRIMARY;
     const table = new GlobalTable(scope, "table", {
       tableName: "SXRTickets",
       primaryRegion,
-      replicaRegions: [REPLICA],
-      ...props,
+      ...rest,
+      replicas: replicaRegions.map((region) => ({ region, provider: regionalProvider(scope, region) })),
       provider: regionalProvider(scope, primaryRegion),
     });
     inspect(table, scope);
@@ -61,6 +71,28 @@ describe("GlobalTable", () => {
     expect(table.deletion_protection_enabled).toBe(true);
   });
 
+  test("waits long enough for a new replica of a table with data to backfill (update), not the provider's 60 min", () => {
+    expect(table.timeouts).toEqual({ create: "1h", update: "5h", delete: "1h" });
+    expect(TABLE_TIMEOUTS.update).toBe("5h");
+  });
+
+  test("every replica carries a resource policy, set in the replica's own region, on the replica's ARN", () => {
+    const [policy] = expectResources(json, DynamodbResourcePolicy, 1) as [Record<string, any>];
+    expect(policy.provider).toBe(`aws.${REPLICA}`);
+    expect(policy.resource_arn).toBe(
+      `\${one([for replica in ${address}.replica : replica.arn if replica.region_name == "${REPLICA}"])}`,
+    );
+    const document = policyDocument(json, policy.policy);
+    expect(Object.values(dataSourcesOf(json, DataAwsIamPolicyDocument))).toHaveLength(1);
+    expect(document.provider).toBe(`aws.${REPLICA}`);
+    expect(document.statement).toEqual([
+      replicaProtectionStatement(
+        policy.resource_arn,
+        `\${format("arn:%s:iam::%s:${REPLICATION_ROLE_PATH}", split(":", one([for replica in ${address}.replica : replica.arn if replica.region_name == "${REPLICA}"]))[1], split(":", one([for replica in ${address}.replica : replica.arn if replica.region_name == "${REPLICA}"]))[4])}`,
+      ),
+    ]);
+  });
+
   test("tableName refers to the table's name", () => {
     expect(exposedValue(json, "table_name")).toBe(`\${${address}.name}`);
   });
@@ -85,8 +117,46 @@ describe("GlobalTable", () => {
       replicaRegions: ["eu-central-1", "ap-northeast-1"],
     });
     const [t] = expectResources(stack, DynamodbTable, 1) as [Record<string, any>];
+    expect(expectResources(stack, DynamodbResourcePolicy, 2).map((p) => p.provider)).toEqual([
+      "aws.ap-northeast-1",
+      "aws.eu-central-1",
+    ]);
     expect(t.provider).toBe("aws.us-west-2");
     expect(t.name).toBe("Tickets");
     expect(t.replica.map((r: any) => r.region_name)).toEqual(["eu-central-1", "ap-northeast-1"]);
   });
+});
+
+describe("A replica's resource policy, evaluated by an IAM engine", () => {
+  const replicaArn = `arn:aws:dynamodb:${REPLICA}:${ACCOUNT}:table/SXRTickets`;
+  const replicationRole = `arn:aws:iam::${ACCOUNT}:${REPLICATION_ROLE_PATH}`;
+  const policy = renderPolicyDocument([replicaProtectionStatement(replicaArn, replicationRole)]);
+  const administrator = `arn:aws:iam::${ACCOUNT}:role/Administrator`;
+  const asAdministrator = (action: string) =>
+    evaluate(policy, { principal: administrator, action, resource: replicaArn, identityPolicies: [ADMINISTRATOR] });
+
+  test.each(["dynamodb:DeleteTable", "dynamodb:DeleteTableReplica"])(
+    "%s on the replica is denied even to an administrator (in its region, or by removing it from the table)",
+    async (action) => {
+      expect(await asAdministrator(action)).toBe("ExplicitlyDenied");
+    },
+  );
+
+  test("DynamoDB's replication role is not denied (denying it breaks replication)", async () => {
+    expect(
+      await evaluate(policy, {
+        principal: replicationRole,
+        action: "dynamodb:DeleteTable",
+        resource: replicaArn,
+        identityPolicies: [ADMINISTRATOR],
+      }),
+    ).toBe("Allowed");
+  });
+
+  test.each(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateTable", "dynamodb:DeleteResourcePolicy"])(
+    "%s stays as the identity policy decides (the policy denies nothing else; removing it is the deliberate way out)",
+    async (action) => {
+      expect(await asAdministrator(action)).toBe("Allowed");
+    },
+  );
 });

@@ -3,6 +3,7 @@ import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayRestApiPolicy } from "@cdktf/provider-aws/lib/api-gateway-rest-api-policy";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -14,8 +15,15 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from "../../contract/handlers";
 import { ticketsApiDocument } from "../../contract/openapi";
 import type { LambdaBundle } from "../../constructs/lambda-bundles";
-import { HEALTH_THROTTLING, RegionalApi, type RegionalApiProps, XRAY_WRITE_ACTIONS } from "../../constructs/regional-api";
+import {
+  HEALTH_THROTTLING,
+  healthRestrictedPolicy,
+  RegionalApi,
+  type RegionalApiProps,
+  XRAY_WRITE_ACTIONS,
+} from "../../constructs/regional-api";
 import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
+import { ACCOUNT, evaluate } from "../support/iam-simulation";
 import {
   addressOf,
   attributeRef,
@@ -30,6 +38,8 @@ import {
 } from "../support/terraform-json";
 
 const REGION = "eu-west-1";
+/** A Route 53 checker range of each family and an operator's address, as the stack passes them. */
+const HEALTH_SOURCES = ["54.228.16.0/26", "2a05:d018:7ff:f800::/56", "203.0.113.7/32"];
 const TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/SXRTickets";
 const IDEMPOTENCY_TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/SXRTickets-idempotency";
 const BUNDLES = Object.fromEntries(
@@ -50,6 +60,7 @@ const PROPS: Omit<RegionalApiProps, "provider"> = {
   timeout: 10,
   logRetentionDays: 30,
   throttling: { rateLimit: 50, burstLimit: 100 },
+  healthSourceCidrs: HEALTH_SOURCES,
 };
 /** `<namePrefix>-<what it does>`. */
 const FUNCTION_NAMES: Record<HandlerName, string> = {
@@ -96,8 +107,9 @@ describe("RegionalApi", () => {
       .flatMap((byName) => Object.values(byName));
     // Per function 7 (function, log group, role, role policy, invoke permission, two policy
     // documents); the API, deployment, stage, two method settings and two log groups; the
-    // logging role with its trust document, managed policy attachment and account setting.
-    expect(blocks).toHaveLength(3 * 7 + 7 + 4);
+    // logging role with its trust document, managed policy attachment and account setting; the
+    // API's resource policy.
+    expect(blocks).toHaveLength(3 * 7 + 7 + 4 + 1);
     for (const block of blocks) expect(block.provider).toBe(`aws.${REGION}`);
   });
 
@@ -239,13 +251,25 @@ describe("RegionalApi", () => {
     expect(JSON.parse(api.body)).toEqual(expected);
   });
 
-  test("redeploys whenever the API body changes, creating the new deployment first", () => {
+  test("redeploys whenever the API body or its resource policy changes (API Gateway applies a policy only then), creating the new deployment first", () => {
     const deployment = expectOnlyResource(json, ApiGatewayDeployment);
+    const policy = expectOnlyResource(json, ApiGatewayRestApiPolicy);
     expect(deployment).toMatchObject({
       rest_api_id: apiRef("id"),
-      triggers: { redeployment: `\${sha1(${addressOf(json, ApiGatewayRestApi, api)}.body)}` },
+      triggers: {
+        redeployment: `\${sha1(jsonencode([${addressOf(json, ApiGatewayRestApi, api)}.body, ${addressOf(json, ApiGatewayRestApiPolicy, policy)}.policy]))}`,
+      },
       lifecycle: { create_before_destroy: true },
     });
+  });
+
+  test("has a resource policy of its own, on its execution ARN (AWS echoes the execute-api:/ shorthand expanded: a diff on every plan)", () => {
+    const policy = expectOnlyResource(json, ApiGatewayRestApiPolicy);
+    expect(policy.rest_api_id).toBe(apiRef("id"));
+    expect(api.policy).toBeUndefined();
+    const document = JSON.parse(policy.policy);
+    expect(document).toEqual(healthRestrictedPolicy(apiRef("execution_arn"), HEALTH_SOURCES));
+    expect(JSON.stringify(document)).not.toContain("execute-api:/");
   });
 
   test("serves stage prod of the latest deployment with one line of JSON access log per request, kept for the retention", () => {
@@ -311,8 +335,8 @@ describe("RegionalApi", () => {
   test("lets API Gateway write logs through an account-level role of its own, set before the stage", () => {
     const account = expectOnlyResource(json, ApiGatewayAccount);
     const role = referencedResource(json, account.cloudwatch_role_arn);
-    // A destroy unsets the role rather than leaving the account pointing at a deleted one.
-    expect(account.reset_on_delete).toBe(true);
+    // Deprecated in provider 5.100 (terraform validate warns): not set.
+    expect(account.reset_on_delete).toBeUndefined();
     expect(role).toMatchObject({
       name: `tickets-apigateway-logs-${REGION}`,
       description: `API Gateway access logging (${REGION})`,
@@ -470,5 +494,57 @@ describe("RegionalApi props", () => {
       (p) => policyDocument(json, p.policy).statement[0].resources,
     );
     expect(tableResources).toEqual([[tableArn], [tableArn], [tableArn]]);
+  });
+});
+
+describe("The API's resource policy, as synthesized, evaluated by an IAM engine", () => {
+  const { json } = synthApi();
+  const api = expectOnlyResource(json, ApiGatewayRestApi);
+  // What API Gateway substitutes for the reference once the API exists.
+  const executionArn = `arn:aws:execute-api:${REGION}:${ACCOUNT}:a1b2c3d4e5`;
+  const policy = JSON.parse(
+    expectOnlyResource(json, ApiGatewayRestApiPolicy).policy.replaceAll(
+      attributeRef(json, ApiGatewayRestApi, api, "execution_arn"),
+      executionArn,
+    ),
+  );
+  const call = (route: string, sourceIp: string) =>
+    evaluate(policy, {
+      principal: "anonymous",
+      action: "execute-api:Invoke",
+      resource: `${executionArn}/prod/${route}`,
+      context: { "aws:SourceIp": sourceIp },
+    });
+
+  test.each([
+    ["a Route 53 checker (IPv4)", "54.228.16.9"],
+    ["a Route 53 checker (IPv6)", "2a05:d018:7ff:f800::1"],
+    ["the operator allowlist", "203.0.113.7"],
+  ])("GET /health from %s is allowed", async (_who, ip) => {
+    expect(await call("GET/health", ip)).toBe("Allowed");
+  });
+
+  test.each([
+    ["GET/health", "198.51.100.20"],
+    ["GET/health", "54.228.16.64"],
+    ["GET/health", "2001:db8::1"],
+    ["OPTIONS/health", "198.51.100.20"],
+  ])("%s from %s (outside every allowed range) is denied", async (route, ip) => {
+    expect(await call(route, ip)).toBe("ExplicitlyDenied");
+  });
+
+  test.each(["GET/ticket", "POST/ticket", "OPTIONS/ticket"])("%s stays open to everyone", async (route) => {
+    expect(await call(route, "198.51.100.20")).toBe("Allowed");
+  });
+
+  test("another API's health route is not what the policy opens", async () => {
+    expect(
+      await evaluate(policy, {
+        principal: "anonymous",
+        action: "execute-api:Invoke",
+        resource: `arn:aws:execute-api:${REGION}:${ACCOUNT}:otherapi01/prod/GET/health`,
+        context: { "aws:SourceIp": "54.228.16.9" },
+      }),
+    ).toBe("ImplicitlyDenied");
   });
 });

@@ -60,7 +60,13 @@ describe("defaults", () => {
       tags: { Team: "platform" },
     });
     expect(config.tableName).toBe("SXRTickets");
-    expect(config.healthCheck).toEqual({ requestInterval: 10, failureThreshold: 1, reservedConcurrency: 10 });
+    expect(config.healthCheck).toEqual({
+      requestInterval: 10,
+      failureThreshold: 1,
+      reservedConcurrency: 10,
+      checkerRegions: ["us-east-1", "eu-west-1", "ap-southeast-1"],
+      allowedCidrs: [],
+    });
     expect(config.tags).toEqual({ Project: "wild-rydes-tickets", ManagedBy: "cdktf", Team: "platform" });
   });
 });
@@ -191,7 +197,7 @@ describe("each bad setting is one problem naming the field", () => {
     [
       "an unknown nested key",
       { ...DEFAULTS, healthCheck: { requestInterval: 10, failureThreshold: 1, path: "/x" } },
-      "config.healthCheck.path: unknown key; allowed keys are: requestInterval, failureThreshold, reservedConcurrency",
+      "config.healthCheck.path: unknown key; allowed keys are: requestInterval, failureThreshold, reservedConcurrency, checkerRegions, allowedCidrs",
     ],
     ["a wrong type", { ...DEFAULTS, tableName: 42 }, "config.tableName: must be a string, got 42 (a number)"],
     [
@@ -318,9 +324,8 @@ describe("every key with a default may be left out, at any depth", () => {
 
   test('healthCheck {"failureThreshold": 3} alone: 10 s interval, threshold 3', () => {
     expect(parseConfig({ ...REQUIRED, healthCheck: { failureThreshold: 3 } }).healthCheck).toEqual({
-      requestInterval: 10,
+      ...DEFAULTS.healthCheck,
       failureThreshold: 3,
-      reservedConcurrency: 10,
     });
   });
 
@@ -374,6 +379,31 @@ describe("a problem says whether the value is missing, of the wrong type or a wr
       'config.healthCheck.failureThreshold: must be an integer, got "3" (a string)',
     ],
     ["a block that is not an object", "fast", 'config.healthCheck: must be an object, got "fast" (a string)'],
+    [
+      "fewer than three checker regions",
+      { checkerRegions: ["us-east-1", "eu-west-1"] },
+      "config.healthCheck.checkerRegions: needs at least three regions (Route 53's minimum), got 2",
+    ],
+    [
+      "a checker region Route 53 has no checkers in",
+      { checkerRegions: ["us-east-1", "eu-west-1", "eu-central-1"] },
+      'config.healthCheck.checkerRegions[2]: must be a Route 53 health checker region: us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1, got "eu-central-1"',
+    ],
+    [
+      "a checker region twice",
+      { checkerRegions: ["us-east-1", "eu-west-1", "us-east-1"] },
+      "config.healthCheck.checkerRegions: must not name a region twice",
+    ],
+    [
+      "an allowed address that is no CIDR block",
+      { allowedCidrs: ["203.0.113.7"] },
+      'config.healthCheck.allowedCidrs[0]: must be a CIDR block such as 203.0.113.0/24 or 2001:db8::/32, got "203.0.113.7"',
+    ],
+    [
+      "an IPv4 block with a prefix over 32",
+      { allowedCidrs: ["203.0.113.0/33"] },
+      'config.healthCheck.allowedCidrs[0]: must be a CIDR block such as 203.0.113.0/24 or 2001:db8::/32, got "203.0.113.0/33"',
+    ],
     ["null for a block", null, "config.healthCheck: must be an object, got null"],
   ])("healthCheck with %s", (_case, healthCheck, expected) => {
     expect(problemsOf({ ...REQUIRED, healthCheck })).toEqual([expected]);

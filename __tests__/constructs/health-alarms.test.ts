@@ -83,13 +83,13 @@ describe("HealthAlarms", () => {
   });
 
   test.each(HEALTH_CHECKS)(
-    "alarms when the $label health check fails, or reports nothing, for a minute",
+    "alarms when the $label routing check is unhealthy for a minute; missing data (a check just created) is no alarm",
     ({ label, endpoint, healthCheckId }) => {
       expectResources(json, CloudwatchMetricAlarm, HEALTH_CHECKS.length);
       expect(text).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
         provider: "aws.us-east-1",
         alarm_name: `tickets-${label}-api-unhealthy`,
-        alarm_description: `Route 53 health check of https://${endpoint}/health is failing`,
+        alarm_description: `Route 53 counts the ${label} region unhealthy: https://${endpoint}/health fails, or a client route answers mostly 5XX, or an operator or the drill inverted a check`,
         namespace: "AWS/Route53",
         metric_name: "HealthCheckStatus",
         dimensions: { HealthCheckId: healthCheckId },
@@ -98,7 +98,7 @@ describe("HealthAlarms", () => {
         evaluation_periods: 1,
         threshold: 1,
         comparison_operator: "LessThanThreshold",
-        treat_missing_data: "breaching",
+        treat_missing_data: "notBreaching",
       });
     },
   );

@@ -19,8 +19,10 @@ describe("RegionalDomains", () => {
       certificateArn: CERTIFICATE_ARN,
       restApiId: REST_API_ID,
       stageName: "prod",
+      createAfter: { fqn: "aws_api_gateway_domain_name.previous_region" },
     });
     exposeValue(scope, "api_target", domains.apiTarget);
+    exposeValue(scope, "last_domain", domains.lastDomain.fqn);
     exposeValue(scope, "regional_domain_name", domains.regionalDomainName);
   });
   const domains = expectResources(json, ApiGatewayDomainName, 2);
@@ -35,6 +37,7 @@ describe("RegionalDomains", () => {
     expect(domains.map((domain) => domain.domain_name)).toEqual(["api.example.com", "ireland.example.com"]);
     for (const domain of domains) {
       expect(domain).toEqual({
+        depends_on: domain.depends_on,
         provider: "aws.eu-west-1",
         domain_name: domain.domain_name,
         regional_certificate_arn: CERTIFICATE_ARN,
@@ -42,6 +45,17 @@ describe("RegionalDomains", () => {
         security_policy: "TLS_1_2",
       });
     }
+  });
+
+  test("creates its domains one after the other, after createAfter (API Gateway takes one CreateDomainName per 30 s per account)", () => {
+    expect(domainNamed("api.example.com").depends_on).toEqual(["aws_api_gateway_domain_name.previous_region"]);
+    expect(domainNamed("ireland.example.com").depends_on).toEqual([
+      `aws_api_gateway_domain_name.${Object.keys(json.resource.aws_api_gateway_domain_name).find((name) => json.resource.aws_api_gateway_domain_name[name].domain_name === "api.example.com")}`,
+    ]);
+    // The next region's first domain waits for this region's last one.
+    expect(exposedValue(json, "last_domain")).toBe(
+      `\${aws_api_gateway_domain_name.${Object.keys(json.resource.aws_api_gateway_domain_name).find((name) => json.resource.aws_api_gateway_domain_name[name].domain_name === "ireland.example.com")}}`,
+    );
   });
 
   test("maps / of each domain to the given API and stage", () => {

@@ -33,8 +33,9 @@ describe("deployment inputs", () => {
     expect(topics).toHaveLength(1);
     expect(topics[0]!.tags).toBe("${var.tags}");
     const checks = Object.values<any>(json.resource.aws_route53_health_check);
-    expect(checks).toHaveLength(2);
-    for (const check of checks) expect(check.tags).toMatch(/^\$\{merge\(var\.tags, \{"Name" = "[a-z]+-api"\}\)\}$/);
+    // Per region: the endpoint check, two client-route checks and the routing check.
+    expect(checks).toHaveLength(8);
+    for (const check of checks) expect(check.tags).toMatch(/^\$\{merge\(var\.tags, \{"Name" = "[a-z]+-[a-z0-9-]+"\}\)\}$/);
     // A type without tags gets none.
     const policies = Object.values(resourcesOf(json, IamRolePolicy));
     expect(policies.length).toBeGreaterThan(0);
@@ -50,6 +51,27 @@ describe("deployment inputs", () => {
       '${(lookup(var.certificate_arns, "ap-southeast-1", null) == null) ? 1 : 0}',
       '${(lookup(var.certificate_arns, "eu-west-1", null) == null) ? 1 : 0}',
     ]);
+  });
+
+  test("health_check_allowed_cidrs: a list whose every item must be a CIDR block, joined to Route 53's ranges at plan time", () => {
+    const { variable, resource } = moduleStack({ healthCheck: { allowedCidrs: ["203.0.113.7/32"] } });
+    expect(variable.health_check_allowed_cidrs).toMatchObject({
+      type: "list(string)",
+      default: ["203.0.113.7/32"],
+      nullable: false,
+    });
+    const [validation] = variable.health_check_allowed_cidrs.validation;
+    expect(validation.condition).toMatch(/^\$\{\(\(alltrue\(\[for item in var\.health_check_allowed_cidrs : \(can\(regex\(/);
+    expect(validation.condition).toContain("length(var.health_check_allowed_cidrs) <= 50");
+    expect(validation.error_message).toMatch(
+      /^health_check_allowed_cidrs must be a list of at most 50 items in which each item must match /,
+    );
+    const policies = Object.values<any>(resource.aws_api_gateway_rest_api_policy);
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      expect(policy.policy).toMatch(/^\$\{jsonencode\(/);
+      expect(policy.policy).toMatch(/"aws:SourceIp" = concat\(\["15\.177\.0\.0\/18", .*\], var\.health_check_allowed_cidrs\)/);
+    }
   });
 
   test("manage_api_gateway_account: a bool with the settings file's value as its default, deciding a count", () => {

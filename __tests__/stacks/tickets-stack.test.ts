@@ -120,10 +120,11 @@ describe("tickets stack: providers and state", () => {
         provider: aliases.has(resource.provider),
       })),
     );
-    // Per region 32 (the API's 25, the domains' 5, a certificate and its validation); shared 11
-    // (two tables, validation record, two health checks, two failover records, key, key policy,
+    // Per region 39 (the API's 26 with its resource policy, two client-route alarms, the
+    // domains' 5, a certificate and its validation, four health checks); shared 13 (two tables,
+    // a replica policy of each, validation record, two failover records, key, key policy,
     // topic, two alarms).
-    expect(resources).toHaveLength(2 * 32 + 12);
+    expect(resources).toHaveLength(2 * 39 + 12);
     for (const entry of resources) {
       expect(entry).toEqual({ resource: entry.resource, provider: true });
     }
@@ -152,9 +153,11 @@ describe("tickets stack: providers and state", () => {
   );
 
   test("Route 53 resources are on the primary's provider and the alarms in us-east-1", () => {
-    for (const check of expectResources(tickets, Route53HealthCheck, 2)) expect(check.provider).toBe("aws.eu-west-1");
+    for (const check of expectResources(tickets, Route53HealthCheck, 8)) expect(check.provider).toBe("aws.eu-west-1");
     for (const record of failoverRecords(tickets)) expect(record.provider).toBe("aws.eu-west-1");
-    for (const alarm of expectResources(tickets, CloudwatchMetricAlarm, 2)) expect(alarm.provider).toBe("aws.us-east-1");
+    const healthAlarms = expectResources(tickets, CloudwatchMetricAlarm, 6).filter((a) => a.namespace === "AWS/Route53");
+    expect(healthAlarms).toHaveLength(2);
+    for (const alarm of healthAlarms) expect(alarm.provider).toBe("aws.us-east-1");
     expect(onlyResource(tickets, SnsTopic).provider).toBe("aws.us-east-1");
   });
 
@@ -166,7 +169,11 @@ describe("tickets stack: providers and state", () => {
       ],
     });
     expect(stack.provider.aws.map((p: any) => p.alias)).toEqual(["us-east-1", "eu-west-1"]);
-    expect(expectResources(stack, CloudwatchMetricAlarm, 2).map((a) => a.provider)).toEqual(["aws.us-east-1", "aws.us-east-1"]);
+    expect(
+      expectResources(stack, CloudwatchMetricAlarm, 6)
+        .filter((a) => a.namespace === "AWS/Route53")
+        .map((a) => a.provider),
+    ).toEqual(["aws.us-east-1", "aws.us-east-1"]);
   });
 });
 
@@ -278,7 +285,7 @@ describe("tickets stack: what the constructs hand each other", () => {
   );
 
   test("each health check probes the name of its region's own record, https://<label>.example.com/health", () => {
-    const checks = expectResources(tickets, Route53HealthCheck, 2);
+    const checks = expectResources(tickets, Route53HealthCheck, 8).filter((check) => check.type === "HTTPS");
     const probed = checks.map((check) => {
       const domain = referencedResource(tickets, check.fqdn);
       return [domain.provider, domain.domain_name, check.resource_path, check.tags.Name];
@@ -298,7 +305,7 @@ describe("tickets stack: what the constructs hand each other", () => {
     }
   });
 
-  test("api.example.com fails over from Ireland's api domain, with Ireland's health check, to Singapore's", () => {
+  test("api.example.com fails over from Ireland's api domain, with Ireland's routing check, to Singapore's", () => {
     const failover = failoverRecords(tickets);
     expect(failover).toHaveLength(2);
     const [primary, secondary] = (["PRIMARY", "SECONDARY"] as const).map((type) =>
@@ -314,16 +321,32 @@ describe("tickets stack: what the constructs hand each other", () => {
     };
     expect(target(primary!)).toEqual(["api.example.com", "aws.eu-west-1", true]);
     expect(target(secondary!)).toEqual(["api.example.com", "aws.ap-southeast-1", true]);
-    const primaryCheck = referencedResource(tickets, primary!.health_check_id);
-    expect(referencedResource(tickets, primaryCheck.fqdn).domain_name).toBe("ireland.example.com");
+    const routingCheck = referencedResource(tickets, primary!.health_check_id);
+    expect(routingCheck.type).toBe("CALCULATED");
+    const [endpointCheck, ...clientChecks] = (routingCheck.child_healthchecks as string[]).map((id) =>
+      referencedResource(tickets, id),
+    );
+    expect(referencedResource(tickets, endpointCheck!.fqdn).domain_name).toBe("ireland.example.com");
+    // The client-route checks watch Ireland's own alarms, on Ireland's API and stage.
+    expect(
+      clientChecks.map((check) => {
+        const alarm = referencedResource(tickets, check.cloudwatch_alarm_name);
+        const api = referencedResource(tickets, alarm.dimensions.ApiName);
+        return [check.cloudwatch_alarm_region, alarm.provider, api.provider, alarm.dimensions.Method, alarm.dimensions.Resource];
+      }),
+    ).toEqual([
+      ["eu-west-1", "aws.eu-west-1", "aws.eu-west-1", "GET", "/ticket"],
+      ["eu-west-1", "aws.eu-west-1", "aws.eu-west-1", "POST", "/ticket"],
+    ]);
   });
 
-  test("the alarms watch the health checks, one each, named after the region's label", () => {
-    const checks = expectNamedResources(tickets, Route53HealthCheck, 2);
-    const alarms = expectResources(tickets, CloudwatchMetricAlarm, 2);
+  test("the alarms watch the routing checks, one each, named after the region's label", () => {
+    const checks = expectNamedResources(tickets, Route53HealthCheck, 8).filter(([, check]) => check.type === "CALCULATED");
+    const alarms = expectResources(tickets, CloudwatchMetricAlarm, 6).filter((alarm) => alarm.namespace === "AWS/Route53");
     const watched = alarms.map((alarm) => {
       const check = referencedResource(tickets, alarm.dimensions.HealthCheckId);
-      return [alarm.alarm_name, referencedResource(tickets, check.fqdn).domain_name];
+      const endpoint = referencedResource(tickets, check.child_healthchecks[0]);
+      return [alarm.alarm_name, referencedResource(tickets, endpoint.fqdn).domain_name];
     });
     expect(watched.sort()).toEqual([
       ["tickets-ireland-api-unhealthy", "ireland.example.com"],
@@ -337,11 +360,11 @@ describe("tickets stack: what the constructs hand each other", () => {
   test("outputs the API URL, the region URLs, invoke URLs, health checks, table and alarm topic", () => {
     const stageUrl = (region: string) =>
       `${attributeRef(tickets, ApiGatewayStage, expectOnlyIn(tickets, ApiGatewayStage, region), "invoke_url")}/`;
-    const checkOf = (label: string) =>
+    const checkOf = (label: string, kind = "api") =>
       addressOf(
         tickets,
         Route53HealthCheck,
-        expectResources(tickets, Route53HealthCheck, 2).find((c) => c.tags.Name === `${label}-api`)!,
+        expectResources(tickets, Route53HealthCheck, 8).find((c) => c.tags.Name === `${label}-${kind}`)!,
       );
     expect(Object.keys(tickets.output).sort()).toEqual([
       "alarm_topic_arn",
@@ -349,6 +372,7 @@ describe("tickets stack: what the constructs hand each other", () => {
       "health_check_ids",
       "invoke_urls",
       "region_urls",
+      "routing_health_check_ids",
       "table_arns",
       "table_name",
     ]);
@@ -364,6 +388,10 @@ describe("tickets stack: what the constructs hand each other", () => {
     expect(tickets.output.health_check_ids.value).toEqual({
       "eu-west-1": `\${${checkOf("ireland")}.id}`,
       "ap-southeast-1": `\${${checkOf("singapore")}.id}`,
+    });
+    expect(tickets.output.routing_health_check_ids.value).toEqual({
+      "eu-west-1": `\${${checkOf("ireland", "routing")}.id}`,
+      "ap-southeast-1": `\${${checkOf("singapore", "routing")}.id}`,
     });
     expect(tickets.output.table_name.value).toBe(`\${${tableAddress}.name}`);
     expect(tickets.output.table_arns.value).toEqual(TABLE_ARN);
@@ -419,10 +447,17 @@ describe("tickets stack: config reaches the constructs", () => {
         .sort(),
     ).toEqual(["acme-get", "acme-get", "acme-health", "acme-health", "acme-post", "acme-post"]);
     expect(
-      expectResources(stack, CloudwatchMetricAlarm, 2)
+      expectResources(stack, CloudwatchMetricAlarm, 6)
         .map((alarm) => alarm.alarm_name)
         .sort(),
-    ).toEqual(["acme-ireland-api-unhealthy", "acme-singapore-api-unhealthy"]);
+    ).toEqual([
+      "acme-get-ticket-5xx",
+      "acme-get-ticket-5xx",
+      "acme-ireland-api-unhealthy",
+      "acme-post-ticket-5xx",
+      "acme-post-ticket-5xx",
+      "acme-singapore-api-unhealthy",
+    ]);
     expect(onlyResource(stack, SnsTopic).name).toBe("acme-health-alarms");
   });
 
@@ -491,9 +526,9 @@ describe("tickets stack: three regions, another domain", () => {
       domain_name: "api.tickets.example.org",
       provider: "aws.us-west-2",
     });
-    expect(referencedResource(tickets, referencedResource(tickets, primary.health_check_id).fqdn).domain_name).toBe(
-      "oregon.tickets.example.org",
-    );
+    const endpointOf = (routingId: string) =>
+      referencedResource(tickets, referencedResource(tickets, routingId).child_healthchecks[0]);
+    expect(referencedResource(tickets, endpointOf(primary.health_check_id).fqdn).domain_name).toBe("oregon.tickets.example.org");
     expect(secondary.alias).toEqual({
       name: "api-standby.tickets.example.org",
       zone_id: "Z3THREEREGIONS0",
@@ -501,26 +536,32 @@ describe("tickets stack: three regions, another domain", () => {
     });
   });
 
-  test("each standby's latency record targets its own api domain and is checked by its own endpoint's health check", () => {
+  test("each standby's latency record targets its own api domain and is checked by its own routing check", () => {
     const latency = Object.values(resourcesOf(tickets, Route53Record)).filter((r) => r.latency_routing_policy !== undefined);
     expect(latency).toHaveLength(2);
     for (const record of latency) {
       const region = record.latency_routing_policy.region;
       const target = referencedResource(tickets, record.alias.name);
       expect([target.domain_name, target.provider]).toEqual(["api.tickets.example.org", `aws.${region}`]);
-      const check = referencedResource(tickets, record.health_check_id);
-      expect(referencedResource(tickets, check.fqdn).provider).toBe(`aws.${region}`);
+      const routing = referencedResource(tickets, record.health_check_id);
+      expect(routing.type).toBe("CALCULATED");
+      const endpoint = referencedResource(tickets, routing.child_healthchecks[0]);
+      expect(referencedResource(tickets, endpoint.fqdn).provider).toBe(`aws.${region}`);
     }
   });
 
   test("health checks follow the configured interval and threshold", () => {
-    for (const check of expectResources(tickets, Route53HealthCheck, 3)) {
+    const endpointChecks = expectResources(tickets, Route53HealthCheck, 12).filter((check) => check.type === "HTTPS");
+    expect(endpointChecks).toHaveLength(3);
+    for (const check of endpointChecks) {
       expect([check.request_interval, check.failure_threshold]).toEqual([30, 3]);
     }
   });
 
-  test("alarms cover all three health checks and mail the configured address", () => {
-    expectResources(tickets, CloudwatchMetricAlarm, 3);
+  test("alarms cover all three routing checks and mail the configured address", () => {
+    expect(expectResources(tickets, CloudwatchMetricAlarm, 9).filter((alarm) => alarm.namespace === "AWS/Route53")).toHaveLength(
+      3,
+    );
     expect(expectResources(tickets, SnsTopicSubscription, 1)).toEqual([
       expect.objectContaining({ protocol: "email", endpoint: "oncall@example.org", provider: "aws.us-east-1" }),
     ]);

@@ -148,7 +148,9 @@ const healthCheck = strictObject({
    * minimum). Only their published address ranges may call `GET /health`.
    */
   checkerRegions: z
-    .array(z.enum(HEALTH_CHECKER_REGIONS, { error: `must be a Route 53 health checker region: ${HEALTH_CHECKER_REGIONS.join(", ")}` }))
+    .array(
+      z.enum(HEALTH_CHECKER_REGIONS, { error: `must be a Route 53 health checker region: ${HEALTH_CHECKER_REGIONS.join(", ")}` }),
+    )
     .min(3, "needs at least three regions (Route 53's minimum)")
     .refine((list) => new Set(list).size === list.length, "must not name a region twice")
     .default([...DEFAULTS.healthCheck.checkerRegions]),

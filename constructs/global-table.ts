@@ -32,7 +32,8 @@ export interface GlobalTableProps {
 export const TABLE_TIMEOUTS = { create: "1h", update: "5h", delete: "1h" } as const;
 
 /** The role DynamoDB replicates with, under its account: a replica's policy must never deny it. */
-export const REPLICATION_ROLE_PATH = "role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication";
+export const REPLICATION_ROLE_PATH =
+  "role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication";
 
 /**
  * The statement of a replica's resource policy: it denies deleting the replica to everyone but

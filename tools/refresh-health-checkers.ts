@@ -33,12 +33,13 @@ export function extractHealthCheckerRanges(text: string): HealthCheckerRanges {
   try {
     document = JSON.parse(text) as IpRanges;
   } catch (error) {
-    throw new Error(`not JSON: ${(error as Error).message}`);
+    throw new Error(`not JSON: ${(error as Error).message}`, { cause: error });
   }
   if (typeof document.createDate !== "string" || !/^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}$/.test(document.createDate)) {
     throw new Error("no createDate of the form YYYY-MM-DD-hh-mm-ss: is this AWS's ip-ranges.json?");
   }
-  const ours = <T extends { service?: unknown }>(entries: T[] | undefined) => (entries ?? []).filter((e) => e.service === SERVICE);
+  const ours = <T extends { service?: unknown }>(entries: T[] | undefined) =>
+    (entries ?? []).filter((e) => e.service === SERVICE);
   const prefixes = ours(document.prefixes).map((e) => ({ ip_prefix: String(e.ip_prefix), region: String(e.region) }));
   const ipv6 = ours(document.ipv6_prefixes).map((e) => ({ ipv6_prefix: String(e.ipv6_prefix), region: String(e.region) }));
   if (prefixes.length === 0) throw new Error(`no ${SERVICE} prefixes: is this AWS's ip-ranges.json?`);

@@ -1,9 +1,9 @@
 /**
  * Route 53's health checkers: the regions a health check can be probed from, and the address
  * ranges AWS publishes for them (`ip-ranges.json`, service `ROUTE53_HEALTHCHECKS`), vendored in
- * `route53-health-checkers.json` and refreshed by `npm run refresh:health-checkers`.
+ * `route53-health-checker-ranges.json` and refreshed by `npm run refresh:health-checkers`.
  */
-import ranges from "./route53-health-checkers.json";
+import ranges from "./route53-health-checker-ranges.json";
 
 /** The regions Route 53 accepts in a health check's `regions` (the API's HealthCheckRegion). */
 export const HEALTH_CHECKER_REGIONS = [

@@ -1,5 +1,5 @@
 /**
- * Refreshes `config/route53-health-checkers.json`, the Route 53 health checkers' address
+ * Refreshes `config/route53-health-checker-ranges.json`, the Route 53 health checkers' address
  * ranges that alone may call `GET /health`, from AWS's published `ip-ranges.json`.
  *
  *   npm run refresh:health-checkers                       downloads the current file
@@ -18,7 +18,7 @@ import type { HealthCheckerRanges } from "../config/route53-health-checkers";
 
 export const IP_RANGES_URL = "https://ip-ranges.amazonaws.com/ip-ranges.json";
 const SERVICE = "ROUTE53_HEALTHCHECKS";
-export const VENDORED_FILE = join(PROJECT_ROOT, "config", "route53-health-checkers.json");
+export const VENDORED_FILE = join(PROJECT_ROOT, "config", "route53-health-checker-ranges.json");
 
 interface IpRanges {
   syncToken?: unknown;

@@ -1,6 +1,7 @@
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { FAILOVER_LEVER, FailoverDns, type FailoverDnsProps, type FailoverRegion } from "../../constructs/failover-dns";
+import { FailoverDns, type FailoverDnsProps, type FailoverRegion } from "../../constructs/failover-dns";
+import { FAILOVER_LEVER } from "../../constructs/failover-lever";
 import { HANDLERS } from "../../contract/handlers";
 import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
 import { addressOf, attributeRef, expectResources, type TerraformJson } from "../support/terraform-json";

@@ -98,6 +98,14 @@ async function checkHealthChecks(
   return { problems, warnings };
 }
 
+/**
+ * What to do when `/health` refuses this machine: the stack lets only Route 53's health
+ * checkers and `healthCheck.allowedCidrs` call it (the API's resource policy).
+ */
+export const HEALTH_REFUSED_HINT =
+  "GET /health answers only Route 53's health checkers and the addresses in healthCheck.allowedCidrs " +
+  "(module input health_check_allowed_cidrs): add this machine's public address there and deploy, or run the drill from an allowed address";
+
 /** Each region's own endpoint answers its health route from that region. */
 async function checkRegionEndpoints(http: HttpClient, targets: DrillTargets, signal: AbortSignal | undefined): Promise<string[]> {
   const problems: string[] = [];
@@ -106,7 +114,8 @@ async function checkRegionEndpoints(http: HttpClient, targets: DrillTargets, sig
     try {
       const response = await http({ method: "GET", url, timeoutMs: REGION_HEALTH_TIMEOUT_MS, signal });
       const answeredBy = regionOfHealthAnswer(response);
-      if (response.status !== 200) problems.push(`${url} answered ${describeAnswer(response)}`);
+      if (response.status === 403) problems.push(`${url} refused this machine (403): ${HEALTH_REFUSED_HINT}`);
+      else if (response.status !== 200) problems.push(`${url} answered ${describeAnswer(response)}`);
       else if (answeredBy !== region.name)
         problems.push(`${url} answered from ${answeredBy ?? "an unknown region"}, expected ${region.name}`);
     } catch (error) {

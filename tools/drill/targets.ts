@@ -6,8 +6,13 @@
 import type { TicketsConfig } from "../../config/schema";
 import { STANDBY_SET_LABEL } from "../../config/schema";
 import { apiUrl, regionUrl } from "../../config/urls";
-/** Tag on the primary health check while a drill runs; its value is the drill id. */
-export const DRILL_MARKER_TAG = "drill-in-progress";
+import { FAILOVER_LEVER } from "../../constructs/failover-lever";
+
+/**
+ * Tag on the primary health check while a drill runs; its value is the drill id. The stack's
+ * Terraform ignores it on its health checks, as it ignores their inversion.
+ */
+export const DRILL_MARKER_TAG = FAILOVER_LEVER.markerTag;
 
 export interface RegionTarget {
   /** AWS region code, e.g. `eu-west-1`. */

@@ -196,6 +196,19 @@ function dataLossCallout(losing: readonly ResourceChangeSummary[]): string[] {
   ];
 }
 
+/** Inverted health checks: the deployment is failed over, and this plan keeps it so. */
+function failedOverCallout(checks: PlanSummary["failedOver"]): string[] {
+  return [
+    "> [!WARNING]",
+    `> **Failed over: ${plural(checks.length, "health check")} ${checks.length === 1 ? "is" : "are"} inverted** (an operator's or the drill's failover lever). Applying this plan keeps ${checks.length === 1 ? "it" : "them"} so: the stack ignores \`invert_healthcheck\` and the drill's marker. Put traffic back with \`aws route53 update-health-check --no-inverted\` once the region is healthy (docs/failover-drill.md, "Recovering by hand").`,
+    ">",
+    ...checks.map(
+      (check) =>
+        `> - ${code(check.address)}${check.target === undefined ? "" : ` (${code(check.target)})`}${check.drillId === undefined ? "" : `: drill ${code(check.drillId)} in progress`}`,
+    ),
+  ];
+}
+
 /** Stateful resources changed without being destroyed: no data loss, but worth a look. */
 function inPlaceNote(changed: readonly ResourceChangeSummary[]): string[] {
   return [
@@ -411,6 +424,8 @@ function renderAt(summary: PlanSummary, options: RenderOptions, detail: Detail, 
   const head: string[][] = [[`### ${options.title ?? "Terraform plan"}`]];
   if (options.run !== undefined) head.push([runLine(options.run)]);
   const body: string[][] = [];
+  // Before anything else: whoever reads this plan during an incident must see it first.
+  if (summary.failedOver.length > 0) body.push(failedOverCallout(summary.failedOver));
   if (listed.length === 0) {
     body.push(["**No changes.** The infrastructure matches the configuration.", ...notListed(summary)]);
   } else {

@@ -3,6 +3,7 @@ import { type AttributeChange, attributeChanges, formatAttributePath } from "./a
 import type { Plan, PlanAction, PlanResourceChange } from "./plan-schema";
 import { placeResources } from "./provider-regions";
 import { statefulReason } from "./stateful-resources";
+import { FAILOVER_LEVER } from "../../constructs/failover-lever";
 
 export type ChangeKind = "create" | "update" | "replace" | "delete" | "read" | "forget" | "no-op";
 
@@ -51,6 +52,33 @@ export interface PlanSummary {
   readonly counts: Readonly<Record<ChangeKind, number>>;
   /** Root outputs whose value changes, sorted by name. */
   readonly outputChanges: readonly { readonly name: string; readonly kind: ChangeKind }[];
+  /** Health checks inverted in the state (a region failed away from), sorted by address. */
+  readonly failedOver: readonly FailedOverCheck[];
+}
+
+/** A Route 53 health check whose failover lever is pulled: inverted, perhaps by a running drill. */
+export interface FailedOverCheck {
+  readonly address: string;
+  /** What it probes (`ireland.example.com`), or its Name tag for a check of another type. */
+  readonly target: string | undefined;
+  /** The drill's marker (`drill-in-progress=<drill id>`) on it, if any. */
+  readonly drillId: string | undefined;
+}
+
+/** Checks that are inverted before the plan: the stack ignores the lever, so they stay inverted after it. */
+export function failedOverChecks(plan: Plan): FailedOverCheck[] {
+  return (plan.resource_changes ?? [])
+    .filter((change) => change.mode === "managed" && change.type === "aws_route53_health_check")
+    .filter((change) => change.change.before?.[FAILOVER_LEVER.attribute] === true)
+    .map((change) => {
+      const before = change.change.before as { fqdn?: string; tags?: Record<string, string> | null };
+      return {
+        address: change.address,
+        target: before.fqdn ?? before.tags?.Name ?? undefined,
+        drillId: before.tags?.[FAILOVER_LEVER.markerTag],
+      };
+    })
+    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
 /** Terraform's action list -> one kind. A replacement is a create plus a delete (or forget). */
@@ -137,7 +165,7 @@ export function summarizePlan(plan: Plan): PlanSummary {
     .map(([name, output]) => ({ name, kind: changeKind(output.actions) }))
     .filter((output) => output.kind !== "no-op")
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { terraformVersion: plan.terraform_version, changes, drift, counts, outputChanges };
+  return { terraformVersion: plan.terraform_version, changes, drift, counts, outputChanges, failedOver: failedOverChecks(plan) };
 }
 
 /** What `--fail-on-stateful-change` fails on: some stateful object would be destroyed. */

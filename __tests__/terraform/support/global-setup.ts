@@ -3,15 +3,17 @@
  * offline `plan` once per stack, in parallel; the test files read the results from
  * `.cache/test/`. Terraform missing fails the run when `CI` is set.
  */
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadConfig } from "../../../config/load";
 import { buildTerraformModule, projectRelease } from "../../../tools/build-module/build";
 import { writeTarball } from "../../../tools/build-module/tarball";
 import { planOffline } from "../../../tools/terraform/offline-plan";
 import { prepareToolchain } from "../../../tools/terraform/toolchain";
+import { failedOverState } from "./failed-over-state";
 import { validateArchiveSource } from "./module-archive";
 import {
+  FAILED_OVER_PLAN,
   MODULE_EXAMPLE_COPY,
   MODULE_EXAMPLE_PLAN,
   MODULE_EXAMPLE_VARS,
@@ -84,6 +86,19 @@ export default async function globalSetup(): Promise<void> {
       }),
     ),
   );
+  // A deployment whose primary is failed over: the plan must leave its inverted check alone.
+  const ticketsDir = join(synthOutdir("default"), "stacks", "tickets");
+  const ticketsJson = JSON.parse(readFileSync(join(ticketsDir, "cdk.tf.json"), "utf8")) as Record<string, any>;
+  const failedOver = reported(
+    "default/tickets planned against a failed-over state",
+    planOffline(toolchain, {
+      sourceDir: ticketsDir,
+      workDir: planDir("default", FAILED_OVER_PLAN),
+      state: failedOverState(ticketsJson, { label: "ireland", fqdn: "ireland.example.com" }),
+      // Planned above already: the plan validates this one.
+      validate: false,
+    }),
+  );
   const moduleExample = reported(
     "module example planned",
     planOffline(toolchain, {
@@ -116,6 +131,7 @@ export default async function globalSetup(): Promise<void> {
 
   await Promise.all([
     ...jobs,
+    failedOver,
     moduleExample,
     ...moduleRoots,
     reported("module archive validated from HTTP", validateArchiveSource(toolchain, tarball)),

@@ -28,6 +28,12 @@ export const PLANNED_STACKS: readonly { config: SynthConfigName; stack: string; 
   { config: "threeRegions", stack: "tickets-state", validate: false },
 ];
 
+/**
+ * The `tickets` stack (default config) planned against a state whose primary is failed over
+ * (support/failed-over-state.ts): its plan is read as this pseudo stack name.
+ */
+export const FAILED_OVER_PLAN = "tickets-failed-over";
+
 export const synthOutdir = (config: SynthConfigName) => join(TEST_CACHE, "synth", config);
 export const planDir = (config: SynthConfigName, stack: string) => join(TEST_CACHE, "terraform", config, stack);
 

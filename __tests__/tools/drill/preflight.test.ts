@@ -60,6 +60,13 @@ const refusals: [string, Setup, string][] = [
     "https://ireland.example.com/health answered 503 Tickets API is unavailable in this region",
   ],
   [
+    "/health refuses this machine (outside Route 53's checkers and the allowlist)",
+    (d) => {
+      d.healthRefused = true;
+    },
+    "https://ireland.example.com/health refused this machine (403): GET /health answers only Route 53's health checkers and the addresses in healthCheck.allowedCidrs",
+  ],
+  [
     "a region's endpoint does not answer",
     (d) => d.unreachableHosts.add("singapore.example.com"),
     "https://singapore.example.com/health did not answer: connect ETIMEDOUT singapore.example.com:443",

@@ -133,6 +133,8 @@ export class FakeDeployment {
   apiRecordMissing = false;
   /** Host names whose connections fail. */
   readonly unreachableHosts = new Set<string>();
+  /** This machine is outside the API's `/health` allowlist: API Gateway's resource policy answers 403. */
+  healthRefused = false;
   /** n-th ticket created (1-based) -> regions it never replicates to. */
   readonly lostReplicas = new Map<number, Set<string>>();
   /** n-th POST /ticket (1-based, retries count) -> the status it answers instead of creating a ticket. */
@@ -389,6 +391,12 @@ export class FakeDeployment {
     if (region === undefined) throw new Error(`getaddrinfo ENOTFOUND ${url.hostname}`);
     if (this.unreachableHosts.has(url.hostname)) throw new Error(`connect ETIMEDOUT ${url.hostname}:443`);
     const route = `${request.method} ${url.pathname}`;
+    if (route === "GET /health" && this.healthRefused) {
+      // API Gateway's body for a request the resource policy denies.
+      return json(403, {
+        Message: "User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:...",
+      });
+    }
     if (route === "GET /health") {
       const answeredFrom = (endpointRegion !== undefined && this.endpointAnswersFrom.get(endpointRegion)) || region;
       return this.endpointsDown.has(region)

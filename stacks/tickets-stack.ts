@@ -166,7 +166,7 @@ export class TicketsStack extends StableAddressStack {
       invoke_urls: { value: byRegion(({ api }) => api.invokeUrl), description: "Each region's stage URL on execute-api" },
       health_check_ids: {
         value: byRegion(({ region }) => dns.healthChecks[region]!.endpoint),
-        description: "Route 53 check of https://<label>.<domain>/health per region (the failover lever)",
+        description: "Route 53 check of each region's own /health endpoint, per region (the failover lever)",
       },
       routing_health_check_ids: {
         value: byRegion(({ region }) => dns.healthChecks[region]!.routing),

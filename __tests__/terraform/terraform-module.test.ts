@@ -69,6 +69,7 @@ describe("plain Terraform module (npm run build:module)", () => {
       "certificate_arns",
       "cors_allow_origin",
       "domain_name",
+      "health_check_allowed_cidrs",
       "health_check_failure_threshold",
       "health_check_request_interval",
       "health_reserved_concurrency",
@@ -149,6 +150,7 @@ describe("plain Terraform module (npm run build:module)", () => {
       "health_check_ids",
       "invoke_urls",
       "region_urls",
+      "routing_health_check_ids",
       "table_arns",
       "table_name",
     ]);
@@ -441,7 +443,7 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
   test("a wrong value for any input fails the plan, naming the input and the config's rule", () => {
     const failure = readFileSync(join(moduleRootPlanDir("invalid-inputs"), PLAN_FAILURE_FILE), "utf8").replace(/\s+/g, " ");
     const ruled = Object.entries<any>(moduleJson().variable).filter(([, variable]) => variable.validation !== undefined);
-    expect(ruled).toHaveLength(16);
+    expect(ruled).toHaveLength(17);
     expect(failure.match(/Error: Invalid value for variable/g)).toHaveLength(ruled.length);
     for (const [name, variable] of ruled) {
       expect({ name, reported: failure.includes(variable.validation[0].error_message.replace(/\s+/g, " ")) }).toEqual({

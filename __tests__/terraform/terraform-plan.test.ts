@@ -102,11 +102,9 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
 
     // `terraform validate` runs on the default stacks only (PLANNED_STACKS); a plan validates too.
     if (PLANNED_STACKS.find((planned) => planned.config === configName && planned.stack === "tickets")?.validate) {
-      test("validates, warning only that reset_on_delete is deprecated (provider 6 removes it: docs/cdktf-future.md)", () => {
-        expect(validate).toMatchObject({ valid: true, error_count: 0 });
-        expect(new Set(validate!.diagnostics.map((d) => `${d.severity}: ${d.detail}`))).toEqual(
-          new Set(['warning: The "reset_on_delete" attribute will be removed in a future version of the provider']),
-        );
+      test("validates without a warning (reset_on_delete, deprecated in provider 5.100, is not set)", () => {
+        expect(validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+        expect(validate!.diagnostics).toEqual([]);
       });
     }
 
@@ -184,10 +182,35 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
         "PRIMARY",
         "SECONDARY",
       ]);
-      expect(created(plan, "aws_route53_health_check")).toHaveLength(expected.regions.length);
+      // Per region: the endpoint check, two client-route checks and the routing check over them.
+      const checks = created(plan, "aws_route53_health_check");
+      expect(checks).toHaveLength(4 * expected.regions.length);
+      expect(checks.map((c) => after(c).type).filter((type) => type === "CALCULATED")).toHaveLength(expected.regions.length);
       const alarms = created(plan, "aws_cloudwatch_metric_alarm");
-      expect(alarms).toHaveLength(expected.regions.length);
-      for (const alarm of alarms) expect(keys.get(alarm.address)).toBe("aws.us-east-1");
+      const healthAlarms = alarms.filter((alarm) => after(alarm).namespace === "AWS/Route53");
+      expect(healthAlarms).toHaveLength(expected.regions.length);
+      for (const alarm of healthAlarms) expect(keys.get(alarm.address)).toBe("aws.us-east-1");
+      // The client-route alarms live beside their API, one per route and region.
+      const clientAlarms = alarms.filter((alarm) => after(alarm).namespace === "AWS/ApiGateway");
+      expect(clientAlarms.map((alarm) => keys.get(alarm.address)).sort()).toEqual(
+        expected.regions.flatMap((region) => [`aws.${region}`, `aws.${region}`]).sort(),
+      );
+    });
+
+    test("every replica of both tables gets a deletion-denying resource policy in its own region", () => {
+      const policies = created(plan, "aws_dynamodb_resource_policy");
+      expect(policies.map((p) => keys.get(p.address)).sort()).toEqual(
+        expected.regions.slice(1).flatMap((region) => [`aws.${region}`, `aws.${region}`]).sort(),
+      );
+    });
+
+    test("every region's API gets its resource policy, and the tables wait 5 h for a replica backfill", () => {
+      expect(created(plan, "aws_api_gateway_rest_api_policy").map((p) => keys.get(p.address)).sort()).toEqual(
+        expected.regions.map((region) => `aws.${region}`).sort(),
+      );
+      for (const table of created(plan, "aws_dynamodb_table")) {
+        expect(after(table).timeouts).toEqual({ create: "1h", update: "5h", delete: "1h" });
+      }
     });
 
     test("/health has its own throttle, not the clients' stage-wide one, in every region", () => {
@@ -223,7 +246,9 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
     test("each health check starts after the record that makes its name resolve", () => {
       const resources =
         (plan.configuration?.root_module as { resources?: { address: string; depends_on?: string[] }[] }).resources ?? [];
-      const checks = resources.filter((r) => r.address.startsWith("aws_route53_health_check."));
+      const checks = resources.filter(
+        (r) => r.address.startsWith("aws_route53_health_check.") && r.address.includes("_health-check-"),
+      );
       expect(checks).toHaveLength(expected.regions.length);
       for (const check of checks) {
         expect(check.depends_on).toHaveLength(1);

@@ -55,6 +55,8 @@ export function failedOverState(stackJson: Record<string, any>, primary: { label
               disabled: false,
               tags,
               tags_all: { ...defaultTags, ...tags },
+              // What the provider stores for a check without triggers.
+              triggers: {},
             },
           },
         ],

@@ -200,14 +200,19 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
     test("every replica of both tables gets a deletion-denying resource policy in its own region", () => {
       const policies = created(plan, "aws_dynamodb_resource_policy");
       expect(policies.map((p) => keys.get(p.address)).sort()).toEqual(
-        expected.regions.slice(1).flatMap((region) => [`aws.${region}`, `aws.${region}`]).sort(),
+        expected.regions
+          .slice(1)
+          .flatMap((region) => [`aws.${region}`, `aws.${region}`])
+          .sort(),
       );
     });
 
     test("every region's API gets its resource policy, and the tables wait 5 h for a replica backfill", () => {
-      expect(created(plan, "aws_api_gateway_rest_api_policy").map((p) => keys.get(p.address)).sort()).toEqual(
-        expected.regions.map((region) => `aws.${region}`).sort(),
-      );
+      expect(
+        created(plan, "aws_api_gateway_rest_api_policy")
+          .map((p) => keys.get(p.address))
+          .sort(),
+      ).toEqual(expected.regions.map((region) => `aws.${region}`).sort());
       for (const table of created(plan, "aws_dynamodb_table")) {
         expect(after(table).timeouts).toEqual({ create: "1h", update: "5h", delete: "1h" });
       }

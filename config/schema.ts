@@ -84,6 +84,15 @@ const regions = z
     }
   });
 
+/**
+ * How `api.<domain>` spreads clients over the regions.
+ * - `failover`: the primary serves; the standbys only when its routing check fails (the workshop's).
+ * - `active-active`: every region serves the clients nearest to it (latency routing), each
+ *   record with its own region's routing check.
+ */
+export const ROUTING_MODES = ["failover", "active-active"] as const;
+export type RoutingMode = (typeof ROUTING_MODES)[number];
+
 const tagValue = z.string().max(256, "must be at most 256 characters");
 
 /** Every setting, with the workshop's values as defaults. */
@@ -94,6 +103,7 @@ export const DEFAULTS = {
     { name: "eu-west-1", label: "ireland" },
     { name: "ap-southeast-1", label: "singapore" },
   ],
+  routing: "failover",
   tableName: "SXRTickets",
   namePrefix: "tickets",
   manageApiGatewayAccount: true,
@@ -261,6 +271,10 @@ export const configSchema = strictObject({
     .regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id: "Z" and up to 31 uppercase letters or digits'),
   /** Regions, primary first; each gets the API, its domains and a table replica. */
   regions,
+  /** How `api.<domain>` routes clients: see {@link ROUTING_MODES}. */
+  routing: z
+    .enum(ROUTING_MODES, { error: `must be one of: ${ROUTING_MODES.map((mode) => `"${mode}"`).join(", ")}` })
+    .default(DEFAULTS.routing),
   /** DynamoDB global table name. */
   tableName: z
     .string()

@@ -41,6 +41,7 @@ describe("defaults", () => {
         { name: "eu-west-1", label: "ireland" },
         { name: "ap-southeast-1", label: "singapore" },
       ],
+      routing: "failover",
       tableName: "SXRTickets",
       healthCheck: { requestInterval: 10, failureThreshold: 1 },
       corsAllowOrigin: "*",
@@ -192,7 +193,7 @@ describe("each bad setting is one problem naming the field", () => {
     [
       "a misspelled key",
       { ...DEFAULTS, domainNmae: "example.com" },
-      "config.domainNmae: unknown key; allowed keys are: domainName, hostedZoneId, regions, tableName, namePrefix, manageApiGatewayAccount, healthCheck, corsAllowOrigin, certificateArns, alarmEmail, throttling, lambda, logRetentionDays, stateBackend, tags",
+      "config.domainNmae: unknown key; allowed keys are: domainName, hostedZoneId, regions, routing, tableName, namePrefix, manageApiGatewayAccount, healthCheck, corsAllowOrigin, certificateArns, alarmEmail, throttling, lambda, logRetentionDays, stateBackend, tags",
     ],
     [
       "an unknown nested key",
@@ -219,6 +220,11 @@ describe("each bad setting is one problem naming the field", () => {
       "an invalid table name",
       { ...DEFAULTS, tableName: "a b" },
       'config.tableName: must be 3-255 letters, digits, underscores, dots or hyphens, got "a b"',
+    ],
+    [
+      "a routing mode that does not exist",
+      { ...DEFAULTS, routing: "latency" },
+      'config.routing: must be one of: "failover", "active-active", got "latency"',
     ],
     [
       "a log retention CloudWatch does not offer",

@@ -26,6 +26,13 @@ const INPUTS = [
     type: "string",
     description: "Prefix of every named resource; give each instance in an account its own",
   },
+  {
+    name: "routing",
+    path: ["routing"],
+    type: "string",
+    description:
+      "How api.<domain_name> routes clients: failover (the first region serves, the others stand by) or active-active (every region serves the clients nearest to it). A switch deletes one mode's records before it creates the other's: api.<domain_name> does not resolve for a minute or two",
+  },
   { name: "table_name", path: ["tableName"], type: "string", description: "Name of the DynamoDB global table" },
   {
     name: "alarm_email",

@@ -5,7 +5,7 @@ import { ROUTE53_METRICS_REGION } from "../config/aws-regions";
 import { API_LABEL, STANDBY_SET_LABEL, type TicketsConfig } from "../config/schema";
 import { ClientErrorAlarms } from "../constructs/client-error-alarms";
 import { DomainCertificates } from "../constructs/domain-certificates";
-import { FailoverDns } from "../constructs/failover-dns";
+import { ApiDns } from "../constructs/api-dns";
 import { GlobalTable } from "../constructs/global-table";
 import { HealthAlarms } from "../constructs/health-alarms";
 import { LambdaBundles } from "../constructs/lambda-bundles";
@@ -130,7 +130,8 @@ export class TicketsStack extends StableAddressStack {
       return { region, label, api, domains, clientErrors };
     });
 
-    const dns = new FailoverDns(this, "failover-dns", {
+    // The id predates active-active: kept, since the records' and checks' addresses derive from it.
+    const dns = new ApiDns(this, "failover-dns", {
       provider: primaryProvider,
       hostedZoneId: config.hostedZoneId,
       apiDomainName,
@@ -143,6 +144,7 @@ export class TicketsStack extends StableAddressStack {
         apiTarget: domains.apiTarget,
         clientErrorAlarms: clientErrors.alarms,
       })),
+      routing: config.routing,
       requestInterval: config.healthCheck.requestInterval,
       failureThreshold: config.healthCheck.failureThreshold,
       checkerRegions: config.healthCheck.checkerRegions,
@@ -161,7 +163,7 @@ export class TicketsStack extends StableAddressStack {
     const byRegion = <T>(value: (entry: (typeof regional)[number]) => T) =>
       Object.fromEntries(regional.map((entry) => [entry.region, value(entry)]));
     const outputs: Record<string, { value: unknown; description: string }> = {
-      api_url: { value: apiUrl(config), description: "The API clients use (the UI's ticketAPI), failing over between regions" },
+      api_url: { value: apiUrl(config), description: apiUrlDescription(config.routing) },
       region_urls: { value: byRegion(({ label }) => regionUrl(config, label)), description: "Each region's own endpoint" },
       invoke_urls: { value: byRegion(({ api }) => api.invokeUrl), description: "Each region's stage URL on execute-api" },
       health_check_ids: {
@@ -181,6 +183,14 @@ export class TicketsStack extends StableAddressStack {
     }
     this.checkPinnedAddresses();
   }
+}
+
+/** What `api_url` is, in the stack's routing mode (either, when the mode is a module input). */
+function apiUrlDescription(routing: TicketsConfig["routing"]): string {
+  if (Token.isUnresolved(routing)) return "The API clients use (the UI's ticketAPI), routed as var.routing says";
+  return routing === "failover"
+    ? "The API clients use (the UI's ticketAPI), failing over between regions"
+    : "The API clients use (the UI's ticketAPI), served by the healthy region nearest each client";
 }
 
 /**

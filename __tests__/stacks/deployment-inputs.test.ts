@@ -74,6 +74,24 @@ describe("deployment inputs", () => {
     }
   });
 
+  test("routing: failover or active-active, the settings file's mode as its default, each mode's records counted on it", () => {
+    const { variable, resource } = moduleStack({ routing: "active-active" });
+    expect(variable.routing).toMatchObject({ type: "string", default: "active-active", nullable: false });
+    const [validation] = variable.routing.validation;
+    expect(validation.condition).toBe('${((contains(["failover", "active-active"], var.routing)))}');
+    expect(validation.error_message).toBe("routing must be one of failover, active-active.");
+    const counts = Object.values<any>(resource.aws_route53_record)
+      .filter((record) => record.set_identifier !== undefined)
+      .map((record) => [record.set_identifier, record.count])
+      .sort();
+    expect(counts).toEqual([
+      ["ireland", '${(var.routing == "active-active") ? 1 : 0}'],
+      ["ireland-primary", '${(var.routing == "failover") ? 1 : 0}'],
+      ["singapore", '${(var.routing == "active-active") ? 1 : 0}'],
+      ["singapore-secondary", '${(var.routing == "failover") ? 1 : 0}'],
+    ]);
+  });
+
   test("manage_api_gateway_account: a bool with the settings file's value as its default, deciding a count", () => {
     const { variable, resource } = moduleStack({ manageApiGatewayAccount: false });
     expect(variable.manage_api_gateway_account).toMatchObject({ type: "bool", default: false, nullable: false });

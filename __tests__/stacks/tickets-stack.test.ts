@@ -567,3 +567,37 @@ describe("tickets stack: three regions, another domain", () => {
     ]);
   });
 });
+
+describe("tickets stack: active-active routing", () => {
+  const { tickets } = synthStacks({ ...THREE_REGIONS, routing: "active-active" });
+  const apiRecords = Object.values(resourcesOf(tickets, Route53Record)).filter((r) => r.name === "api.tickets.example.org");
+
+  test("api.<domain> is one latency record per region, each its own region's api domain with its own routing check", () => {
+    expect(apiRecords.map((r) => r.latency_routing_policy?.region).sort()).toEqual(
+      THREE_REGIONS.regions.map((region) => region.name).sort(),
+    );
+    for (const record of apiRecords) {
+      const region = record.latency_routing_policy.region;
+      const target = referencedResource(tickets, record.alias.name);
+      expect([target.domain_name, target.provider, record.alias.evaluate_target_health]).toEqual([
+        "api.tickets.example.org",
+        `aws.${region}`,
+        true,
+      ]);
+      const endpoint = referencedResource(tickets, referencedResource(tickets, record.health_check_id).child_healthchecks[0]);
+      expect(referencedResource(tickets, endpoint.fqdn).provider).toBe(`aws.${region}`);
+    }
+  });
+
+  test("no failover record and no standby set", () => {
+    expect(failoverRecords(tickets)).toEqual([]);
+    const names = Object.values(resourcesOf(tickets, Route53Record)).map((r) => r.name);
+    expect(names).not.toContain("api-standby.tickets.example.org");
+  });
+
+  test("the API URL's description says how it routes", () => {
+    expect(tickets.output.api_url.description).toBe(
+      "The API clients use (the UI's ticketAPI), served by the healthy region nearest each client",
+    );
+  });
+});

@@ -79,6 +79,7 @@ describe("plain Terraform module (npm run build:module)", () => {
       "log_retention_days",
       "manage_api_gateway_account",
       "name_prefix",
+      "routing",
       "table_name",
       "tags",
       "throttling_burst_limit",
@@ -299,7 +300,10 @@ describeWithTerraform("terraform on examples/terraform-native", () => {
         .map((d) => d.domain_name)
         .sort(),
     ).toEqual([`api.${domain}`, `api.${domain}`, `ireland.${domain}`, `singapore.${domain}`].sort());
-    expect(changes.filter((c) => c.type === "aws_route53_record" && c.index !== undefined).map((c) => c.index)).toEqual([domain]);
+    // The validation record is keyed by domain (for_each); the api records are counted on var.routing.
+    expect(changes.filter((c) => c.type === "aws_route53_record" && typeof c.index === "string").map((c) => c.index)).toEqual([
+      domain,
+    ]);
     expect(result.plan.output_changes?.api_url?.after).toBe(`https://api.${domain}/`);
   });
 
@@ -322,7 +326,7 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
     );
   });
 
-  describe("two instances in one account (staging with its own certificate in eu-west-1, its own tags and no account setting)", () => {
+  describe("two instances in one account (staging active-active, with its own certificate in eu-west-1, its own tags and no account setting)", () => {
     let plan: OfflinePlanResult["plan"] & { configuration?: any };
     beforeAll(() => {
       plan = readOfflineResult(moduleRootPlanDir("two-instances")).plan;
@@ -362,7 +366,8 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
       const [staging, production] = [byInstance("staging"), byInstance("production")];
       expect(staging.size).toBeGreaterThan(60);
       // The same resources, but for what only production has: the e-mail subscription, the
-      // account setting (its role, attachment and account per region) and eu-west-1's new certificate.
+      // account setting (its role, attachment and account per region), eu-west-1's new
+      // certificate and the failover records; staging has the latency records instead.
       const productionOnly = [...production.keys()].filter((address) => !staging.has(address)).sort();
       expect(productionOnly.map((address) => address.split(".")[0]).sort()).toEqual([
         "aws_acm_certificate",
@@ -373,9 +378,12 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
         "aws_iam_role",
         "aws_iam_role_policy_attachment",
         "aws_iam_role_policy_attachment",
+        "aws_route53_record",
+        "aws_route53_record",
         "aws_sns_topic_subscription",
       ]);
-      expect([...staging.keys()].filter((address) => !production.has(address))).toEqual([]);
+      const stagingOnly = [...staging.keys()].filter((address) => !production.has(address));
+      expect(stagingOnly.map((address) => address.split(".")[0])).toEqual(["aws_route53_record", "aws_route53_record"]);
       let compared = 0;
       // Names AWS requires to be unique in an account (per region for regional resources).
       for (const attribute of ["name", "function_name", "alarm_name"]) {
@@ -389,6 +397,22 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
         }
       }
       expect(compared).toBeGreaterThan(30);
+    });
+
+    test("routing: staging's api.<domain> is a latency record per region, production's a failover pair", () => {
+      const apiRecords = (instance: string, domain: string) =>
+        ofType(changesOf(instance), "aws_route53_record")
+          .map((change) => change.change.after as Record<string, any>)
+          .filter((after) => after.name === `api.${domain}`)
+          .map((after) => [after.set_identifier, after.latency_routing_policy, after.failover_routing_policy]);
+      expect(apiRecords("staging", "staging.example.net").sort()).toEqual([
+        ["ireland", [{ region: "eu-west-1" }], []],
+        ["singapore", [{ region: "ap-southeast-1" }], []],
+      ]);
+      expect(apiRecords("production", "example.net").sort()).toEqual([
+        ["ireland-primary", [], [{ type: "PRIMARY" }]],
+        ["singapore-secondary", [], [{ type: "SECONDARY" }]],
+      ]);
     });
 
     test("manage_api_gateway_account: production sets the account's CloudWatch role in each region, staging leaves it alone", () => {
@@ -443,7 +467,7 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
   test("a wrong value for any input fails the plan, naming the input and the config's rule", () => {
     const failure = readFileSync(join(moduleRootPlanDir("invalid-inputs"), PLAN_FAILURE_FILE), "utf8").replace(/\s+/g, " ");
     const ruled = Object.entries<any>(moduleJson().variable).filter(([, variable]) => variable.validation !== undefined);
-    expect(ruled).toHaveLength(17);
+    expect(ruled).toHaveLength(18);
     expect(failure.match(/Error: Invalid value for variable/g)).toHaveLength(ruled.length);
     for (const [name, variable] of ruled) {
       expect({ name, reported: failure.includes(variable.validation[0].error_message.replace(/\s+/g, " ")) }).toEqual({

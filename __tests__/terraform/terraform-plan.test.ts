@@ -79,16 +79,16 @@ describeWithTerraform("terraform on the state bootstrap stack with a replica (th
   });
 });
 
-describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: string[] }]>([
+const THREE_REGIONS = {
+  regions: ["us-west-2", "eu-central-1", "ap-northeast-1"],
+  domain: "tickets.example.org",
+  labels: ["oregon", "frankfurt", "tokyo"],
+};
+
+describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: string[]; activeActive?: boolean }]>([
   ["default", { regions: ["eu-west-1", "ap-southeast-1"], domain: "example.com", labels: ["ireland", "singapore"] }],
-  [
-    "threeRegions",
-    {
-      regions: ["us-west-2", "eu-central-1", "ap-northeast-1"],
-      domain: "tickets.example.org",
-      labels: ["oregon", "frankfurt", "tokyo"],
-    },
-  ],
+  ["threeRegions", THREE_REGIONS],
+  ["threeRegionsActiveActive", { ...THREE_REGIONS, activeActive: true }],
 ])("terraform on the tickets stack (%s config)", (configName, expected) => {
   describeWithTerraform("offline plan", () => {
     let validate: OfflinePlanResult["validate"];
@@ -174,14 +174,23 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
       );
     });
 
-    test("PRIMARY and SECONDARY api records, health checks, and alarms in us-east-1", () => {
-      const failover = created(plan, "aws_route53_record").filter(
-        (r) => (after(r).failover_routing_policy as unknown[] | undefined)?.length,
+    test(`api.<domain>: ${expected.activeActive ? "a latency record per region" : "PRIMARY and SECONDARY"}; health checks, and alarms in us-east-1`, () => {
+      const policies = created(plan, "aws_route53_record")
+        .filter((r) => after(r).name === `api.${expected.domain}`)
+        .map((r) => {
+          const { set_identifier, failover_routing_policy, latency_routing_policy } = after(r) as Record<string, any>;
+          return [set_identifier, failover_routing_policy[0]?.type ?? latency_routing_policy[0]?.region];
+        });
+      expect(policies.sort()).toEqual(
+        expected.activeActive
+          ? expected.labels.map((label, index) => [label, expected.regions[index]]).sort()
+          : [
+              [`${expected.labels[0]}-primary`, "PRIMARY"],
+              [expected.regions.length > 2 ? "standbys-secondary" : `${expected.labels[1]}-secondary`, "SECONDARY"],
+            ],
       );
-      expect(failover.map((r) => (after(r).failover_routing_policy as { type: string }[])[0]!.type).sort()).toEqual([
-        "PRIMARY",
-        "SECONDARY",
-      ]);
+      const standbySet = created(plan, "aws_route53_record").filter((r) => after(r).name === `api-standby.${expected.domain}`);
+      expect(standbySet).toHaveLength(expected.activeActive || expected.regions.length === 2 ? 0 : expected.regions.length - 1);
       // Per region: the endpoint check, two client-route checks and the routing check over them.
       const checks = created(plan, "aws_route53_health_check");
       expect(checks).toHaveLength(4 * expected.regions.length);

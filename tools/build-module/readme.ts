@@ -71,7 +71,7 @@ function header({ release, build }: ModuleReadmeInput): string {
   return [
     `# Wild Rydes multi-region tickets: Terraform module ${release.version}`,
     "",
-    "The Wild Rydes ticket API as a plain Terraform module: in every region a REST API and its Lambda functions over one DynamoDB global table, TLS custom domains, and Route 53 failover from the primary region to the standbys.",
+    "The Wild Rydes ticket API as a plain Terraform module: in every region a REST API and its Lambda functions over one DynamoDB global table, TLS custom domains, and Route 53 routing of `api.<domain_name>`: failover from the primary region to the standbys, or active-active to the nearest healthy region (input `routing`).",
     "",
     `Version **${release.version}** of \`${release.name}\`, built for ${regions.join(", ")}.`,
     "",

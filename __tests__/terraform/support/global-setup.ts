@@ -13,6 +13,7 @@ import { prepareToolchain } from "../../../tools/terraform/toolchain";
 import { failedOverState } from "./failed-over-state";
 import { validateArchiveSource } from "./module-archive";
 import {
+  DERIVED_CONFIGS,
   FAILED_OVER_PLAN,
   MODULE_EXAMPLE_COPY,
   MODULE_EXAMPLE_PLAN,
@@ -49,6 +50,9 @@ export default async function globalSetup(): Promise<void> {
   rmSync(TEST_CACHE, { recursive: true, force: true });
   mkdirSync(TEST_CACHE, { recursive: true });
 
+  for (const { path, from, changes } of DERIVED_CONFIGS) {
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(from, "utf8")), ...changes }));
+  }
   const names = Object.keys(SYNTH_CONFIGS) as SynthConfigName[];
   for (const name of names) {
     const result = runSynth(synthOutdir(name), SYNTH_CONFIGS[name]);

@@ -7,11 +7,19 @@ export { PROJECT_ROOT };
 /** Everything the global setup produces, shared by the test files of one run. */
 export const TEST_CACHE = join(PROJECT_ROOT, ".cache", "test");
 
-/** The configurations the global setup synthesizes and plans. */
+const THREE_REGIONS_FIXTURE = join(PROJECT_ROOT, "__tests__", "fixtures", "three-regions.json");
+
+/** The configurations the global setup synthesizes and plans (`undefined`: the built-in defaults). */
 export const SYNTH_CONFIGS = {
   default: undefined,
-  threeRegions: join(PROJECT_ROOT, "__tests__", "fixtures", "three-regions.json"),
+  threeRegions: THREE_REGIONS_FIXTURE,
+  threeRegionsActiveActive: join(TEST_CACHE, "three-regions-active-active.json"),
 } as const;
+
+/** Configurations the global setup writes before synth: a fixture with some keys changed. */
+export const DERIVED_CONFIGS: readonly { path: string; from: string; changes: Record<string, unknown> }[] = [
+  { path: SYNTH_CONFIGS.threeRegionsActiveActive, from: THREE_REGIONS_FIXTURE, changes: { routing: "active-active" } },
+];
 export type SynthConfigName = keyof typeof SYNTH_CONFIGS;
 
 /**
@@ -24,6 +32,7 @@ export const PLANNED_STACKS: readonly { config: SynthConfigName; stack: string; 
   { config: "default", stack: "tickets", validate: true },
   { config: "default", stack: "tickets-state", validate: true },
   { config: "threeRegions", stack: "tickets", validate: false },
+  { config: "threeRegionsActiveActive", stack: "tickets", validate: false },
   // With a state replica in another region.
   { config: "threeRegions", stack: "tickets-state", validate: false },
 ];

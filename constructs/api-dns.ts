@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
+import { Fn, Op, Token, type ITerraformDependable } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
@@ -10,7 +10,15 @@ import type { AliasTarget } from "./regional-domains";
 
 const LEVER_IGNORED = [FAILOVER_LEVER.attribute, `tags["${FAILOVER_LEVER.markerTag}"]`];
 
-export interface FailoverRegion {
+/**
+ * How `api.<domain>` routes clients (the stack's config key `routing`):
+ * - `failover`: the primary serves while its routing check is healthy, the standbys otherwise.
+ * - `active-active`: every region serves the clients with the lowest latency to it, and
+ *   Route 53 skips a region whose routing check is unhealthy.
+ */
+export type RoutingMode = "failover" | "active-active";
+
+export interface DnsRegion {
   readonly region: string;
   readonly label: string;
   /** `<label>.<domain>`: what the region's endpoint check probes. */
@@ -23,7 +31,7 @@ export interface FailoverRegion {
   readonly clientErrorAlarms: readonly ClientErrorAlarm[];
 }
 
-export interface FailoverDnsProps {
+export interface ApiDnsProps {
   /** Provider for the Route 53 resources (a global service). */
   readonly provider: AwsProvider;
   readonly hostedZoneId: string;
@@ -31,8 +39,13 @@ export interface FailoverDnsProps {
   readonly apiDomainName: string;
   /** `api-standby.<domain>`: the latency-routed set of standbys, used with three or more regions. */
   readonly standbySetDomainName: string;
-  /** Primary first. */
-  readonly regions: readonly FailoverRegion[];
+  /** Primary first (it only matters in `failover` mode). */
+  readonly regions: readonly DnsRegion[];
+  /**
+   * How `api.<domain>` routes. A Terraform expression (the plain module's `var.routing`)
+   * builds the records of both modes, each set counted on the expression.
+   */
+  readonly routing: RoutingMode | string;
   /** Seconds between checks: 10 (fast) or 30. */
   readonly requestInterval: number;
   readonly failureThreshold: number;
@@ -48,13 +61,19 @@ export interface RegionHealthCheckIds {
   readonly routing: string;
 }
 
+/** `count` of one mode's records: absent for a literal mode (only that mode is built), else 1 or 0. */
+type ModeCount = number | undefined;
+
 /**
- * Health checks and the `api.<domain>` failover records.
+ * Health checks, and the records of `api.<domain>`.
  *
  * - Every region gets an HTTPS check of `https://<label>.<domain>/health` (from
  *   `checkerRegions` only), a CLOUDWATCH_METRIC check per client-route alarm, and a CALCULATED
  *   routing check that is healthy only while all of those are. Routing uses the routing check:
  *   a region whose writes fail is unhealthy even while its `/health` read answers.
+ * - Terraform ignores each check's inversion and the drill's marker ({@link FAILOVER_LEVER}).
+ *
+ * `failover` records:
  * - PRIMARY: the primary's endpoint, with its routing check and evaluate-target-health.
  * - SECONDARY, two regions: the second region's endpoint, with no health check, so it is
  *   always presumed healthy (the workshop's semantics).
@@ -62,23 +81,39 @@ export interface RegionHealthCheckIds {
  *   a latency-routed set of the standbys, each with its routing check. Clients go to the
  *   nearest healthy standby; if every standby fails, Route 53 treats them all as healthy
  *   and answers with one (the nearest by latency), so the SECONDARY still always answers.
- * - Terraform ignores each check's inversion and the drill's marker ({@link FAILOVER_LEVER}).
+ *
+ * `active-active` records: one latency alias per region, each with its region's routing check
+ * and evaluate-target-health. A client gets the healthy region nearest to it; when every
+ * region is unhealthy, Route 53 treats them all as healthy and answers the nearest.
+ *
+ * Route 53 refuses a record whose routing policy differs from the existing records of the
+ * same name and type. When the mode is an expression, the active-active records therefore
+ * depend on the failover records: Terraform then deletes one mode's records before it creates
+ * the other's, in either direction.
  */
-export class FailoverDns extends Construct {
+export class ApiDns extends Construct {
   /** Health check ids per region. */
   readonly healthChecks: Readonly<Record<string, RegionHealthCheckIds>>;
 
-  constructor(scope: Construct, id: string, props: FailoverDnsProps) {
+  constructor(scope: Construct, id: string, props: ApiDnsProps) {
     super(scope, id);
-    const { provider, hostedZoneId } = props;
-    const [primary, ...standbys] = props.regions;
-    if (primary === undefined || standbys.length === 0) {
-      throw new Error("FailoverDns: regions needs a primary and at least one standby");
+    if (props.regions.length < 2) {
+      throw new Error("ApiDns: regions needs at least two regions (a primary and a standby, or two active regions)");
     }
-
     this.healthChecks = Object.fromEntries(props.regions.map((entry) => [entry.region, this.regionChecks(entry, props)]));
-    const routingCheckOf = (entry: FailoverRegion) => this.healthChecks[entry.region]!.routing;
 
+    const { routing } = props;
+    const countFor = (mode: RoutingMode): ModeCount =>
+      Token.isUnresolved(routing) ? Token.asNumber(Fn.conditional(Op.eq(routing, mode), 1, 0)) : undefined;
+    const builds = (mode: RoutingMode) => Token.isUnresolved(routing) || routing === mode;
+    const failoverRecords = builds("failover") ? this.failoverRecords(props, countFor("failover")) : [];
+    if (builds("active-active")) this.activeActiveRecords(props, countFor("active-active"), failoverRecords);
+  }
+
+  /** PRIMARY and SECONDARY (with the standby set behind it, three or more regions). */
+  private failoverRecords(props: ApiDnsProps, count: ModeCount): Route53Record[] {
+    const { provider, hostedZoneId } = props;
+    const [primary, ...standbys] = props.regions as [DnsRegion, ...DnsRegion[]];
     const failoverRecord = (
       role: "PRIMARY" | "SECONDARY",
       setIdentifier: string,
@@ -95,16 +130,16 @@ export class FailoverDns extends Construct {
         alias: { ...target, evaluateTargetHealth: options.healthCheckId !== undefined },
         healthCheckId: options.healthCheckId,
         dependsOn: options.dependsOn,
+        count,
       });
 
-    failoverRecord("PRIMARY", `${primary.label}-primary`, primary.apiTarget, {
-      healthCheckId: routingCheckOf(primary),
+    const primaryRecord = failoverRecord("PRIMARY", `${primary.label}-primary`, primary.apiTarget, {
+      healthCheckId: this.healthChecks[primary.region]!.routing,
     });
 
     if (standbys.length === 1) {
-      const [secondary] = standbys as [FailoverRegion];
-      failoverRecord("SECONDARY", `${secondary.label}-secondary`, secondary.apiTarget);
-      return;
+      const [secondary] = standbys as [DnsRegion];
+      return [primaryRecord, failoverRecord("SECONDARY", `${secondary.label}-secondary`, secondary.apiTarget)];
     }
 
     const standbySetName = props.standbySetDomainName;
@@ -118,15 +153,41 @@ export class FailoverDns extends Construct {
           setIdentifier: standby.label,
           latencyRoutingPolicy: { region: standby.region },
           alias: { ...standby.apiTarget, evaluateTargetHealth: false },
-          healthCheckId: routingCheckOf(standby),
+          healthCheckId: this.healthChecks[standby.region]!.routing,
+          count,
         }),
     );
     // An alias target must exist before the alias: hence the explicit dependency.
-    failoverRecord("SECONDARY", "standbys-secondary", { name: standbySetName, zoneId: hostedZoneId }, { dependsOn: standbySet });
+    const secondaryRecord = failoverRecord(
+      "SECONDARY",
+      "standbys-secondary",
+      { name: standbySetName, zoneId: hostedZoneId },
+      { dependsOn: standbySet },
+    );
+    return [primaryRecord, secondaryRecord, ...standbySet];
+  }
+
+  /** One latency alias of `api.<domain>` per region, each healthy while its routing check is. */
+  private activeActiveRecords(props: ApiDnsProps, count: ModeCount, failoverRecords: readonly Route53Record[]): void {
+    for (const entry of props.regions) {
+      new Route53Record(this, `api-latency-${entry.region}`, {
+        provider: props.provider,
+        zoneId: props.hostedZoneId,
+        name: props.apiDomainName,
+        type: "A",
+        setIdentifier: entry.label,
+        latencyRoutingPolicy: { region: entry.region },
+        alias: { ...entry.apiTarget, evaluateTargetHealth: true },
+        healthCheckId: this.healthChecks[entry.region]!.routing,
+        // Switching modes: the failover records go first (see the class comment).
+        dependsOn: failoverRecords.length > 0 ? [...failoverRecords] : undefined,
+        count,
+      });
+    }
   }
 
   /** The endpoint check, one metric check per client-route alarm, and the routing check over them. */
-  private regionChecks(entry: FailoverRegion, props: FailoverDnsProps): RegionHealthCheckIds {
+  private regionChecks(entry: DnsRegion, props: ApiDnsProps): RegionHealthCheckIds {
     const { provider } = props;
     const lifecycle = { ignoreChanges: LEVER_IGNORED };
     const endpoint = new Route53HealthCheck(this, `health-check-${entry.region}`, {

@@ -1,15 +1,17 @@
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { FailoverDns, type FailoverDnsProps, type FailoverRegion } from "../../constructs/failover-dns";
+import { ApiDns, type ApiDnsProps, type DnsRegion } from "../../constructs/api-dns";
 import { FAILOVER_LEVER } from "../../constructs/failover-lever";
 import { HANDLERS } from "../../contract/handlers";
+import { TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
 import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
 import { addressOf, attributeRef, expectResources, type TerraformJson } from "../support/terraform-json";
 
 const ZONE = "Z0000000000EXAMPLE";
 
 /** A region as RegionalDomains would hand it over, with literal endpoints and record. */
-function region(name: string, label: string): FailoverRegion {
+function region(name: string, label: string): DnsRegion {
   return {
     region: name,
     label,
@@ -29,19 +31,23 @@ const IRELAND = region("eu-west-1", "ireland");
 const SINGAPORE = region("ap-southeast-1", "singapore");
 const TOKYO = region("ap-northeast-1", "tokyo");
 
-/** FailoverDns alone, on a Route 53 provider in eu-west-1; its health check ids become the output `health_check_ids`. */
-function synthFailover(regions: readonly FailoverRegion[], props: Partial<FailoverDnsProps> = {}) {
+/** ApiDns alone (failover unless `props` says otherwise), on a Route 53 provider in eu-west-1; its health check ids become the output `health_checks`. */
+function synthDns(
+  regions: readonly DnsRegion[],
+  props: Partial<ApiDnsProps> | ((scope: Construct) => Partial<ApiDnsProps>) = {},
+) {
   return synthScope((scope) => {
-    const dns = new FailoverDns(scope, "failover", {
+    const dns = new ApiDns(scope, "dns", {
       provider: regionalProvider(scope, "eu-west-1"),
       hostedZoneId: ZONE,
       apiDomainName: "api.example.com",
       standbySetDomainName: "api-standby.example.com",
       regions,
+      routing: "failover",
       requestInterval: 10,
       failureThreshold: 1,
       checkerRegions: CHECKER_REGIONS,
-      ...props,
+      ...(typeof props === "function" ? props(scope) : props),
     });
     exposeValue(scope, "health_checks", dns.healthChecks);
   });
@@ -51,28 +57,28 @@ const checksOfType = (json: TerraformJson, type: string): Record<string, any>[] 
   Object.values(json.resource.aws_route53_health_check as Record<string, any>).filter((c) => c.type === type);
 
 /** The health check probing `entry`'s own endpoint (exactly one). */
-function checkOf(json: TerraformJson, entry: FailoverRegion) {
+function checkOf(json: TerraformJson, entry: DnsRegion) {
   const found = checksOfType(json, "HTTPS").filter((c) => c.fqdn === entry.regionalDomainName);
   expect(found).toHaveLength(1);
   return found[0]!;
 }
 
 /** The CALCULATED check of `entry` (exactly one): whose children include its endpoint check. */
-function routingCheckOf(json: TerraformJson, entry: FailoverRegion) {
+function routingCheckOf(json: TerraformJson, entry: DnsRegion) {
   const endpointId = attributeRef(json, Route53HealthCheck, checkOf(json, entry), "id");
   const found = checksOfType(json, "CALCULATED").filter((c) => c.child_healthchecks.includes(endpointId));
   expect(found).toHaveLength(1);
   return found[0]!;
 }
 
-const aliasOf = (entry: FailoverRegion, evaluateTargetHealth: boolean) => ({
+const aliasOf = (entry: DnsRegion, evaluateTargetHealth: boolean) => ({
   name: entry.apiTarget.name,
   zone_id: entry.apiTarget.zoneId,
   evaluate_target_health: evaluateTargetHealth,
 });
 
-describe("FailoverDns, two regions", () => {
-  const { text, json } = synthFailover([IRELAND, SINGAPORE]);
+describe("ApiDns failover, two regions", () => {
+  const { text, json } = synthDns([IRELAND, SINGAPORE]);
   const failover = expectResources(json, Route53Record, 2);
   const primary = failover.find((r) => r.failover_routing_policy?.type === "PRIMARY")!;
   const secondary = failover.find((r) => r.failover_routing_policy?.type === "SECONDARY")!;
@@ -163,7 +169,7 @@ describe("FailoverDns, two regions", () => {
   });
 
   test("healthChecks: every region's endpoint and routing check, by region", () => {
-    const ids = (entry: FailoverRegion) => ({
+    const ids = (entry: DnsRegion) => ({
       endpoint: attributeRef(json, Route53HealthCheck, checkOf(json, entry), "id"),
       routing: attributeRef(json, Route53HealthCheck, routingCheckOf(json, entry), "id"),
     });
@@ -172,7 +178,7 @@ describe("FailoverDns, two regions", () => {
 
   test("endpoint checks follow the given interval, threshold and checker regions", () => {
     const checkers = ["us-west-2", "eu-west-1", "ap-northeast-1", "sa-east-1"];
-    const { json: slow } = synthFailover([IRELAND, SINGAPORE], {
+    const { json: slow } = synthDns([IRELAND, SINGAPORE], {
       requestInterval: 30,
       failureThreshold: 3,
       checkerRegions: checkers,
@@ -183,8 +189,8 @@ describe("FailoverDns, two regions", () => {
   });
 });
 
-describe("FailoverDns, three regions", () => {
-  const { json } = synthFailover([IRELAND, SINGAPORE, TOKYO]);
+describe("ApiDns failover, three regions", () => {
+  const { json } = synthDns([IRELAND, SINGAPORE, TOKYO]);
   const records = expectResources(json, Route53Record, 4);
   const failover = records.filter((r) => r.failover_routing_policy !== undefined);
   const standbySet = records.filter((r) => r.latency_routing_policy !== undefined);
@@ -229,11 +235,77 @@ describe("FailoverDns, three regions", () => {
   });
 });
 
-describe("FailoverDns needs somewhere to fail over to", () => {
+describe("ApiDns needs a second region", () => {
   test.each([
-    ["one region", [IRELAND]],
-    ["no region", []],
-  ])("%s fails, naming the construct and the field", (_case, regions) => {
-    expect(() => synthFailover(regions)).toThrow("FailoverDns: regions needs a primary and at least one standby");
+    ["one region", "failover", [IRELAND]],
+    ["no region", "failover", []],
+    ["one region", "active-active", [IRELAND]],
+  ] as const)("%s fails in %s mode, naming the construct and the field", (_case, routing, regions) => {
+    expect(() => synthDns(regions, { routing })).toThrow(
+      "ApiDns: regions needs at least two regions (a primary and a standby, or two active regions)",
+    );
+  });
+});
+
+describe.each([
+  ["two", [IRELAND, SINGAPORE]],
+  ["three", [IRELAND, SINGAPORE, TOKYO]],
+])("ApiDns active-active, %s regions", (_count, regions) => {
+  const { json } = synthDns(regions, { routing: "active-active" });
+  const records = expectResources(json, Route53Record, regions.length);
+
+  test("api.example.com is one latency alias per region and nothing else: no failover record, no standby set", () => {
+    expect(records.map((r) => [r.name, r.type, r.set_identifier, r.latency_routing_policy?.region]).sort()).toEqual(
+      regions.map((entry) => ["api.example.com", "A", entry.label, entry.region]).sort(),
+    );
+    for (const record of records) {
+      expect(record.failover_routing_policy).toBeUndefined();
+      expect(record).toMatchObject({ zone_id: ZONE, provider: "aws.eu-west-1" });
+      // Built for one mode: nothing to order against, nothing counted.
+      expect(record.depends_on).toBeUndefined();
+      expect(record.count).toBeUndefined();
+    }
+  });
+
+  test("each record is its own region's api endpoint, with its routing check and evaluate-target-health", () => {
+    for (const entry of regions) {
+      const record = records.find((r) => r.set_identifier === entry.label)!;
+      expect(record.alias).toEqual(aliasOf(entry, true));
+      expect(record.health_check_id).toBe(attributeRef(json, Route53HealthCheck, routingCheckOf(json, entry), "id"));
+    }
+  });
+
+  test("the health checks are the failover mode's, check for check", () => {
+    const { json: failover } = synthDns(regions);
+    expect(json.resource.aws_route53_health_check).toEqual(failover.resource.aws_route53_health_check);
+  });
+});
+
+describe("ApiDns with the mode as a Terraform expression (the plain module's var.routing)", () => {
+  const synthWithVariable = (regions: readonly DnsRegion[]) =>
+    synthDns(regions, (scope) => ({ routing: new TerraformVariable(scope, "routing", { type: "string" }).stringValue }));
+  const countOf = (mode: string) => `\${(var.routing == "${mode}") ? 1 : 0}`;
+
+  test.each([
+    ["two", [IRELAND, SINGAPORE], 2],
+    ["three", [IRELAND, SINGAPORE, TOKYO], 4],
+  ])("%s regions: both modes' records, each counted on var.routing", (_count, regions, failoverCount) => {
+    const { json } = synthWithVariable(regions);
+    const records = expectResources(json, Route53Record, failoverCount + regions.length);
+    const latency = records.filter((r) => r.name === "api.example.com" && r.latency_routing_policy !== undefined);
+    const failover = records.filter((r) => !latency.includes(r));
+    expect(latency.map((r) => r.set_identifier).sort()).toEqual(regions.map((entry) => entry.label).sort());
+    expect(failover).toHaveLength(failoverCount);
+    for (const record of failover) expect(record.count).toBe(countOf("failover"));
+    for (const record of latency) expect(record.count).toBe(countOf("active-active"));
+  });
+
+  test("the latency records wait for every failover record: a switch deletes one mode's records before creating the other's", () => {
+    // Route 53 refuses a latency record while failover records of the same name and type exist.
+    const { json } = synthWithVariable([IRELAND, SINGAPORE, TOKYO]);
+    const records = expectResources(json, Route53Record, 7);
+    const latency = records.filter((r) => r.name === "api.example.com" && r.latency_routing_policy !== undefined);
+    const failover = records.filter((r) => !latency.includes(r)).map((r) => addressOf(json, Route53Record, r));
+    for (const record of latency) expect([...record.depends_on].sort()).toEqual([...failover].sort());
   });
 });

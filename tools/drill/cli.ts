@@ -1,8 +1,10 @@
 /**
- * `npm run drill -- [--config <file>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]`
+ * `npm run drill -- [--config <file>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]`
  *
  * The workshop's module 4 as a command: invert the primary's Route 53 health check, watch
- * `api.<domain>` fail over, write and read back probe tickets, restore, report.
+ * `api.<domain>` fail over, write and read back probe tickets, restore, report. In
+ * active-active routing, break `--region` (default the first) and watch the answer Route 53
+ * gives clients in that region's area move to another region and back.
  * Exit codes: 0 passed; 1 something failed, timed out or was lost; 2 bad arguments or
  * config; 3 preflight refused (nothing changed); 130/143 interrupted by SIGINT/SIGTERM
  * (after restoring). Use and report: docs/failover-drill.md.
@@ -61,7 +63,7 @@ export async function main(args: readonly string[], deps: CliDeps): Promise<numb
     }
     const { config, source } = loadDrillConfig(options.configFile, deps.env);
     settings = {
-      targets: drillTargets(config),
+      targets: drillTargets(config, { region: options.region, clientSubnet: options.clientSubnet }),
       configSource: source,
       probes: options.probes,
       timeoutSeconds: options.timeoutSeconds,

@@ -1,6 +1,11 @@
 /**
  * The drill as a state machine:
  *
+ * In failover mode it breaks the primary and waits for `api.<domain>` to answer a standby; in
+ * active-active it breaks one region (the drilled region) and waits for the answer Route 53
+ * gives clients in that region's area (TestDNSAnswer with EDNS0ClientSubnetIP) to be another
+ * region. Either way the lever is the drilled region's endpoint health check, inverted.
+ *
  *   preflight -> mark -> baseline -> break -> observe -> restore -> unmark -> verify
  *
  * Preflight only reads; any problem refuses the drill and nothing is written. From `mark`
@@ -28,7 +33,8 @@ import {
   type StepRecord,
 } from "./record";
 import { DrillRoute53, routingHealth, type HealthCheckInfo } from "./route53";
-import { DRILL_MARKER_TAG, describeRegion, type DrillTargets } from "./targets";
+import { describeClientSubnet } from "./client-subnets";
+import { DRILL_MARKER_TAG, describeQuery, describeRegion, drilledRole, type DrillTargets } from "./targets";
 
 export type DrillSignal = "SIGINT" | "SIGTERM";
 
@@ -98,7 +104,7 @@ class DrillRun {
   private readonly timeoutMs: number;
   /** Aborted by the first signal: stops preflight, observe and verify. */
   private readonly drillAbort = new AbortController();
-  /** Aborted by a signal during restore: stops waiting for the primary to be back. */
+  /** Aborted by a signal during restore: stops waiting for the drilled region to be back. */
   private readonly restoreAbort = new AbortController();
 
   private interruptedBy: DrillSignal | undefined;
@@ -106,7 +112,9 @@ class DrillRun {
   private restoring = false;
   private restored = false;
   private refused = false;
-  private primaryCheck: HealthCheckInfo | undefined;
+  private drilledCheck: HealthCheckInfo | undefined;
+  /** "primary" in failover mode, else the drilled region's code: how messages name it. */
+  private readonly role: string;
   private healthChecks: DrillRecord["healthChecks"] = [];
   private markAttempted = false;
   private breakAttempted = false;
@@ -127,6 +135,7 @@ class DrillRun {
     private readonly deps: DrillDeps,
   ) {
     this.targets = settings.targets;
+    this.role = drilledRole(settings.targets);
     this.route53 = new DrillRoute53(deps.route53);
     this.locator = new AddressLocator(deps.http, settings.targets.apiUrl);
     this.startedAt = deps.clock.now();
@@ -153,10 +162,10 @@ class DrillRun {
   private interrupt(signal: DrillSignal): void {
     this.interruptedBy ??= signal;
     if (this.restoring) {
-      this.progress.line(`${signal}: no longer waiting for the primary to be back (the health check is un-inverted first)`);
+      this.progress.line(`${signal}: no longer waiting for the ${this.role} to be back (the health check is un-inverted first)`);
       this.restoreAbort.abort(new DrillInterrupted(signal));
     } else if (this.restored) {
-      this.progress.line(`${signal}: stopping (the primary is restored already)`);
+      this.progress.line(`${signal}: stopping (the ${this.role} is restored already)`);
       this.drillAbort.abort(new DrillInterrupted(signal));
     } else {
       this.progress.line(`${signal}: stopping the drill; restoring first (${signal} again stops waiting for confirmation)`);
@@ -209,10 +218,14 @@ class DrillRun {
   }
 
   private async drill(): Promise<void> {
-    const { primary, standbys, apiName } = this.targets;
+    const { primary, standbys, apiName, drilled, others, clientSubnet } = this.targets;
     this.progress.line(
-      `failover drill ${this.drillId}: ${apiName}, primary ${describeRegion(primary)}, standby${standbys.length > 1 ? "s" : ""} ` +
-        `${standbys.map(describeRegion).join(", ")}`,
+      clientSubnet === undefined
+        ? `failover drill ${this.drillId}: ${apiName}, primary ${describeRegion(primary)}, standby${standbys.length > 1 ? "s" : ""} ` +
+            `${standbys.map(describeRegion).join(", ")}`
+        : `active-active drill ${this.drillId}: ${apiName}, breaking ${describeRegion(drilled)}, asking Route 53 from its area ` +
+            `(EDNS0 client subnet ${describeClientSubnet(clientSubnet)}, ${clientSubnet.source}); other region${others.length > 1 ? "s" : ""} ` +
+            `${others.map(describeRegion).join(", ")}`,
     );
     if (!(await this.step("preflight", () => this.preflight()))) return;
 
@@ -253,43 +266,48 @@ class DrillRun {
     this.warnings.push(...result.warnings);
     for (const warning of result.warnings) this.progress.line(`warning: ${warning}`);
     if (result.problems.length > 0) throw new DrillRefused(result.problems);
-    this.primaryCheck = result.healthChecks.find((entry) => entry.region === this.targets.primary)!.healthCheck;
+    this.drilledCheck = result.healthChecks.find((entry) => entry.region === this.targets.drilled)!.healthCheck;
     return (
       `${result.healthChecks.length} health checks healthy, every region answers from itself, ` +
-      `${this.targets.apiName} answers ${this.targets.primary.name}`
+      `${describeQuery(this.targets)} answers ${this.targets.drilled.name}`
     );
   }
 
-  private get primaryCheckId(): string {
-    return this.primaryCheck!.id;
+  /** Active-active: whose answers the drill watches; empty in failover mode (everyone's). */
+  private get area(): string {
+    return this.targets.clientSubnet === undefined ? "" : ` in ${this.targets.drilled.name}'s area`;
+  }
+
+  private get drilledCheckId(): string {
+    return this.drilledCheck!.id;
   }
 
   private async mark(): Promise<string> {
     this.drillAbort.signal.throwIfAborted();
     this.markAttempted = true;
-    await this.route53.setMarker(this.primaryCheckId, this.drillId);
-    const marker = await this.route53.markerOf(this.primaryCheckId);
+    await this.route53.setMarker(this.drilledCheckId, this.drillId);
+    const marker = await this.route53.markerOf(this.drilledCheckId);
     if (marker !== this.drillId) {
       throw new DrillFailure(
-        `another drill (${marker ?? "unknown"}) marked health check ${this.primaryCheckId} at the same time; nothing was changed`,
+        `another drill (${marker ?? "unknown"}) marked health check ${this.drilledCheckId} at the same time; nothing was changed`,
       );
     }
-    return `tag ${DRILL_MARKER_TAG}=${this.drillId} on health check ${this.primaryCheckId}`;
+    return `tag ${DRILL_MARKER_TAG}=${this.drillId} on health check ${this.drilledCheckId}`;
   }
 
   private async baseline(): Promise<string> {
     const sample = await this.sample("baseline", this.drillAbort.signal);
-    return `primary ${this.describeSample(sample)}`;
+    return `${this.role} ${this.describeSample(sample)}`;
   }
 
   private async break(): Promise<string> {
     this.drillAbort.signal.throwIfAborted();
     this.breakAttempted = true;
     // The version read in preflight: Route 53 refuses the change if someone changed the check since.
-    await this.route53.setInverted(this.primaryCheckId, true, this.primaryCheck!.version);
+    await this.route53.setInverted(this.drilledCheckId, true, this.drilledCheck!.version);
     this.brokenAt = this.now();
     this.milestone("broken", this.brokenAt);
-    return `health check ${this.primaryCheckId} inverted (UpdateHealthCheck Inverted=true)`;
+    return `health check ${this.drilledCheckId} inverted (UpdateHealthCheck Inverted=true)`;
   }
 
   /** Polls keep a fixed cadence from the change, however long each poll took. */
@@ -304,9 +322,9 @@ class DrillRun {
   }
 
   private async sample(phase: Sample["phase"], signal: AbortSignal): Promise<Sample> {
-    const reports = await this.route53.checkerReports(this.primaryCheckId, signal);
+    const reports = await this.route53.checkerReports(this.drilledCheckId, signal);
     const health = routingHealth(reports, (checkedAt) => this.invertedAt(checkedAt));
-    const dns = await this.route53.answer(this.targets.hostedZoneId, this.targets.apiName, signal);
+    const dns = await this.route53.answer(this.targets.hostedZoneId, this.targets.apiName, signal, this.targets.clientSubnet);
     const located =
       dns.addresses.length > 0
         ? await this.locator.locate(dns.addresses, signal)
@@ -350,7 +368,8 @@ class DrillRun {
   }
 
   /**
-   * Polls until `api.<domain>` answers a standby. Half the probes are written one per poll
+   * Polls until `api.<domain>` answers a standby (active-active: another region, for clients in
+   * the drilled region's area). Half the probes are written one per poll
    * while waiting, the rest back to back once a standby answers, so both sides get writes.
    */
   private async observe(): Promise<string> {
@@ -362,14 +381,14 @@ class DrillRun {
       const sample = await this.sample("observe", signal);
       const at = this.startedAt + sample.at;
       if (sample.health === "unhealthy") this.milestone("detected", at);
-      if (sample.answer !== undefined && sample.answer !== this.targets.primary.name) {
+      if (sample.answer !== undefined && sample.answer !== this.targets.drilled.name) {
         this.failoverRegion = sample.answer;
         this.milestone("failedOver", at);
         this.progress.settle();
         while (this.probes.length < this.settings.probes) await this.writeProbe(sample);
         const detected = this.milestones.detected;
         return (
-          `${this.targets.apiName} answers ${sample.answer} ${formatSeconds(at - brokenAt)} after the break` +
+          `${this.targets.apiName} answers ${sample.answer}${this.area} ${formatSeconds(at - brokenAt)} after the break` +
           (detected === undefined ? "" : ` (unhealthy after ${formatSeconds(this.startedAt + detected - brokenAt)})`) +
           `; ${this.probes.length} probes written`
         );
@@ -378,13 +397,13 @@ class DrillRun {
       const remaining = deadline - this.now();
       if (remaining <= 0) {
         throw new DrillFailure(
-          `${this.targets.apiName} still answered ${sample.answer ?? "an unknown region"} ${this.settings.timeoutSeconds} s after the break (--timeout)`,
+          `${this.targets.apiName} still answered ${sample.answer ?? "an unknown region"}${this.area} ${this.settings.timeoutSeconds} s after the break (--timeout)`,
         );
       }
       this.progress.status(
         "failover",
         brokenAt,
-        `primary ${this.describeSample(sample)}, ${this.probes.length} of ${this.settings.probes} probes written`,
+        `${this.role} ${this.describeSample(sample)}, ${this.probes.length} of ${this.settings.probes} probes written`,
         `${sample.health} ${sample.answer ?? "?"}`,
       );
       await this.sleepUntil(Math.min(brokenAt + poll * this.pollMs, deadline), signal);
@@ -394,25 +413,25 @@ class DrillRun {
   private async uninvert(): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.route53.setInverted(this.primaryCheckId, false);
+        await this.route53.setInverted(this.drilledCheckId, false);
         this.uninverted = true;
         return;
       } catch (error) {
         if (attempt >= UNINVERT_ATTEMPTS) {
           throw new DrillFailure(
-            `could not un-invert health check ${this.primaryCheckId} (${describeError(error)}); the primary stays failed over ` +
-              `until you run: aws route53 update-health-check --health-check-id ${this.primaryCheckId} --no-inverted ` +
-              `&& aws route53 change-tags-for-resource --resource-type healthcheck --resource-id ${this.primaryCheckId} --remove-tag-keys ${DRILL_MARKER_TAG}`,
+            `could not un-invert health check ${this.drilledCheckId} (${describeError(error)}); the ${this.role} stays failed over ` +
+              `until you run: aws route53 update-health-check --health-check-id ${this.drilledCheckId} --no-inverted ` +
+              `&& aws route53 change-tags-for-resource --resource-type healthcheck --resource-id ${this.drilledCheckId} --remove-tag-keys ${DRILL_MARKER_TAG}`,
           );
         }
         this.progress.line(`un-invert attempt ${attempt} failed (${describeError(error)}); retrying`);
-        // Not abortable: giving up here would leave the primary failed over.
+        // Not abortable: giving up here would leave the drilled region failed over.
         await this.deps.clock.sleep(UNINVERT_RETRY_MS);
       }
     }
   }
 
-  /** Un-inverts, then waits until the primary is healthy and `api.<domain>` answers it again. */
+  /** Un-inverts, then waits until the drilled region is healthy and `api.<domain>` answers it again. */
   private async restore(): Promise<string> {
     await this.uninvert();
     const restoredAt = this.now();
@@ -424,29 +443,29 @@ class DrillRun {
     for (let poll = 1; ; poll += 1) {
       const sample = await this.sample("restore", signal);
       const at = this.startedAt + sample.at;
-      const answersPrimary = sample.answer === this.targets.primary.name;
+      const answersDrilled = sample.answer === this.targets.drilled.name;
       if (sample.health === "healthy") this.milestone("healthy", at);
       // Failing back is only a thing after failing over; otherwise the answer just never moved.
-      if (answersPrimary && this.failoverRegion !== undefined) this.milestone("failedBack", at);
-      if (this.milestones.healthy !== undefined && answersPrimary) {
+      if (answersDrilled && this.failoverRegion !== undefined) this.milestone("failedBack", at);
+      if (this.milestones.healthy !== undefined && answersDrilled) {
         const since = (milestone: number) => formatSeconds(this.startedAt + milestone - restoredAt);
         return (
-          `health check ${this.primaryCheckId} un-inverted; healthy after ${since(this.milestones.healthy)}, ` +
-          `${this.targets.apiName} answers ${this.targets.primary.name}` +
+          `health check ${this.drilledCheckId} un-inverted; healthy after ${since(this.milestones.healthy)}, ` +
+          `${this.targets.apiName} answers ${this.targets.drilled.name}${this.area}` +
           (this.milestones.failedBack === undefined ? "" : ` after ${since(this.milestones.failedBack)}`)
         );
       }
       const remaining = deadline - this.now();
       if (remaining <= 0) {
         throw new DrillFailure(
-          `health check ${this.primaryCheckId} is un-inverted, but ${this.settings.timeoutSeconds} s later the primary was ` +
+          `health check ${this.drilledCheckId} is un-inverted, but ${this.settings.timeoutSeconds} s later the ${this.role} was ` +
             `${this.describeSample(sample)}`,
         );
       }
       this.progress.status(
         "fail back",
         restoredAt,
-        `primary ${this.describeSample(sample)}`,
+        `${this.role} ${this.describeSample(sample)}`,
         `${sample.health} ${sample.answer ?? "?"}`,
       );
       await this.sleepUntil(Math.min(restoredAt + poll * this.pollMs, deadline), signal);
@@ -454,10 +473,10 @@ class DrillRun {
   }
 
   private async unmark(): Promise<string> {
-    const marker = await this.route53.markerOf(this.primaryCheckId);
+    const marker = await this.route53.markerOf(this.drilledCheckId);
     if (marker === this.drillId) {
-      await this.route53.removeMarker(this.primaryCheckId);
-      return `tag ${DRILL_MARKER_TAG} removed from health check ${this.primaryCheckId}`;
+      await this.route53.removeMarker(this.drilledCheckId);
+      return `tag ${DRILL_MARKER_TAG} removed from health check ${this.drilledCheckId}`;
     }
     return marker === undefined
       ? `no ${DRILL_MARKER_TAG} tag to remove`

@@ -1,13 +1,16 @@
-/** `npm run drill -- [--config <file>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]` */
+/** `npm run drill -- [--config <file>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]` */
 import { parseArgs } from "node:util";
+import { givenClientSubnet, type ClientSubnet } from "./client-subnets";
 
 export const USAGE =
-  "usage: npm run drill -- [--config <file>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]\n" +
-  "  --config <file>  settings file (default: $TICKETS_CONFIG, else the built-in defaults)\n" +
-  "  --dry-run        print every step with the names and ids it would touch; no AWS write call\n" +
-  "  --timeout <s>    longest wait for failover, and again for fail back (10..3600, default 300)\n" +
-  "  --probes <n>     probe tickets written during the drill (0..500, default 20)\n" +
-  "  --out <dir>      report directory (default: drill-reports/<drill id>)";
+  "usage: npm run drill -- [--config <file>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]\n" +
+  "  --config <file>         settings file (default: $TICKETS_CONFIG, else the built-in defaults)\n" +
+  "  --region <name>         region to break, code or label (default: the first; failover mode always breaks the primary)\n" +
+  "  --client-subnet <ipv4>  active-active: ask Route 53 as a client at this address (default: an EC2 address of --region)\n" +
+  "  --dry-run               print every step with the names and ids it would touch; no AWS write call\n" +
+  "  --timeout <s>           longest wait for failover, and again for fail back (10..3600, default 300)\n" +
+  "  --probes <n>            probe tickets written during the drill (0..500, default 20)\n" +
+  "  --out <dir>             report directory (default: drill-reports/<drill id>)";
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 export const DEFAULT_PROBES = 20;
@@ -16,6 +19,8 @@ const PROBES_RANGE = [0, 500] as const;
 
 export interface DrillOptions {
   readonly configFile: string | undefined;
+  readonly region: string | undefined;
+  readonly clientSubnet: ClientSubnet | undefined;
   readonly dryRun: boolean;
   readonly timeoutSeconds: number;
   readonly probes: number;
@@ -49,6 +54,8 @@ export function parseDrillArgs(args: readonly string[]): DrillOptions {
       allowPositionals: false,
       options: {
         config: { type: "string" },
+        region: { type: "string" },
+        "client-subnet": { type: "string" },
         "dry-run": { type: "boolean" },
         timeout: { type: "string" },
         probes: { type: "string" },
@@ -59,8 +66,15 @@ export function parseDrillArgs(args: readonly string[]): DrillOptions {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const clientSubnetText = nonEmpty("--client-subnet", values["client-subnet"]);
+  const clientSubnet = clientSubnetText === undefined ? undefined : givenClientSubnet(clientSubnetText.trim());
+  if (clientSubnetText !== undefined && clientSubnet === undefined) {
+    throw new UsageError(`--client-subnet: "${clientSubnetText}" is not an IPv4 address`);
+  }
   return {
     configFile: nonEmpty("--config", values.config),
+    region: nonEmpty("--region", values.region)?.trim(),
+    clientSubnet,
     dryRun: values["dry-run"] ?? false,
     timeoutSeconds: wholeNumber("--timeout", values.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT_RANGE),
     probes: wholeNumber("--probes", values.probes, DEFAULT_PROBES, PROBES_RANGE),

@@ -7,6 +7,7 @@ import { describeAnswer } from "./http";
 import { regionOfHealthAnswer, type AddressLocator } from "./locate";
 import { routingHealth, type DrillRoute53, type HealthCheckInfo, type RoutingHealth } from "./route53";
 import { HEALTH_PATH } from "../../contract/handlers";
+import { describeClientSubnet } from "./client-subnets";
 import { DRILL_MARKER_TAG, type DrillTargets, type RegionTarget } from "./targets";
 
 export const REGION_HEALTH_TIMEOUT_MS = 5_000;
@@ -85,12 +86,12 @@ async function checkHealthChecks(
       );
     }
   }
-  const primaryCheck = healthChecks.find((entry) => entry.region === targets.primary);
-  if (primaryCheck !== undefined) {
-    const marker = await route53.markerOf(primaryCheck.healthCheck.id, signal);
+  const drilledCheck = healthChecks.find((entry) => entry.region === targets.drilled);
+  if (drilledCheck !== undefined) {
+    const marker = await route53.markerOf(drilledCheck.healthCheck.id, signal);
     if (marker !== undefined) {
       problems.push(
-        `a drill is already running: health check ${primaryCheck.healthCheck.id} has tag ${DRILL_MARKER_TAG}=${marker} ` +
+        `a drill is already running: health check ${drilledCheck.healthCheck.id} has tag ${DRILL_MARKER_TAG}=${marker} ` +
           `(if no drill is running, see docs/failover-drill.md "Recovering by hand")`,
       );
     }
@@ -126,25 +127,37 @@ async function checkRegionEndpoints(http: HttpClient, targets: DrillTargets, sig
   return problems;
 }
 
-/** `api.<domain>`, as Route 53's own name servers answer it, is served by the primary. */
+/**
+ * `api.<domain>`, as Route 53's own name servers answer it, is served by the drilled region:
+ * the primary in failover mode; in active-active, the drilled region for a client in its area.
+ */
 async function checkApiAnswer(
   route53: DrillRoute53,
   locator: AddressLocator,
   targets: DrillTargets,
   signal: AbortSignal | undefined,
 ): Promise<string[]> {
-  const answer = await route53.answer(targets.hostedZoneId, targets.apiName, signal);
+  const { clientSubnet } = targets;
+  const answer = await route53.answer(targets.hostedZoneId, targets.apiName, signal, clientSubnet);
+  const asked = clientSubnet === undefined ? "" : `, EDNS0 client subnet ${describeClientSubnet(clientSubnet)}`;
   if (answer.responseCode !== "NOERROR" || answer.addresses.length === 0) {
     return [
-      `Route 53 answers ${answer.responseCode || "nothing"} for ${targets.apiName} A (TestDNSAnswer in ${targets.hostedZoneId})`,
+      `Route 53 answers ${answer.responseCode || "nothing"} for ${targets.apiName} A (TestDNSAnswer in ${targets.hostedZoneId}${asked})`,
     ];
   }
   const located = await locator.locate(answer.addresses, signal);
   if ("error" in located)
     return [`${targets.apiName} answers ${answer.addresses.join(", ")}, which could not be placed: ${located.error}`];
-  if (located.region !== targets.primary.name) {
+  if (located.region !== targets.drilled.name) {
+    if (clientSubnet === undefined) {
+      return [
+        `${targets.apiName} answers ${located.region} (${answer.addresses.join(", ")}), expected the primary ${targets.primary.name}`,
+      ];
+    }
     return [
-      `${targets.apiName} answers ${located.region} (${answer.addresses.join(", ")}), expected the primary ${targets.primary.name}`,
+      `${targets.apiName} answers ${located.region} (${answer.addresses.join(", ")}) for clients in ${targets.drilled.name}'s area ` +
+        `(EDNS0 client subnet ${describeClientSubnet(clientSubnet)}, ${clientSubnet.source}), expected ${targets.drilled.name} itself: ` +
+        `the drill could not tell its answers moving; is ${targets.drilled.name}'s latency record missing or unhealthy, or the routing not active-active?`,
     ];
   }
   return [];

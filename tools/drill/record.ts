@@ -27,7 +27,10 @@ export interface StepRecord {
   readonly detail: string;
 }
 
-/** One poll of the primary's health check and of Route 53's answer for `api.<domain>`. */
+/**
+ * One poll of the drilled region's health check and of Route 53's answer for `api.<domain>`
+ * (active-active: the answer for a client in the drilled region's area).
+ */
 export interface Sample {
   readonly at: number;
   readonly phase: "baseline" | "observe" | "restore";
@@ -69,6 +72,20 @@ export const MILESTONES = {
 } as const;
 export type MilestoneName = keyof typeof MILESTONES;
 
+/** The milestones' names in a drill's report: the failover wording, or active-active's naming the drilled region. */
+export function milestoneLabels(targets: Pick<DrillTargets, "routing" | "drilled">): Record<MilestoneName, string> {
+  if (targets.routing === "failover") return MILESTONES;
+  const region = targets.drilled.name;
+  return {
+    broken: `${region} health check inverted`,
+    detected: `Route 53 counts ${region} unhealthy`,
+    failedOver: `api answers another region in ${region}'s area`,
+    restored: "health check un-inverted",
+    healthy: `${region} healthy again`,
+    failedBack: `api answers ${region} again in its area`,
+  };
+}
+
 export interface DrillRecord {
   readonly drillId: string;
   /** Epoch milliseconds. */
@@ -86,7 +103,7 @@ export interface DrillRecord {
   readonly probes: readonly ProbeRecord[];
   /** Milliseconds since the drill started. */
   readonly milestones: Readonly<Partial<Record<MilestoneName, number>>>;
-  /** Region `api.<domain>` failed over to. */
+  /** Region `api.<domain>` failed over to (active-active: for clients in the drilled region's area). */
   readonly failoverRegion: string | undefined;
   readonly problems: readonly string[];
   readonly warnings: readonly string[];

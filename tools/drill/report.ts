@@ -5,7 +5,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatSeconds } from "./progress";
-import { MILESTONES, probeOutcome, type DrillRecord, type MilestoneName } from "./record";
+import { describeClientSubnet } from "./client-subnets";
+import { MILESTONES, milestoneLabels, probeOutcome, type DrillRecord, type MilestoneName } from "./record";
+import { drilledRole } from "./targets";
 import { drillTimings } from "./timings";
 import { renderTimelineSvg } from "./timeline-svg";
 
@@ -43,6 +45,8 @@ export function reportJson(record: DrillRecord): string {
     drillId: record.drillId,
     outcome: record.outcome,
     exitCode: record.exitCode,
+    routing: targets.routing,
+    drilledRegion: { name: targets.drilled.name, label: targets.drilled.label },
     startedAt: iso(record.startedAt),
     finishedAt: iso(record.finishedAt),
     durationSeconds: seconds(record.finishedAt - record.startedAt),
@@ -55,6 +59,10 @@ export function reportJson(record: DrillRecord): string {
       primary: { name: targets.primary.name, label: targets.primary.label },
       standbys: targets.standbys.map(({ name, label }) => ({ name, label })),
       healthCheck: { requestInterval: targets.requestInterval, failureThreshold: targets.failureThreshold },
+      clientSubnet:
+        targets.clientSubnet === undefined
+          ? null
+          : { ip: targets.clientSubnet.ip, mask: targets.clientSubnet.mask, source: targets.clientSubnet.source },
     },
     settings: record.settings,
     healthChecks: record.healthChecks,
@@ -140,6 +148,16 @@ function summary(record: DrillRecord): string {
   const sentences: string[] = [];
   if (record.outcome === "refused") {
     sentences.push("The drill refused to start: preflight found the problems listed below. Nothing was changed.");
+  } else if (timings.timeToFailOver !== undefined && targets.routing === "active-active") {
+    const region = targets.drilled.name;
+    sentences.push(
+      `For clients in ${region}'s area, \`${targets.apiName}\` moved from ${region} to ${record.failoverRegion} ` +
+        `${formatSeconds(timings.timeToFailOver)} after ${region}'s health check was inverted`,
+    );
+    sentences[0] +=
+      timings.timeToFailBack === undefined
+        ? `; it was not seen answering ${region} there again.`
+        : `, and answered ${region} there again ${formatSeconds(timings.timeToFailBack)} after the health check was restored.`;
   } else if (timings.timeToFailOver !== undefined) {
     sentences.push(
       `\`${targets.apiName}\` failed over from ${targets.primary.name} to ${record.failoverRegion} ` +
@@ -150,9 +168,13 @@ function summary(record: DrillRecord): string {
         ? `; it was not seen answering ${targets.primary.name} again.`
         : `, and answered ${targets.primary.name} again ${formatSeconds(timings.timeToFailBack)} after the health check was restored.`;
   } else if (record.milestones.broken !== undefined) {
-    sentences.push(`\`${targets.apiName}\` was not seen failing over.`);
+    sentences.push(
+      targets.routing === "failover"
+        ? `\`${targets.apiName}\` was not seen failing over.`
+        : `\`${targets.apiName}\` was not seen moving away from ${targets.drilled.name} in its area.`,
+    );
   } else {
-    sentences.push("The drill stopped before the primary's health check was inverted.");
+    sentences.push(`The drill stopped before the ${drilledRole(targets)}'s health check was inverted.`);
   }
   if (record.probes.length > 0) {
     sentences.push(
@@ -168,23 +190,33 @@ function budgetSection(record: DrillRecord): string[] {
   const { budget, targets } = record;
   const timings = drillTimings(record);
   const interval = targets.requestInterval;
+  const role = drilledRole(targets);
+  const failover = targets.routing === "failover";
+  const answersOther = failover ? "Route 53 answers a standby" : `Route 53 answers another region in ${role}'s area`;
   const lines = [
     "## Recovery times against the budget",
     "",
     `Each time runs from the moment the change was in place and is accurate to the polling interval (${record.settings.pollSeconds} s).`,
     "",
+    ...(failover
+      ? []
+      : [
+          `Routing is active-active: breaking ${role} moves ${budget.whoMoves}. The budget is the failover budget ` +
+            "(the same routing check, the same alias-target TTL); clients elsewhere never moved.",
+          "",
+        ]),
     ...table(
       ["", "measured", "budget", "budget from"],
       ["l", "r", "r", "l"],
       [
         [
-          "time to detect: Route 53 counts the primary unhealthy",
+          `time to detect: Route 53 counts the ${role} unhealthy`,
           measured(timings.timeToDetect),
           `${budget.detectionSeconds} s`,
           `request interval ${interval} s × failure threshold ${targets.failureThreshold}`,
         ],
         [
-          "time to fail over: Route 53 answers a standby",
+          `time to fail over: ${answersOther}`,
           measured(timings.timeToFailOver),
           `${budget.failoverSeconds} s`,
           `detection + checker spread and aggregation (one interval, ${budget.checkerSpreadSeconds} s)`,
@@ -204,7 +236,7 @@ function budgetSection(record: DrillRecord): string[] {
           "not budgeted: the check itself never failed",
         ],
         [
-          "time to fail back: Route 53 answers the primary again",
+          `time to fail back: Route 53 answers the ${role} again`,
           measured(timings.timeToFailBack),
           `${budget.failoverSeconds} s`,
           "as for failing over",
@@ -240,19 +272,37 @@ export function renderMarkdown(record: DrillRecord): string {
     const id = checkOf(region.name);
     return `${region.name} (\`${region.endpoint}\`)${id === undefined ? "" : `, health check \`${id}\``}`;
   };
+  const failover = targets.routing === "failover";
+  const regionRows: [string, string][] = failover
+    ? [
+        ["primary", endpoint(targets.primary)],
+        [
+          targets.standbys.length > 1 ? `standbys (latency set \`${targets.standbySetName}\`)` : "standby",
+          targets.standbys.map(endpoint).join("; "),
+        ],
+      ]
+    : [
+        ["routing", "active-active: one latency record per region, each with its region's routing check"],
+        ["drilled region", endpoint(targets.drilled)],
+        [targets.others.length > 1 ? "other regions" : "other region", targets.others.map(endpoint).join("; ")],
+        [
+          "asked from",
+          targets.clientSubnet === undefined
+            ? "—"
+            : `EDNS0 client subnet \`${describeClientSubnet(targets.clientSubnet)}\` (${targets.clientSubnet.source})`,
+        ],
+      ];
   const lines: string[] = [
-    `# Failover drill \`${record.drillId}\`: ${record.outcome}`,
+    failover
+      ? `# Failover drill \`${record.drillId}\`: ${record.outcome}`
+      : `# Active-active drill \`${record.drillId}\` of ${targets.drilled.name}: ${record.outcome}`,
     "",
     ...table(
       ["", ""],
       ["l", "l"],
       [
         ["API", `\`${targets.apiName}\` in hosted zone \`${targets.hostedZoneId}\``],
-        ["primary", endpoint(targets.primary)],
-        [
-          targets.standbys.length > 1 ? `standbys (latency set \`${targets.standbySetName}\`)` : "standby",
-          targets.standbys.map(endpoint).join("; "),
-        ],
+        ...regionRows,
         ["started", `${iso(record.startedAt)}, took ${duration(record.finishedAt - record.startedAt)}`],
         ["config", record.configSource],
         [
@@ -265,7 +315,7 @@ export function renderMarkdown(record: DrillRecord): string {
     "",
     summary(record),
     "",
-    `![Timeline: the primary's health check, Route 53's answer for ${targets.apiName} and the probe tickets over time](${REPORT_FILES.timeline})`,
+    `![Timeline: the ${drilledRole(targets)}'s health check, Route 53's answer for ${targets.apiName}${failover ? "" : ` in ${targets.drilled.name}'s area`} and the probe tickets over time](${REPORT_FILES.timeline})`,
     "",
   ];
   if (record.problems.length > 0) {
@@ -293,9 +343,10 @@ export function renderMarkdown(record: DrillRecord): string {
     "",
   );
 
+  const labels = milestoneLabels(targets);
   const milestoneRows = (Object.keys(MILESTONES) as MilestoneName[])
     .filter((name) => record.milestones[name] !== undefined)
-    .map((name) => [MILESTONES[name], formatSeconds(record.milestones[name]!), iso(record.startedAt + record.milestones[name]!)]);
+    .map((name) => [labels[name], formatSeconds(record.milestones[name]!), iso(record.startedAt + record.milestones[name]!)]);
   if (milestoneRows.length > 0) {
     lines.push("## Milestones", "", ...table(["", "at", "time"], ["l", "r", "l"], milestoneRows), "");
   }

@@ -12,6 +12,7 @@ import {
   UpdateHealthCheckCommand,
   type Route53Client,
 } from "@aws-sdk/client-route-53";
+import type { ClientSubnet } from "./client-subnets";
 import { DRILL_MARKER_TAG } from "./targets";
 
 /** The SDK commands that change something: a dry run sends none of them. */
@@ -136,10 +137,21 @@ export class DrillRoute53 {
     });
   }
 
-  /** What Route 53's own name servers answer for an A record (no resolver cache involved). */
-  async answer(hostedZoneId: string, recordName: string, signal?: AbortSignal): Promise<DnsAnswer> {
+  /**
+   * What Route 53's own name servers answer for an A record (no resolver cache involved). With
+   * `clientSubnet`, asked as a client there (EDNS0ClientSubnetIP and EDNS0ClientSubnetMask):
+   * latency routing answers by that subnet rather than by the resolver TestDNSAnswer uses.
+   */
+  async answer(hostedZoneId: string, recordName: string, signal?: AbortSignal, clientSubnet?: ClientSubnet): Promise<DnsAnswer> {
     const result = await this.client.send(
-      new TestDNSAnswerCommand({ HostedZoneId: hostedZoneId, RecordName: recordName, RecordType: "A" }),
+      new TestDNSAnswerCommand({
+        HostedZoneId: hostedZoneId,
+        RecordName: recordName,
+        RecordType: "A",
+        ...(clientSubnet === undefined
+          ? {}
+          : { EDNS0ClientSubnetIP: clientSubnet.ip, EDNS0ClientSubnetMask: String(clientSubnet.mask) }),
+      }),
       { abortSignal: signal },
     );
     signal?.throwIfAborted();

@@ -1,15 +1,19 @@
 /**
- * What a drill touches, named from config alone: the primary and its standbys, their
- * endpoints and health-check targets, `api.<domain>`. Ids (health checks) are looked up at
- * run time; these names are what the lookup matches.
+ * What a drill touches, named from config alone: the routing mode, the region under drill
+ * (in failover mode always the primary; in active-active `--region`, default the first), the
+ * other regions, their endpoints and health-check targets, `api.<domain>`, and in
+ * active-active the client subnet Route 53 is asked from. Ids (health checks) are looked up
+ * at run time; these names are what the lookup matches.
  */
-import type { TicketsConfig } from "../../config/schema";
+import type { RoutingMode, TicketsConfig } from "../../config/schema";
 import { STANDBY_SET_LABEL } from "../../config/schema";
 import { apiUrl, regionUrl } from "../../config/urls";
 import { FAILOVER_LEVER } from "../../constructs/failover-lever";
+import { describeClientSubnet, regionClientSubnet, type ClientSubnet } from "./client-subnets";
+import { UsageError } from "./options";
 
 /**
- * Tag on the primary health check while a drill runs; its value is the drill id. The stack's
+ * Tag on the drilled region's health check while a drill runs; its value is the drill id. The stack's
  * Terraform ignores it on its health checks, as it ignores their inversion.
  */
 export const DRILL_MARKER_TAG = FAILOVER_LEVER.markerTag;
@@ -27,7 +31,9 @@ export interface RegionTarget {
 export interface DrillTargets {
   readonly domainName: string;
   readonly hostedZoneId: string;
-  /** `api.<domain>`: the failover name clients use. */
+  /** How `api.<domain>` routes: failover (primary, then standbys) or active-active (latency). */
+  readonly routing: RoutingMode;
+  /** `api.<domain>`: the name clients use. */
   readonly apiName: string;
   /** `https://api.<domain>/` */
   readonly apiUrl: string;
@@ -37,11 +43,27 @@ export interface DrillTargets {
   readonly standbys: readonly RegionTarget[];
   /** Primary first. */
   readonly regions: readonly RegionTarget[];
+  /** The region whose health check the drill inverts: the primary in failover mode. */
+  readonly drilled: RegionTarget;
+  /** Every region but the drilled one, in config order. */
+  readonly others: readonly RegionTarget[];
+  /**
+   * Active-active only: where TestDNSAnswer asks from (EDNS0ClientSubnetIP), an address in the
+   * drilled region's area. Undefined in failover mode: one answer for every client.
+   */
+  readonly clientSubnet: ClientSubnet | undefined;
   readonly requestInterval: number;
   readonly failureThreshold: number;
 }
 
-export function drillTargets(config: TicketsConfig): DrillTargets {
+export interface DrillTargetOptions {
+  /** `--region`: the region to drill (a region code or label of the config). */
+  readonly region?: string | undefined;
+  /** `--client-subnet`, active-active only: replaces the drilled region's vendored subnet. */
+  readonly clientSubnet?: ClientSubnet | undefined;
+}
+
+export function drillTargets(config: TicketsConfig, options: DrillTargetOptions = {}): DrillTargets {
   const regions = config.regions.map(({ name, label }): RegionTarget => ({
     name,
     label,
@@ -51,15 +73,46 @@ export function drillTargets(config: TicketsConfig): DrillTargets {
   const [primary, ...standbys] = regions;
   // The schema guarantees two or more regions; this only narrows the type.
   if (primary === undefined) throw new Error("config.regions: no primary region");
+  const listed = regions.map(describeRegion).join(", ");
+  const drilled =
+    options.region === undefined
+      ? primary
+      : regions.find((region) => region.name === options.region || region.label === options.region);
+  if (drilled === undefined) {
+    throw new UsageError(`--region: "${options.region}" is not a region of this deployment; its regions: ${listed}`);
+  }
+  if (config.routing === "failover" && drilled !== primary) {
+    throw new UsageError(
+      `--region: ${describeRegion(drilled)} is a standby; in failover mode (config routing "failover") the drill ` +
+        `always breaks the primary, ${describeRegion(primary)}, and api.${config.domainName} fails over to the standbys`,
+    );
+  }
+  if (config.routing === "failover" && options.clientSubnet !== undefined) {
+    throw new UsageError(
+      `--client-subnet: only for active-active drills; in failover mode Route 53 answers every client the same`,
+    );
+  }
+  let clientSubnet: ClientSubnet | undefined;
+  if (config.routing === "active-active") {
+    clientSubnet = options.clientSubnet ?? regionClientSubnet(drilled.name);
+    // The schema limits regions to AWS_REGIONS, every one of which has a vendored subnet.
+    if (clientSubnet === undefined)
+      throw new UsageError(`--client-subnet: no vendored client subnet for ${drilled.name}; give one`);
+  }
   return {
     domainName: config.domainName,
     hostedZoneId: config.hostedZoneId,
+    routing: config.routing,
     apiName: new URL(apiUrl(config)).hostname,
     apiUrl: apiUrl(config),
-    standbySetName: standbys.length > 1 ? `${STANDBY_SET_LABEL}.${config.domainName}` : undefined,
+    standbySetName:
+      config.routing === "failover" && standbys.length > 1 ? `${STANDBY_SET_LABEL}.${config.domainName}` : undefined,
     primary,
     standbys,
     regions,
+    drilled,
+    others: regions.filter((region) => region !== drilled),
+    clientSubnet,
     requestInterval: config.healthCheck.requestInterval,
     failureThreshold: config.healthCheck.failureThreshold,
   };
@@ -68,4 +121,16 @@ export function drillTargets(config: TicketsConfig): DrillTargets {
 /** `eu-west-1 (ireland)` */
 export function describeRegion(region: RegionTarget): string {
   return `${region.name} (${region.label})`;
+}
+
+/** What the drilled region is called in messages: "primary" in failover mode (as before), else its code. */
+export function drilledRole(targets: Pick<DrillTargets, "routing" | "drilled">): string {
+  return targets.routing === "failover" ? "primary" : targets.drilled.name;
+}
+
+/** `api.example.com` or, active-active, `api.example.com (from eu-west-1's area, 3.248.0.0/24)`. */
+export function describeQuery(targets: Pick<DrillTargets, "apiName" | "drilled" | "clientSubnet">): string {
+  return targets.clientSubnet === undefined
+    ? targets.apiName
+    : `${targets.apiName} (asked from ${targets.drilled.name}'s area, EDNS0 client subnet ${describeClientSubnet(targets.clientSubnet)})`;
 }

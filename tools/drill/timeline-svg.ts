@@ -1,5 +1,5 @@
 /**
- * The drill's timeline as an SVG picture: the primary's health as Route 53 routes on it,
+ * The drill's timeline as an SVG picture: the drilled region's health (the primary's in failover mode) as Route 53 routes on it,
  * the region serving Route 53's answer for `api.<domain>`, and each probe ticket, over time,
  * with the milestones (break, detected, failed over, restored, ...) as vertical lines.
  * Deterministic: the same record gives the same bytes.
@@ -72,10 +72,11 @@ function tickStep(endMs: number): number {
   return (steps.find((step) => endMs / 1000 / step <= 12) ?? 7200) * 1000;
 }
 
+/** The drilled region (the primary in failover mode) in blue, the others in turn. */
 export function regionColors(record: Pick<DrillRecord, "targets">): Map<string, string> {
   return new Map([
-    [record.targets.primary.name, COLORS.primary],
-    ...record.targets.standbys.map((standby, index): [string, string] => [
+    [record.targets.drilled.name, COLORS.primary],
+    ...record.targets.others.map((standby, index): [string, string] => [
       standby.name,
       COLORS.standbys[index % COLORS.standbys.length]!,
     ]),
@@ -88,9 +89,15 @@ export function renderTimelineSvg(record: DrillRecord): string {
   const laneTop = (lane: number) => FIRST_LANE_TOP + lane * (LANE_HEIGHT + LANE_GAP);
   const colors = regionColors(record);
   const out: string[] = [];
-  const title = `Failover drill ${record.drillId}: ${record.outcome}`;
+  const { targets } = record;
+  const failover = targets.routing === "failover";
+  const title = failover
+    ? `Failover drill ${record.drillId}: ${record.outcome}`
+    : `Active-active drill ${record.drillId} of ${targets.drilled.name}: ${record.outcome}`;
 
-  const lanes = ["Primary health check", `${record.targets.apiName} answers`, "Probe tickets"];
+  const lanes = failover
+    ? ["Primary health check", `${targets.apiName} answers`, "Probe tickets"]
+    : [`${targets.drilled.name} health check`, `answer in ${targets.drilled.name} area`, "Probe tickets"];
   const plotBottom = laneTop(lanes.length) - LANE_GAP;
   const axisY = plotBottom + 18;
   const legendY = axisY + 40;

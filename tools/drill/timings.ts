@@ -2,13 +2,13 @@
 import type { DrillRecord, MilestoneName } from "./record";
 
 export interface DrillTimings {
-  /** From the break to Route 53 counting the primary unhealthy. */
+  /** From the break to Route 53 counting the drilled region (failover mode: the primary) unhealthy. */
   readonly timeToDetect: number | undefined;
-  /** From the break to Route 53 answering a standby for `api.<domain>`. */
+  /** From the break to Route 53 answering a standby (active-active: another region in the drilled region's area). */
   readonly timeToFailOver: number | undefined;
-  /** From the restore to the primary counting healthy again. */
+  /** From the restore to the drilled region counting healthy again. */
   readonly timeToHealthy: number | undefined;
-  /** From the restore to Route 53 answering the primary again. */
+  /** From the restore to Route 53 answering the drilled region again (active-active: in its area). */
   readonly timeToFailBack: number | undefined;
 }
 

@@ -57,7 +57,7 @@ describe("main", () => {
     const deployment = new FakeDeployment();
     expect(await deployment.cli(["--help"])).toBe(0);
     expect(deployment.output.text).toContain(
-      "usage: npm run drill -- [--config <file>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]",
+      "usage: npm run drill -- [--config <file>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]",
     );
     expect(deployment.route53.calls()).toEqual([]);
   });

@@ -51,7 +51,12 @@ describe("a passed drill's report", () => {
       timeToFailBackSeconds: Math.round(timings.timeToFailBack! / 100) / 10,
       resolutionSeconds: 5,
     });
+    expect(json.routing).toBe("failover");
+    expect(json.drilledRegion).toEqual({ name: "eu-west-1", label: "ireland" });
+    expect(json.config.clientSubnet).toBeNull();
     expect(json.budget).toEqual({
+      routing: "failover",
+      whoMoves: "every client, from the primary to the SECONDARY",
       detectionSeconds: 10,
       checkerSpreadSeconds: 10,
       recordTtlSeconds: 60,
@@ -119,12 +124,30 @@ test("with a failure threshold above 1 the report says an inverted check detects
 });
 
 test("the RTO budget follows config: interval × threshold, one interval of spread, the alias target's 60 s TTL", () => {
-  expect(rtoBudget({ requestInterval: 30, failureThreshold: 3 })).toEqual({
+  const times = {
     detectionSeconds: 90,
     checkerSpreadSeconds: 30,
     recordTtlSeconds: 60,
     failoverSeconds: 120,
     clientFailoverSeconds: 180,
+  };
+  expect(rtoBudget({ requestInterval: 30, failureThreshold: 3 })).toEqual({
+    routing: "failover",
+    whoMoves: "every client, from the primary to the SECONDARY",
+    ...times,
+  });
+  expect(rtoBudget({ requestInterval: 30, failureThreshold: 3, routing: "failover" })).toEqual(
+    rtoBudget({ requestInterval: 30, failureThreshold: 3 }),
+  );
+  // Active-active: the same arithmetic (same routing check, same alias-target TTL); other clients move.
+  expect(rtoBudget({ requestInterval: 30, failureThreshold: 3, routing: "active-active" })).toEqual({
+    routing: "active-active",
+    whoMoves: "the clients nearest the drilled region, to their next-lowest-latency healthy region",
+    ...times,
+  });
+  expect(rtoBudget({ requestInterval: 10, failureThreshold: 1, routing: "active-active" })).toMatchObject({
+    failoverSeconds: 20,
+    clientFailoverSeconds: 80,
   });
 });
 

@@ -4,6 +4,11 @@
  * signals and the terminal. Its Route 53 is a model of its own, not the drill's logic:
  * checkers probe on a staggered schedule, and `api.<domain>` answers a standby a fixed time
  * after the primary's check is inverted and the primary again a fixed time after it is not.
+ * In active-active routing, `api.<domain>` is one latency record per region: TestDNSAnswer's
+ * EDNS0ClientSubnetIP places the client (by the vendored EC2 prefixes) next to a region, and
+ * the answer is the nearest region whose check has not been inverted for `failoverAfterMs`
+ * (nearest: the client's own region, then `failoverTo`, then config order). Without a client
+ * subnet, Route 53 asks from us-east-1's resolver: the fake answers the first region's order.
  */
 import { EventEmitter } from "node:events";
 import {
@@ -19,13 +24,14 @@ import {
 } from "@aws-sdk/client-route-53";
 import { mockClient } from "aws-sdk-client-mock";
 import { parseConfig } from "../../../../config/load";
-import { DEFAULTS, type TicketsConfig } from "../../../../config/schema";
+import { DEFAULTS, type RoutingMode, type TicketsConfig } from "../../../../config/schema";
+import { CLIENT_SUBNETS, prefixContains } from "../../../../tools/drill/client-subnets";
 import { main, type CliDeps } from "../../../../tools/drill/cli";
 import { runDrill, type DrillSettings } from "../../../../tools/drill/drill";
 import type { HttpClient, HttpRequest, HttpResponse } from "../../../../tools/drill/http";
 import type { DrillRecord } from "../../../../tools/drill/record";
 import { ROUTE53_WRITE_COMMANDS } from "../../../../tools/drill/route53";
-import { drillTargets } from "../../../../tools/drill/targets";
+import { drillTargets, type DrillTargetOptions } from "../../../../tools/drill/targets";
 import { FakeClock } from "./fake-clock";
 
 /** 2026-11-30T09:00:00Z */
@@ -52,6 +58,9 @@ export const THREE_REGIONS = [...TWO_REGIONS, { name: "us-west-2", label: "orego
 
 export interface FakeDeploymentOptions {
   readonly regions?: readonly { name: string; label: string }[];
+  readonly routing?: RoutingMode;
+  /** `--region` / `--client-subnet` of the drill the fake's `run()` starts. */
+  readonly drill?: DrillTargetOptions;
   readonly failureThreshold?: number;
   /** After the primary's check is inverted, `api.<domain>` answers a standby this much later. */
   readonly failoverAfterMs?: number | "never";
@@ -98,11 +107,13 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 export function fakeConfig(
   regions: readonly { name: string; label: string }[] = TWO_REGIONS,
   failureThreshold = 1,
+  routing: RoutingMode = "failover",
 ): TicketsConfig {
   return parseConfig({
     domainName: "example.com",
     hostedZoneId: "Z0123456789ABCDEFGHIJ",
     regions,
+    routing,
     healthCheck: { ...DEFAULTS.healthCheck, requestInterval: 10, failureThreshold },
   });
 }
@@ -150,16 +161,21 @@ export class FakeDeployment {
   }[] = [];
   afterChangeTags: ((check: FakeHealthCheck) => void) | undefined;
   private posts = 0;
-  private readonly options: Required<Omit<FakeDeploymentOptions, "failoverTo">> & { failoverTo: string };
+  private readonly options: Required<Omit<FakeDeploymentOptions, "failoverTo" | "drill">> & {
+    failoverTo: string | undefined;
+    drill: DrillTargetOptions;
+  };
 
   constructor(options: FakeDeploymentOptions = {}) {
     const regions = options.regions ?? TWO_REGIONS;
     this.options = {
       regions,
+      routing: options.routing ?? "failover",
+      drill: options.drill ?? {},
       failureThreshold: options.failureThreshold ?? 1,
       failoverAfterMs: options.failoverAfterMs ?? 32_000,
       failbackAfterMs: options.failbackAfterMs ?? 21_000,
-      failoverTo: options.failoverTo ?? regions[1]!.name,
+      failoverTo: options.failoverTo,
       replicationLagMs: options.replicationLagMs ?? 800,
       isTTY: options.isTTY ?? false,
     };
@@ -170,7 +186,7 @@ export class FakeDeployment {
         this.text += text;
       },
     };
-    this.config = fakeConfig(regions, this.options.failureThreshold);
+    this.config = fakeConfig(regions, this.options.failureThreshold, this.options.routing);
     this.healthChecks = [
       ...regions.map((region, index) => this.newHealthCheck(index + 1, `${region.label}.example.com`, region.label)),
       // Someone else's check in the same account: the drill must not pick it.
@@ -203,7 +219,7 @@ export class FakeDeployment {
   }
 
   get targets() {
-    return drillTargets(this.config);
+    return drillTargets(this.config, this.options.drill);
   }
 
   regionAddresses(region: string): string[] {
@@ -225,18 +241,44 @@ export class FakeDeployment {
     return this.checkOf(this.options.regions[0]!.name);
   }
 
-  /** The region serving `api.<domain>` now, by the model in the header comment. */
-  apiAnswerRegion(): string {
-    if (this.forcedApiAnswer !== undefined) return this.forcedApiAnswer;
+  /** Route 53 has stopped answering this region's record (its check inverted long enough). */
+  private answeredAround(region: string): boolean {
     const now = this.clock.now();
     const { failoverAfterMs, failbackAfterMs } = this.options;
-    const last = this.primaryCheck.inversions.at(-1);
-    const failedOver =
+    const last = this.checkOf(region).inversions.at(-1);
+    return (
       last !== undefined &&
       failoverAfterMs !== "never" &&
       now >= last.from + failoverAfterMs &&
-      (last.to === undefined || failbackAfterMs === "never" || now < last.to + failbackAfterMs);
-    return failedOver ? this.options.failoverTo : this.options.regions[0]!.name;
+      (last.to === undefined || failbackAfterMs === "never" || now < last.to + failbackAfterMs)
+    );
+  }
+
+  /** The configured region whose vendored EC2 prefix holds `ip`, if any. */
+  regionOfClient(ip: string | undefined): string | undefined {
+    if (ip === undefined) return undefined;
+    return this.options.regions.find((region) => {
+      const prefix = CLIENT_SUBNETS[region.name];
+      return prefix !== undefined && prefixContains(prefix, ip);
+    })?.name;
+  }
+
+  /**
+   * The region serving `api.<domain>` now, by the model in the header comment; in
+   * active-active, for a client at `clientIp`.
+   */
+  apiAnswerRegion(clientIp?: string): string {
+    if (this.forcedApiAnswer !== undefined) return this.forcedApiAnswer;
+    const regions = this.options.regions.map((region) => region.name);
+    const [first, second] = regions as [string, string];
+    if (this.options.routing === "failover") {
+      return this.answeredAround(first) ? (this.options.failoverTo ?? second) : first;
+    }
+    const near = this.regionOfClient(clientIp) ?? first;
+    const next = this.options.failoverTo !== undefined && this.options.failoverTo !== near ? [this.options.failoverTo] : [];
+    const order = [...new Set([near, ...next, ...regions])];
+    // With every record unhealthy Route 53 answers as if all were healthy.
+    return order.find((region) => !this.answeredAround(region)) ?? near;
   }
 
   /** Fails the next `times` calls of a Route 53 command (matching `when`) with `error`. */
@@ -370,14 +412,20 @@ export class FakeDeployment {
         }),
       };
     });
-    stub.on(TestDNSAnswerCommand).callsFake((input: { HostedZoneId: string; RecordName: string }) => {
-      this.route53Call("TestDNSAnswer", input);
-      const base = { Nameserver: "ns-1.awsdns-01.org", RecordName: input.RecordName, RecordType: "A", Protocol: "UDP" };
-      if (input.HostedZoneId !== this.config.hostedZoneId || input.RecordName !== "api.example.com" || this.apiRecordMissing) {
-        return { ...base, RecordData: [], ResponseCode: "NXDOMAIN" };
-      }
-      return { ...base, RecordData: this.regionAddresses(this.apiAnswerRegion()), ResponseCode: "NOERROR" };
-    });
+    stub
+      .on(TestDNSAnswerCommand)
+      .callsFake((input: { HostedZoneId: string; RecordName: string; EDNS0ClientSubnetIP?: string }) => {
+        this.route53Call("TestDNSAnswer", input);
+        const base = { Nameserver: "ns-1.awsdns-01.org", RecordName: input.RecordName, RecordType: "A", Protocol: "UDP" };
+        if (input.HostedZoneId !== this.config.hostedZoneId || input.RecordName !== "api.example.com" || this.apiRecordMissing) {
+          return { ...base, RecordData: [], ResponseCode: "NXDOMAIN" };
+        }
+        return {
+          ...base,
+          RecordData: this.regionAddresses(this.apiAnswerRegion(input.EDNS0ClientSubnetIP)),
+          ResponseCode: "NOERROR",
+        };
+      });
   }
 
   readonly http: HttpClient = async (request) => {

@@ -34,7 +34,7 @@ import {
 } from "./record";
 import { DrillRoute53, routingHealth, type HealthCheckInfo } from "./route53";
 import { describeClientSubnet } from "./client-subnets";
-import { DRILL_MARKER_TAG, describeQuery, describeRegion, drilledRole, type DrillTargets } from "./targets";
+import { DRILL_MARKER_TAG, describeQuery, describeRegion, drilledRole, theDrilled, type DrillTargets } from "./targets";
 
 export type DrillSignal = "SIGINT" | "SIGTERM";
 
@@ -115,6 +115,8 @@ class DrillRun {
   private drilledCheck: HealthCheckInfo | undefined;
   /** "primary" in failover mode, else the drilled region's code: how messages name it. */
   private readonly role: string;
+  /** "the primary", or the drilled region's code. */
+  private readonly theRole: string;
   private healthChecks: DrillRecord["healthChecks"] = [];
   private markAttempted = false;
   private breakAttempted = false;
@@ -136,6 +138,7 @@ class DrillRun {
   ) {
     this.targets = settings.targets;
     this.role = drilledRole(settings.targets);
+    this.theRole = theDrilled(settings.targets);
     this.route53 = new DrillRoute53(deps.route53);
     this.locator = new AddressLocator(deps.http, settings.targets.apiUrl);
     this.startedAt = deps.clock.now();
@@ -162,10 +165,10 @@ class DrillRun {
   private interrupt(signal: DrillSignal): void {
     this.interruptedBy ??= signal;
     if (this.restoring) {
-      this.progress.line(`${signal}: no longer waiting for the ${this.role} to be back (the health check is un-inverted first)`);
+      this.progress.line(`${signal}: no longer waiting for ${this.theRole} to be back (the health check is un-inverted first)`);
       this.restoreAbort.abort(new DrillInterrupted(signal));
     } else if (this.restored) {
-      this.progress.line(`${signal}: stopping (the ${this.role} is restored already)`);
+      this.progress.line(`${signal}: stopping (${this.theRole} is restored already)`);
       this.drillAbort.abort(new DrillInterrupted(signal));
     } else {
       this.progress.line(`${signal}: stopping the drill; restoring first (${signal} again stops waiting for confirmation)`);
@@ -419,7 +422,7 @@ class DrillRun {
       } catch (error) {
         if (attempt >= UNINVERT_ATTEMPTS) {
           throw new DrillFailure(
-            `could not un-invert health check ${this.drilledCheckId} (${describeError(error)}); the ${this.role} stays failed over ` +
+            `could not un-invert health check ${this.drilledCheckId} (${describeError(error)}); ${this.theRole} stays failed over ` +
               `until you run: aws route53 update-health-check --health-check-id ${this.drilledCheckId} --no-inverted ` +
               `&& aws route53 change-tags-for-resource --resource-type healthcheck --resource-id ${this.drilledCheckId} --remove-tag-keys ${DRILL_MARKER_TAG}`,
           );
@@ -458,7 +461,7 @@ class DrillRun {
       const remaining = deadline - this.now();
       if (remaining <= 0) {
         throw new DrillFailure(
-          `health check ${this.drilledCheckId} is un-inverted, but ${this.settings.timeoutSeconds} s later the ${this.role} was ` +
+          `health check ${this.drilledCheckId} is un-inverted, but ${this.settings.timeoutSeconds} s later ${this.theRole} was ` +
             `${this.describeSample(sample)}`,
         );
       }

@@ -53,7 +53,7 @@ export async function dryRun(
   const subnet =
     targets.clientSubnet === undefined
       ? ""
-      : ` EDNS0ClientSubnetIP ${targets.clientSubnet.ip} EDNS0ClientSubnetMask ${targets.clientSubnet.mask}`;
+      : ` ResolverIP and EDNS0ClientSubnetIP ${targets.clientSubnet.ip} EDNS0ClientSubnetMask ${targets.clientSubnet.mask}`;
   const answered = failover ? "a standby" : "another region";
   const healthUrl = (region: RegionTarget) => `https://${region.endpoint}${HEALTH_PATH}`;
   const listUrl = (region: RegionTarget) => `${region.url}${TICKETS_PATH.slice(1)}?limit=${PAGE_LIMITS.max}`;

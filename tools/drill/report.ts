@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { formatSeconds } from "./progress";
 import { describeClientSubnet } from "./client-subnets";
 import { MILESTONES, milestoneLabels, probeOutcome, type DrillRecord, type MilestoneName } from "./record";
-import { drilledRole } from "./targets";
+import { theDrilled } from "./targets";
 import { drillTimings } from "./timings";
 import { renderTimelineSvg } from "./timeline-svg";
 
@@ -174,7 +174,7 @@ function summary(record: DrillRecord): string {
         : `\`${targets.apiName}\` was not seen moving away from ${targets.drilled.name} in its area.`,
     );
   } else {
-    sentences.push(`The drill stopped before the ${drilledRole(targets)}'s health check was inverted.`);
+    sentences.push(`The drill stopped before ${theDrilled(targets)}'s health check was inverted.`);
   }
   if (record.probes.length > 0) {
     sentences.push(
@@ -190,7 +190,7 @@ function budgetSection(record: DrillRecord): string[] {
   const { budget, targets } = record;
   const timings = drillTimings(record);
   const interval = targets.requestInterval;
-  const role = drilledRole(targets);
+  const role = theDrilled(targets);
   const failover = targets.routing === "failover";
   const answersOther = failover ? "Route 53 answers a standby" : `Route 53 answers another region in ${role}'s area`;
   const lines = [
@@ -210,7 +210,7 @@ function budgetSection(record: DrillRecord): string[] {
       ["l", "r", "r", "l"],
       [
         [
-          `time to detect: Route 53 counts the ${role} unhealthy`,
+          `time to detect: Route 53 counts ${role} unhealthy`,
           measured(timings.timeToDetect),
           `${budget.detectionSeconds} s`,
           `request interval ${interval} s × failure threshold ${targets.failureThreshold}`,
@@ -236,7 +236,7 @@ function budgetSection(record: DrillRecord): string[] {
           "not budgeted: the check itself never failed",
         ],
         [
-          `time to fail back: Route 53 answers the ${role} again`,
+          `time to fail back: Route 53 answers ${role} again`,
           measured(timings.timeToFailBack),
           `${budget.failoverSeconds} s`,
           "as for failing over",
@@ -315,7 +315,7 @@ export function renderMarkdown(record: DrillRecord): string {
     "",
     summary(record),
     "",
-    `![Timeline: the ${drilledRole(targets)}'s health check, Route 53's answer for ${targets.apiName}${failover ? "" : ` in ${targets.drilled.name}'s area`} and the probe tickets over time](${REPORT_FILES.timeline})`,
+    `![Timeline: ${theDrilled(targets)}'s health check, Route 53's answer for ${targets.apiName}${failover ? "" : ` in ${targets.drilled.name}'s area`} and the probe tickets over time](${REPORT_FILES.timeline})`,
     "",
   ];
   if (record.problems.length > 0) {

@@ -139,8 +139,10 @@ export class DrillRoute53 {
 
   /**
    * What Route 53's own name servers answer for an A record (no resolver cache involved). With
-   * `clientSubnet`, asked as a client there (EDNS0ClientSubnetIP and EDNS0ClientSubnetMask):
-   * latency routing answers by that subnet rather than by the resolver TestDNSAnswer uses.
+   * `clientSubnet`, asked as a client there (EDNS0ClientSubnetIP and EDNS0ClientSubnetMask),
+   * through a resolver at the same address (ResolverIP; without it TestDNSAnswer simulates a
+   * resolver in us-east-1): latency routing answers for that area whether it goes by the
+   * client subnet or by the resolver.
    */
   async answer(hostedZoneId: string, recordName: string, signal?: AbortSignal, clientSubnet?: ClientSubnet): Promise<DnsAnswer> {
     const result = await this.client.send(
@@ -150,7 +152,11 @@ export class DrillRoute53 {
         RecordType: "A",
         ...(clientSubnet === undefined
           ? {}
-          : { EDNS0ClientSubnetIP: clientSubnet.ip, EDNS0ClientSubnetMask: String(clientSubnet.mask) }),
+          : {
+              ResolverIP: clientSubnet.ip,
+              EDNS0ClientSubnetIP: clientSubnet.ip,
+              EDNS0ClientSubnetMask: String(clientSubnet.mask),
+            }),
       }),
       { abortSignal: signal },
     );

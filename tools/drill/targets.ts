@@ -128,6 +128,11 @@ export function drilledRole(targets: Pick<DrillTargets, "routing" | "drilled">):
   return targets.routing === "failover" ? "primary" : targets.drilled.name;
 }
 
+/** The same inside a sentence: "the primary", or the region's code (no article). */
+export function theDrilled(targets: Pick<DrillTargets, "routing" | "drilled">): string {
+  return targets.routing === "failover" ? "the primary" : targets.drilled.name;
+}
+
 /** `api.example.com` or, active-active, `api.example.com (from eu-west-1's area, 3.248.0.0/24)`. */
 export function describeQuery(targets: Pick<DrillTargets, "apiName" | "drilled" | "clientSubnet">): string {
   return targets.clientSubnet === undefined

@@ -60,7 +60,7 @@ describe("a passing active-active drill of the first region (the default)", () =
     expect(Object.keys(record.milestones)).toEqual(["broken", "detected", "failedOver", "restored", "healthy", "failedBack"]);
   });
 
-  test("every TestDNSAnswer asks as a client in Ireland's area: EDNS0ClientSubnetIP of eu-west-1, mask 24", () => {
+  test("every TestDNSAnswer asks as a client in Ireland's area: EDNS0ClientSubnetIP (and ResolverIP) of eu-west-1, mask 24", () => {
     const queries = dnsQueries(deployment);
     expect(queries.length).toBeGreaterThan(5);
     for (const query of queries) {
@@ -68,6 +68,7 @@ describe("a passing active-active drill of the first region (the default)", () =
         HostedZoneId: "Z0123456789ABCDEFGHIJ",
         RecordName: "api.example.com",
         RecordType: "A",
+        ResolverIP: IRELAND_CLIENT,
         EDNS0ClientSubnetIP: IRELAND_CLIENT,
         EDNS0ClientSubnetMask: "24",
       });
@@ -102,6 +103,8 @@ describe("a passing active-active drill of the first region (the default)", () =
       `preflight: 2 health checks healthy, every region answers from itself, api.example.com (asked from eu-west-1's area, EDNS0 client subnet ${IRELAND_CLIENT}/24) answers eu-west-1`,
     );
     expect(deployment.output.text).toContain("baseline: eu-west-1 healthy");
+    expect(renderMarkdown(record)).toContain("| time to detect: Route 53 counts eu-west-1 unhealthy |");
+    expect(renderMarkdown(record)).toContain("| time to fail back: Route 53 answers eu-west-1 again |");
   });
 
   test("the report: JSON with routing, drilled region and subnet; Markdown and timeline name them", () => {
@@ -214,7 +217,7 @@ test("the dry run prints the active-active plan with the EDNS0 subnet it will us
   );
   expect(text).toContain(`4. break: Route 53 UpdateHealthCheck ${id}: Inverted=true, HealthCheckVersion 1`);
   expect(text).toContain(
-    `TestDNSAnswer api.example.com A EDNS0ClientSubnetIP ${client} EDNS0ClientSubnetMask 24, until another region (eu-west-1, ap-southeast-1) answers`,
+    `TestDNSAnswer api.example.com A ResolverIP and EDNS0ClientSubnetIP ${client} EDNS0ClientSubnetMask 24, until another region (eu-west-1, ap-southeast-1) answers`,
   );
   expect(text).not.toContain("api-standby");
   expect(text).toContain("Preflight passes now: the drill would start.");

@@ -5,7 +5,8 @@ import type { Context } from "aws-lambda";
 import { createIdempotencyTable, createTicketsTable, startDynalite } from "../../tools/local-api/embedded-dynamodb";
 import { invocationContext } from "../../tools/local-api/handlers";
 import type { ProxyHandler } from "../../lambdas/core/http";
-import { HANDLERS, type HandlerName } from "../../contract/handlers";
+import { startReplicatedTables } from "../support/replicated-tables";
+import { HANDLERS, IDEMPOTENCY_TABLE, type HandlerName } from "../../contract/handlers";
 import { TICKET_LIMITS } from "../../contract/ticket-json-schema";
 
 // Quiet handler logs in tests (set before any logger is constructed), and the SDK's notice
@@ -28,6 +29,26 @@ export async function startTestTable(tableName = "SXRTickets"): Promise<TestTabl
 }
 
 export const idempotencyTableOf = (tableName: string) => `${tableName}-idempotency`;
+
+/** Both tables of the API as `startReplicatedTables` takes them. */
+export const replicatedTableSpecs = (tableName: string) => [
+  { name: tableName, hashKey: "id" },
+  { name: idempotencyTableOf(tableName), hashKey: IDEMPOTENCY_TABLE.hashKey },
+];
+
+/**
+ * Like `startTestTable`, but behind the replicated-tables proxy with a single region: a failed
+ * conditional write then returns the old item (`ReturnValuesOnConditionCheckFailure: ALL_OLD`)
+ * as DynamoDB does and dynalite does not.
+ */
+export async function startProxiedTestTable(tableName = "SXRTickets"): Promise<TestTable> {
+  const world = await startReplicatedTables({
+    regions: ["eu-west-1"],
+    tables: replicatedTableSpecs(tableName),
+    delayMs: Infinity,
+  });
+  return { endpoint: world.regions["eu-west-1"]!.endpoint, tableName, close: () => world.close() };
+}
 
 /** Environment of a handler cold start against a local endpoint. */
 export function handlerEnv(endpoint: string, tableName: string): Record<string, string | undefined> {

@@ -1,8 +1,7 @@
 /**
  * POST /ticket: checks the media type and the optional Idempotency-Key, validates the body,
- * stores the ticket with server-assigned id and createdOn (once per key), answers 201.
+ * stores the ticket with server-assigned id and createdOn (once per key and body), answers 201.
  */
-import { randomUUID } from "node:crypto";
 import { createDynamoDbClient, documentClientOf, TICKET_CALL_LIMITS } from "./core/dynamo";
 import { readHandlerEnv, requireEnv } from "./core/env";
 import { apiHandler } from "./core/http";
@@ -10,6 +9,7 @@ import { idempotentCreate } from "./core/idempotent-create";
 import { createLogger } from "./core/logger";
 import { readIdempotencyKey, requireJsonContentType } from "./core/request-headers";
 import { parseTicketInput } from "./core/ticket-input-parser";
+import { newTicketId } from "./core/ticket-id";
 import { createTicket } from "./core/tickets";
 import { HANDLER_ENV } from "../contract/handlers";
 import type { TicketInput } from "../contract/ticket-json-schema";
@@ -20,8 +20,15 @@ const logger = createLogger("tickets-post");
 const client = createDynamoDbClient(TICKET_CALL_LIMITS);
 const documentClient = documentClientOf(client);
 
-const create = (input: TicketInput) =>
-  createTicket(input, { documentClient, tableName: env.tableName, clock: () => new Date(), newId: randomUUID, logger });
+/** With a key, the id is derived from the key and the body: the same request is the same ticket in every region. */
+const create = (input: TicketInput, idempotencyKey?: string) =>
+  createTicket(input, {
+    documentClient,
+    tableName: env.tableName,
+    clock: () => new Date(),
+    newId: () => newTicketId(input, idempotencyKey),
+    logger,
+  });
 const createOnce = idempotentCreate(create, { client, tableName: idempotencyTableName, logger });
 
 export const handler = apiHandler(

@@ -118,6 +118,40 @@ describe("createTicket", () => {
     });
   });
 
+  test("a failed condition on our fields with another createdOn (another region, an expired record) answers the stored ticket", async () => {
+    const storedElsewhere = {
+      createdOn: { S: "2024-02-29 23:59:55" },
+      priority: { S: "low" },
+      id: { S: FIXED_ID },
+      description: { S: "Flat tyre" },
+    };
+    documentClient
+      .on(PutCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {}, Item: storedElsewhere }),
+      );
+
+    const ticket = await createTicket({ description: "Flat tyre", priority: "low" }, createDeps());
+
+    expect(ticket).toEqual({ id: FIXED_ID, description: "Flat tyre", priority: "low", createdOn: "2024-02-29 23:59:55" });
+    expect(Object.keys(ticket)).toEqual(["id", "description", "priority", "createdOn"]);
+    expect(documentClient.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  test("a failed condition on the same id with one field different is a ConflictError", async () => {
+    const other = {
+      id: { S: FIXED_ID },
+      description: { S: "Flat tyre" },
+      priority: { S: "high" },
+      createdOn: { S: "2024-02-29 23:59:58" },
+    };
+    documentClient
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {}, Item: other }));
+
+    await expect(createTicket({ description: "Flat tyre", priority: "low" }, createDeps())).rejects.toBeInstanceOf(ConflictError);
+  });
+
   test("a stored ticket with one more field is not ours", async () => {
     const longer = {
       id: { S: FIXED_ID },

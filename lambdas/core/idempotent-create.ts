@@ -47,7 +47,8 @@ const NO_CONTEXT_IN_PROGRESS_MS = 29_000;
 const KEY_IN_PROGRESS = `a request with this ${IDEMPOTENCY_KEY.header} is still in progress: retry after the Retry-After delay`;
 
 export function idempotentCreate(
-  create: (input: TicketInput) => Promise<Ticket>,
+  /** Gets the key too: the ticket id is derived from it (see `ticket-id.ts`). */
+  create: (input: TicketInput, idempotencyKey: string) => Promise<Ticket>,
   options: IdempotentCreateOptions,
 ): CreateTicketOnce {
   const windowSeconds = options.windowSeconds ?? IDEMPOTENCY_WINDOW_SECONDS;
@@ -73,7 +74,7 @@ export function idempotentCreate(
     let created: Ticket | undefined;
     const createOnce = makeIdempotent(
       async (request: IdempotentRequest) => {
-        created = await create(request.input);
+        created = await create(request.input, request.idempotencyKey);
         return created;
       },
       { persistenceStore, config, keyPrefix: KEY_PREFIX },
@@ -87,8 +88,8 @@ export function idempotentCreate(
       const name = (error as Error).name;
       if (created !== undefined) {
         // Only the final record update can fail after the ticket was stored. The ticket exists,
-        // so the truthful answer is 201; a retry inside the function's remaining time gets 409,
-        // after it a second ticket (the record stays in progress until then).
+        // so the truthful answer is 201; a retry inside the function's remaining time gets 409
+        // (the record stays in progress until then), after it the same ticket (same id).
         options.logger.warn("ticket stored, but its idempotency record was not completed", {
           ticketId: created.id,
           errorName: name,

@@ -19,7 +19,10 @@ export interface TicketTable {
 
 export interface CreateTicketDependencies extends TicketTable {
   clock: () => Date;
-  /** Random, never time-based: two posts in one millisecond (or two regions) must not collide. */
+  /**
+   * The new ticket's id: random (never time-based: two posts in one millisecond, or in two
+   * regions, must not collide), or derived from the request's `Idempotency-Key` and body.
+   */
   newId: () => string;
   logger: CoreLogger;
 }
@@ -44,9 +47,12 @@ export function orderedTicket(ticket: Ticket): Ticket {
 
 /**
  * Stores a new ticket with server-assigned `id` and `createdOn`. The write is conditional so
- * that an id collision can never overwrite an existing ticket. When the condition fails
- * because an earlier attempt of this very write landed (the SDK retries a write whose answer
- * timed out), the item found is our ticket: that is a success, not a conflict.
+ * that an id collision can never overwrite an existing ticket. When the condition fails on a
+ * ticket with exactly this request's fields, that ticket is this request's: the id is derived
+ * from the `Idempotency-Key` and the body (see `ticket-id.ts`), so it was stored by another
+ * region, by an earlier attempt of the same write (the SDK retries a write whose answer timed
+ * out), or before the key's idempotency record expired. That is a success, and the answer is
+ * the stored ticket with its own `createdOn`. Other fields under the same id are a conflict.
  */
 export async function createTicket(input: TicketInput, deps: CreateTicketDependencies): Promise<Ticket> {
   const ticket = orderedTicket({ ...input, id: deps.newId(), createdOn: formatCreatedOn(deps.clock()) });
@@ -61,26 +67,34 @@ export async function createTicket(input: TicketInput, deps: CreateTicketDepende
     );
   } catch (error) {
     if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
-    if (!isStoredTicket((error as { Item?: Record<string, unknown> }).Item, ticket)) {
-      throw new ConflictError("a ticket with this id already exists");
-    }
-    deps.logger.info("ticket already stored by an earlier attempt of the same write", { ticketId: ticket.id });
+    const stored = storedTicketOf((error as { Item?: Record<string, unknown> }).Item, ticket);
+    if (stored === undefined) throw new ConflictError("a ticket with this id already exists");
+    deps.logger.info("ticket already stored by this request (another region or an earlier attempt): answered it", {
+      ticketId: stored.id,
+      createdOn: stored.createdOn,
+    });
+    return stored;
   }
   deps.logger.info("ticket created", { ticketId: ticket.id });
   return ticket;
 }
 
 /**
- * Whether a conditional check's old item (raw attribute values: the document client does not
- * translate errors) is exactly `ticket`, every field a string.
+ * The conditional check's old item (raw attribute values: the document client does not
+ * translate errors) as a ticket, when it has exactly `ticket`'s fields, every one a string
+ * equal to `ticket`'s but `createdOn`; otherwise `undefined`. No extra read (and no GetItem
+ * permission) is needed: `ReturnValuesOnConditionCheckFailure: ALL_OLD` brings the item.
  */
-function isStoredTicket(item: Record<string, unknown> | undefined, ticket: Ticket): boolean {
-  if (item === undefined) return false;
-  const fields = Object.entries(ticket);
-  return (
-    Object.keys(item).length === fields.length &&
-    fields.every(([field, value]) => (item[field] as { S?: unknown } | undefined)?.S === value)
-  );
+function storedTicketOf(item: Record<string, unknown> | undefined, ticket: Ticket): Ticket | undefined {
+  if (item === undefined) return undefined;
+  const fields = Object.keys(ticket) as (keyof Ticket)[];
+  const stored: Record<string, string> = {};
+  for (const field of fields) {
+    const value = (item[field] as { S?: unknown } | undefined)?.S;
+    if (typeof value !== "string" || (field !== "createdOn" && value !== ticket[field])) return undefined;
+    stored[field] = value;
+  }
+  return Object.keys(item).length === fields.length ? orderedTicket(stored as unknown as Ticket) : undefined;
 }
 
 export interface ListTicketsQuery {

@@ -138,9 +138,18 @@ describe("the same keyed request in two regions", () => {
     expect(await ticketsIn(B)).toEqual([ticketB]);
     expect(await recordCount(A)).toBe(1);
     expect(await recordCount(B)).toBe(1);
-    // B's record was completed last, so it won too: a replay anywhere answers B's ticket.
-    const replay = await post(A, body, key);
+    // B's idempotency record was completed last, so it won too: a replay within the window
+    // (records of 2026-03-01, so the clock goes back there) answers B's ticket from it.
+    let replay: APIGatewayProxyResult;
+    try {
+      atTime("2026-03-01T10:00:05Z");
+      replay = await post(A, body, key);
+    } finally {
+      jest.useRealTimers();
+    }
     expect(replay.body).toBe(second.body);
+    expect(await ticketsIn(A)).toEqual([ticketB]);
+    expect(world.pending().filter((delivery) => delivery.table === TABLE)).toEqual([]);
   });
 
   test("a retry in the other region after the ticket replicated (its record not yet) answers that ticket and stores nothing new", async () => {

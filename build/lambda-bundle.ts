@@ -43,6 +43,8 @@ function esbuildOptions(): BuildOptions & { write: false; metafile: true } {
     // The SDK keeps an optional `require("@aws-sdk/signature-v4-crt")`, which ESM output lacks.
     banner: { js: 'import{createRequire as __createRequire}from"node:module";const require=__createRequire(import.meta.url);' },
     mainFields: ["module", "main"],
+    // uuid (the derived ticket ids) imports Node's crypto by its bare name; keep every built-in a node: import.
+    alias: { crypto: "node:crypto" },
     minify: true,
     sourcemap: false,
     legalComments: "none",

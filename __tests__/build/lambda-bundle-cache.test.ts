@@ -8,10 +8,14 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utime
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleHandler, bundleHandlers } from "../../build/lambda-bundle";
+import { lockHandlerSources } from "../support/source-lock";
 
 let workDir: string;
+/** Held for the whole file: its checks need the handler sources' identities unchanged. */
+let unlockSources: () => void;
 
 beforeAll(() => {
+  unlockSources = lockHandlerSources();
   workDir = mkdtempSync(join(tmpdir(), "lambda-bundle-cache-test-"));
   // One build for the whole file; each test starts from a copy of it (a warm cache).
   bundleHandlers(join(workDir, "prebuilt"));
@@ -25,6 +29,7 @@ function prebuiltCopy(name: string): string {
 }
 
 afterAll(() => {
+  unlockSources();
   rmSync(workDir, { recursive: true, force: true });
 });
 

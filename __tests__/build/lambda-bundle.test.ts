@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { lockHandlerSources } from "../support/source-lock";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -34,11 +35,13 @@ function sourceFiles(dir = join(PROJECT_ROOT, "lambdas")): string[] {
 function withSourceMtime<T>(time: Date, action: () => T): T {
   const files = sourceFiles();
   const saved = files.map((file) => statSync(file));
+  const unlock = lockHandlerSources();
   try {
     files.forEach((file) => utimesSync(file, time, time));
     return action();
   } finally {
     files.forEach((file, i) => utimesSync(file, saved[i]!.atime, saved[i]!.mtime));
+    unlock();
   }
 }
 

@@ -154,8 +154,8 @@ const OPERATIONS: Record<HandlerName, Record<string, unknown>> = {
       `With an \`${IDEMPOTENCY_KEY.header}\` header the create is safe to retry for ${windowHours} hours: a retry with`,
       "the same key and body answers the first ticket again (201, same body) and stores nothing;",
       "the same key with another body is a 422; while the first request runs, a retry gets 409.",
-      "Across regions a retry is recognised once the first request's record has replicated",
-      "(typically within a second); a retry that fails over sooner can store a second ticket.",
+      "Across regions the same key and body is the same ticket, its id derived from both: a retry",
+      "in another region, or after the window, answers the stored ticket and stores nothing.",
     ].join("\n"),
     parameters: [
       {

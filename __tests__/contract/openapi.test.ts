@@ -320,7 +320,7 @@ describe("the document declares what the API does", () => {
       "201, same body",
       "another body is a 422",
       "a retry gets 409",
-      "can store a second ticket",
+      "answers the stored ticket and stores nothing",
     ]) {
       expect(description).toContain(promise);
     }

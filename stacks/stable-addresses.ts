@@ -1,12 +1,14 @@
 import { Construct, type Node } from "constructs";
-import { type TerraformElement, TerraformResource, TerraformStack } from "cdktf";
+import { TerraformDataSource, type TerraformElement, TerraformResource, TerraformStack } from "cdktf";
+import { AWS_REGIONS } from "../config/aws-regions";
 
 /**
  * The Terraform names of the resources whose replacement loses data (the table, the state
  * bucket and its key, log groups, the alarm key and topic), by construct path under their
- * stack. cdktf would name them after a hash of the construct path, so renaming or moving a
- * construct would plan destroy + create of the table and its data; pinned, a refactoring can't
- * move them by accident, and a test fails when a stateful resource is not in this list.
+ * stack. Every other name follows its construct path ({@link readableName}), so renaming or
+ * moving a construct renames its resources; these names don't follow the path, so a
+ * refactoring can't plan destroy + create of the table and its data by accident, and a test
+ * fails when a stateful resource is not in this list.
  *
  * To rename one on purpose, change its name here, add a `moved` block from the old name
  * (`resource.moveFromId`), and check that the plan shows a move, not a replacement.
@@ -48,11 +50,34 @@ export const STATE_REPLICA_ADDRESSES: Readonly<Record<string, string>> = {
   "replica-versioning": "replica_versioning",
 };
 
+/** A region code as one dash-separated part of a construct id (`health-check-eu-west-1`). */
+const REGION_IN_ID = new RegExp(`(?:^|-)(${[...AWS_REGIONS].sort((a, b) => b.length - a.length).join("|")})(?=-|$)`);
+
 /**
- * A stack whose listed resources get their fixed names instead of cdktf's path hashes. The
- * names are allocated when an element first asks for its id (before any reference to it is
- * rendered), and each pinned resource gets a `moved` block from the hashed name cdktf gave it
- * before, so a deployment made before the names were pinned moves instead of replacing.
+ * The Terraform name of every resource and data source that has no pinned name: its construct
+ * path under the stack in snake case, with the region it belongs to moved to the end, e.g.
+ * `api-eu-west-1/tickets-get/function` -> `api_tickets_get_function_eu_west_1`,
+ * `failover-dns/client-check-eu-west-1-tickets-get` -> `failover_dns_client_check_tickets_get_eu_west_1`.
+ * A path names what a resource is and where, and stays put while its construct does; cdktf's
+ * default (the path and a hash of it) reads as noise in every plan and state command.
+ */
+export function readableName(path: string): string {
+  let region: string | undefined;
+  const parts = path.split("/").map((id) => {
+    const found = REGION_IN_ID.exec(id);
+    if (found === null) return id;
+    region = found[1];
+    return id.replace(REGION_IN_ID, "").replace(/^-/, "");
+  });
+  return [...parts.filter((part) => part !== ""), ...(region === undefined ? [] : [region])].join("_").replaceAll("-", "_");
+}
+
+/**
+ * A stack whose resources and data sources get readable names (see {@link readableName}), and
+ * whose listed ones (the stateful resources) their fixed names, instead of cdktf's path
+ * hashes. Names are allocated when an element first asks for its id (before any reference to
+ * it is rendered), and every resource gets a `moved` block from the hashed name cdktf gave it
+ * before, so a deployment made before the names changed moves instead of replacing.
  */
 export abstract class StableAddressStack extends TerraformStack {
   private readonly stableAddresses = new Map<string, string>();
@@ -76,26 +101,45 @@ export abstract class StableAddressStack extends TerraformStack {
 
   protected override allocateLogicalId(element: TerraformElement | Node): string {
     const node = element instanceof Construct ? element.node : element;
-    return this.stableAddresses.get(this.relativePath(node)) ?? super.allocateLogicalId(element);
+    const path = this.relativePath(node);
+    const pinned = this.stableAddresses.get(path);
+    if (pinned !== undefined) return pinned;
+    const named = element instanceof TerraformResource || element instanceof TerraformDataSource;
+    return named ? readableName(path) : super.allocateLogicalId(element);
   }
 
   /**
    * Call once every construct exists: adds the `moved` blocks, and fails on a listed path that
-   * matches no resource (a renamed construct would otherwise lose its pin silently).
+   * matches no resource (a renamed construct would otherwise lose its pin silently) and on two
+   * resources or data sources of one type with one name (Terraform JSON would keep only one).
    */
   protected checkPinnedAddresses(): void {
+    const elements = this.node
+      .findAll()
+      .filter((node) => node instanceof TerraformResource || node instanceof TerraformDataSource);
     const resources = new Map(
-      this.node
-        .findAll()
+      elements
         .filter((node): node is TerraformResource => node instanceof TerraformResource)
         .map((resource) => [this.relativePath(resource.node), resource]),
     );
     for (const path of this.stableAddresses.keys()) {
-      const resource = resources.get(path);
-      if (resource === undefined) {
+      if (!resources.has(path)) {
         throw new Error(`${this.node.id}: no resource at "${path}" for its pinned address; was a construct renamed?`);
       }
-      resource.moveFromId(`${resource.terraformResourceType}.${super.allocateLogicalId(resource)}`);
+    }
+    const addresses = new Map<string, string>();
+    for (const element of elements) {
+      const { terraformResourceType: type, friendlyUniqueId: name } = element as TerraformResource | TerraformDataSource;
+      const address = `${element instanceof TerraformDataSource ? "data." : ""}${type}.${name}`;
+      const path = this.relativePath(element.node);
+      const other = addresses.get(address);
+      if (other !== undefined) throw new Error(`${this.node.id}: "${path}" and "${other}" would both be ${address}`);
+      addresses.set(address, path);
+    }
+    // Data sources hold no state: only resources move, and only those whose name changed.
+    for (const resource of resources.values()) {
+      const former = super.allocateLogicalId(resource);
+      if (former !== resource.friendlyUniqueId) resource.moveFromId(`${resource.terraformResourceType}.${former}`);
     }
   }
 

@@ -164,7 +164,7 @@ describe("state bootstrap stack with a replica (stateBackend.replica)", () => {
       lifecycle: { prevent_destroy: true },
     });
     // The backend's kms_key_id (the alias) names the replica's key in the replica's region.
-    expect(byName("aws_kms_alias")["replica-key-alias"]).toMatchObject({
+    expect(byName("aws_kms_alias")["replica_key_alias"]).toMatchObject({
       name: "alias/wild-rydes-tickets-tfstate",
       target_key_id: "${aws_kms_key.replica_key.key_id}",
     });
@@ -180,7 +180,7 @@ describe("state bootstrap stack with a replica (stateBackend.replica)", () => {
     const replication = onlyResource(stack, "aws_s3_bucket_replication_configuration");
     expect(replication.provider).toBeUndefined();
     expect(replication.bucket).toBe("${aws_s3_bucket.state_bucket.id}");
-    expect(replication.role).toBe("${aws_iam_role.replication-role.arn}");
+    expect(replication.role).toBe("${aws_iam_role.replication_role.arn}");
     expect(replication.rule).toEqual([
       {
         id: "state-to-ap-southeast-1",

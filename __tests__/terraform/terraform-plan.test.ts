@@ -152,10 +152,8 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
       const regional = created(plan).filter((c) => REGIONAL_TYPES.includes(c.type));
       expect(regional).toHaveLength(26 * expected.regions.length);
       for (const change of regional) {
-        // Pinned names (stacks/stable-addresses.ts) end in the region with underscores.
-        const owner = expected.regions.filter(
-          (region) => change.address.includes(`-${region}_`) || change.address.endsWith(`_${region.replaceAll("-", "_")}`),
-        );
+        // Every regional resource's name ends in its region (stacks/stable-addresses.ts).
+        const owner = expected.regions.filter((region) => change.address.endsWith(`_${region.replaceAll("-", "_")}`));
         expect({ address: change.address, owners: owner.length, provider: keys.get(change.address) }).toEqual({
           address: change.address,
           owners: 1,
@@ -260,13 +258,11 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
     test("each health check starts after the record that makes its name resolve", () => {
       const resources =
         (plan.configuration?.root_module as { resources?: { address: string; depends_on?: string[] }[] }).resources ?? [];
-      const checks = resources.filter(
-        (r) => r.address.startsWith("aws_route53_health_check.") && r.address.includes("_health-check-"),
-      );
+      const checks = resources.filter((r) => r.address.startsWith("aws_route53_health_check.failover_dns_health_check_"));
       expect(checks).toHaveLength(expected.regions.length);
       for (const check of checks) {
         expect(check.depends_on).toHaveLength(1);
-        expect(check.depends_on![0]).toMatch(/^aws_route53_record\.domains-[a-z0-9-]+_regional-record_/);
+        expect(check.depends_on![0]).toMatch(/^aws_route53_record\.domains_regional_record_[a-z0-9_]+$/);
       }
     });
 

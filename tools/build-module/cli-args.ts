@@ -8,7 +8,8 @@ import { parseArgs } from "node:util";
 export const BUILD_MODULE_USAGE = `usage: npm run build:module -- [--out <dir>] [--tgz <file>]
 
 Builds the tickets stack as a plain Terraform module (README.md, versions.tf.json,
-main.tf.json, assets/) and a release archive of it. Regions and labels come from
+the configuration in files by concern, tests/, examples/, assets/) and a release
+archive of it. Regions and labels come from
 TICKETS_CONFIG (or the built-in defaults); its other settings become the inputs' defaults.
 
   --out <dir>    module folder, replaced by the build (default: dist/terraform-module)

@@ -4,7 +4,9 @@
  *
  *   dist/terraform-module/            README.md (terraform-docs style tables, usage, build-time settings)
  *                                     versions.tf.json (required Terraform and aws provider, aliases)
- *                                     main.tf.json (inputs, resources, moved blocks, outputs)
+ *                                     variables, outputs, moved, providers (guards) .tf.json
+ *                                     table, api-<region>, domains, dns, alarms .tf.json (module-layout.ts)
+ *                                     tests/*.tftest.hcl (terraform test, mock providers), examples/
  *                                     assets/ (the Lambda zips, referenced through path.module)
  *   dist/terraform-module-<version>.tgz   the same files as a deterministic release archive
  *

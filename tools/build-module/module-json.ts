@@ -1,12 +1,15 @@
 /**
- * The synthesized tickets stack turned into a module's files: `main.tf.json` (everything
- * Terraform creates, reads and outputs) and `versions.tf.json` (what it needs to run), split
- * the way Terraform modules conventionally are, so a reader finds the requirements where
- * `terraform-docs` and reviewers look for them.
+ * The synthesized tickets stack turned into a module's files: `versions.tf.json` (what it
+ * needs to run) and the body (everything Terraform creates, reads and outputs) in files by
+ * concern (module-layout.ts: variables, outputs, moved blocks, provider guards, then table,
+ * api per region, domains, dns, alarms), the way Terraform modules conventionally are laid
+ * out, so a reader finds the requirements where `terraform-docs` and reviewers look for them
+ * and each part of the system in a file of its own.
  */
+import { splitModule, type TerraformJson } from "./module-layout";
 import { terraformFloor, type TerraformFloor } from "./terraform-version";
 
-export type TerraformJson = Record<string, any>;
+export type { TerraformJson };
 
 /** AWS provider versions the module works with (the bindings are generated from 5.100.0). */
 export const MODULE_PROVIDER_VERSION = ">= 5.100.0, < 6.0.0";
@@ -18,8 +21,14 @@ export interface ProjectRelease {
 }
 
 export interface ModuleFiles {
-  /** `main.tf.json`: variables, data sources, resources, moved blocks, outputs. */
+  /**
+   * The module's body as one configuration (variables, data sources, resources, moved blocks,
+   * outputs): what the files of {@link layout} merge into, and what a single `main.tf.json`
+   * held before the split.
+   */
   readonly main: TerraformJson;
+  /** The body in files by concern: file name -> content (module-layout.ts). */
+  readonly layout: Readonly<Record<string, TerraformJson>>;
   /** `versions.tf.json`: the `terraform` block (required Terraform and provider versions). */
   readonly versions: TerraformJson;
   readonly terraform: TerraformFloor;
@@ -50,7 +59,7 @@ export function toModule(stack: TerraformJson, release: ProjectRelease): ModuleF
       },
     },
   };
-  return { main, versions, terraform };
+  return { main, layout: splitModule(main), versions, terraform };
 }
 
 /** The module as Terraform loads it: its files merged (the comment key left out). */

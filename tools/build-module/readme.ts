@@ -7,6 +7,7 @@
  */
 import { ROUTE53_METRICS_REGION } from "../../config/aws-regions";
 import { AWS_PROVIDER_VERSION } from "../terraform/toolchain";
+import { FIXED_FILES } from "./module-layout";
 import type { ModuleFiles, ProjectRelease, TerraformJson } from "./module-json";
 
 /** The settings that shape the module and can't be inputs (see "Fixed when built"). */
@@ -162,9 +163,9 @@ function stableAddresses({ files }: ModuleReadmeInput): string {
   const moved: { from: string; to: string }[] = files.main.moved ?? [];
   if (moved.length === 0) return "";
   return [
-    "## Stateful resources keep their addresses",
+    "## Resources keep their addresses",
     "",
-    "The resources whose replacement loses data have the same address in every build. The module also carries a `moved` block from the address a build gave each of them before the addresses were fixed, so an older deployment moves instead of replacing:",
+    "Every resource's address is its construct path in snake case with the region last (`aws_lambda_function.api_tickets_get_function_eu_west_1`), never a hash, and the resources whose replacement loses data (tables, log groups, the alarm topic and its key) have fixed addresses. `moved.tf.json` carries a `moved` block from the address an earlier build gave each resource, so an older deployment moves instead of replacing:",
     "",
     table(
       ["Address", "Moved from"],
@@ -257,8 +258,74 @@ function instances({ block }: ResourceEntry): string {
   return "1";
 }
 
+/** The file each resource and data source is in (`type.name` or `data.type.name` -> file). */
+function filesByAddress(layout: ModuleFiles["layout"]): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const [file, content] of Object.entries(layout)) {
+    for (const [kind, prefix] of [
+      ["resource", ""],
+      ["data", "data."],
+    ] as const) {
+      for (const [type, byName] of Object.entries<TerraformJson>(content[kind] ?? {})) {
+        for (const name of Object.keys(byName)) found.set(`${prefix}${type}.${name}`, file);
+      }
+    }
+  }
+  return found;
+}
+
+function layoutSection({ files }: ModuleReadmeInput): string {
+  const counts = (content: TerraformJson) => {
+    const blocks = (kind: string) =>
+      Object.values<TerraformJson>(content[kind] ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+    const parts = [
+      [blocks("resource"), "resource"],
+      [blocks("data"), "data source"],
+      [Object.keys(content.variable ?? {}).length, "input"],
+      [Object.keys(content.output ?? {}).length, "output"],
+      [(content.moved ?? []).length, "`moved` block"],
+    ] as const;
+    return parts
+      .filter(([count]) => count > 0)
+      .map(([count, noun]) => `${count} ${noun}${count === 1 ? "" : "s"}`)
+      .join(", ");
+  };
+  const rows: string[][] = [
+    [code("versions.tf.json"), FIXED_FILES["versions.tf.json"]!, "the `terraform` block"],
+    ...Object.entries(files.layout).map(([name, content]) => {
+      const comment = typeof content["//"] === "string" ? (content["//"] as string).replace(/\.$/, "") : "";
+      return [code(name), prose(comment[0]?.toLowerCase() + comment.slice(1)), counts(content)];
+    }),
+    [code("tests/"), "`terraform test` files, offline with mock providers (below)", ""],
+    [code("examples/"), "root modules that use this module", ""],
+    [code("assets/"), "the Lambda zips, referenced through `path.module`", ""],
+  ];
+  return [
+    "## Files",
+    "",
+    "Terraform reads every `.tf.json` file of the folder as one configuration; each holds one concern:",
+    "",
+    table(["File", "What it holds", "Blocks"], rows),
+  ].join("\n");
+}
+
+function testing(): string {
+  return [
+    "## Testing a change to the module",
+    "",
+    "The module ships its own tests (`tests/*.tftest.hcl`): every input's validation, the provider guards, the defaults' plan (resource counts, failover records and health checks, outputs) and two instances side by side (`examples/two-instances`). They run offline, with mock providers, in a few seconds per file, and need no AWS credentials:",
+    "",
+    "```sh",
+    "terraform init -backend=false && terraform test",
+    "```",
+    "",
+    "A change to the module that breaks a rule the tests hold fails the run, naming the `run` block.",
+  ].join("\n");
+}
+
 function resources({ files }: ModuleReadmeInput): string {
   const entries = resourcesOf(files.main);
+  const fileOf = filesByAddress(files.layout);
   const managed = entries.filter((entry) => entry.mode === "resource");
   const byType = new Map<string, ResourceEntry[]>();
   for (const entry of managed) byType.set(entry.type, [...(byType.get(entry.type) ?? []), entry]);
@@ -282,8 +349,12 @@ function resources({ files }: ModuleReadmeInput): string {
     ),
     "",
     table(
-      ["Name", "Type"],
-      entries.map((entry) => [`[${entry.type}.${entry.name}](${docsUrl(entry)})`, entry.mode]),
+      ["Name", "Type", "File"],
+      entries.map((entry) => [
+        `[${entry.type}.${entry.name}](${docsUrl(entry)})`,
+        entry.mode,
+        code(fileOf.get(`${entry.mode === "data source" ? "data." : ""}${entry.type}.${entry.name}`) ?? "?"),
+      ]),
     ),
   ].join("\n");
 }
@@ -340,6 +411,8 @@ export function renderModuleReadme(input: ModuleReadmeInput): string {
     usage(input),
     fixedAtBuild(input),
     severalInstances(),
+    layoutSection(input),
+    testing(),
     stableAddresses(input),
     requirements(input),
     providers(input),

@@ -15,21 +15,59 @@ function assetsDir(): string {
   writeFileSync(join(dir, "bundle", "get.zip"), "zip");
   return dir;
 }
+function sourceFilesDir(): string {
+  const dir = join(scratch, "module-files");
+  mkdirSync(join(dir, "tests"), { recursive: true });
+  mkdirSync(join(dir, "examples", "two"), { recursive: true });
+  writeFileSync(join(dir, "tests", "inputs.tftest.hcl"), "run {}\n");
+  writeFileSync(join(dir, "examples", "two", "main.tf"), "module {}\n");
+  return dir;
+}
 const content = () => ({
-  files: { main: { resource: {} }, versions: { terraform: { required_version: ">= 1.2.0" } } },
+  files: {
+    layout: { "variables.tf.json": { variable: {} }, "table.tf.json": { resource: {} } },
+    versions: { terraform: { required_version: ">= 1.2.0" } },
+  },
   readme: "# module\n",
   assetsDir: assetsDir(),
+  sourceFilesDir: sourceFilesDir(),
 });
 
 describe("the module folder", () => {
-  test("writes README.md, versions.tf.json, main.tf.json and assets/ into a new folder", () => {
+  test("writes README.md, versions.tf.json, the files by concern, assets/, tests/ and examples/ into a new folder", () => {
     const dir = join(scratch, "out", "terraform-module");
     writeModuleFolder(dir, content());
-    expect(readdirSync(dir).sort()).toEqual(["README.md", "assets", "main.tf.json", "versions.tf.json"]);
+    expect(readdirSync(dir).sort()).toEqual([
+      "README.md",
+      "assets",
+      "examples",
+      "table.tf.json",
+      "tests",
+      "variables.tf.json",
+      "versions.tf.json",
+    ]);
     expect(JSON.parse(readFileSync(join(dir, "versions.tf.json"), "utf8"))).toEqual({
       terraform: { required_version: ">= 1.2.0" },
     });
+    expect(JSON.parse(readFileSync(join(dir, "table.tf.json"), "utf8"))).toEqual({ resource: {} });
     expect(readFileSync(join(dir, "assets", "bundle", "get.zip"), "utf8")).toBe("zip");
+    expect(readFileSync(join(dir, "tests", "inputs.tftest.hcl"), "utf8")).toBe("run {}\n");
+    expect(readFileSync(join(dir, "examples", "two", "main.tf"), "utf8")).toBe("module {}\n");
+  });
+
+  test("a build replaces an earlier one that wrote main.tf.json alone", () => {
+    const dir = join(scratch, "terraform-module");
+    mkdirSync(dir);
+    for (const file of ["main.tf.json", "versions.tf.json", "README.md"]) writeFileSync(join(dir, file), "{}");
+    writeModuleFolder(dir, content());
+    expect(existsSync(join(dir, "main.tf.json"))).toBe(false);
+  });
+
+  test("refuses a layout file name that isn't a configuration file, or would overwrite versions.tf.json", () => {
+    for (const name of ["../escape.tf.json", "versions.tf.json", "notes.md"]) {
+      const bad = { ...content(), files: { ...content().files, layout: { [name]: {} } } };
+      expect(() => writeModuleFolder(join(scratch, "m"), bad)).toThrow(`${name}: not a module configuration file name`);
+    }
   });
 
   test("replaces an earlier build, leaving nothing of it behind", () => {

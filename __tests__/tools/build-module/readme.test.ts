@@ -75,24 +75,27 @@ describe("module README", () => {
     expect(section(readme, "Providers").join("\n")).not.toContain("guarded");
   });
 
-  test("Resources: a count per type, conditional blocks with their expression, then every address linked to the provider docs", () => {
+  test("Resources: a count per type, conditional blocks with their expression, then every address linked to the provider docs, with its file", () => {
     const lines = section(readmeOf(), "Resources");
     expect(lines).toContain("5 resource blocks of 4 types:");
     expect(lines).toContain("| `aws_lambda_function` | 2 |");
     expect(lines).toContain("| `aws_sns_topic_subscription` | `count = var.alarm_email == null ? 0 : 1` |");
     expect(lines).toContain(
-      "| [aws_dynamodb_table.tickets_table](https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/dynamodb_table) | resource |",
+      "| [aws_dynamodb_table.tickets_table](https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/dynamodb_table) | resource | `table.tf.json` |",
     );
     expect(lines).toContain(
-      "| [aws_region.us-guard](https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/region) | data source |",
+      "| [aws_lambda_function.get-ap](https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/lambda_function) | resource | `api-ap-southeast-1.tf.json` |",
+    );
+    expect(lines).toContain(
+      "| [aws_region.us-guard](https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/region) | data source | `providers.tf.json` |",
     );
   });
 
-  test("Stateful resources: each fixed address with the address it moves from; no section without moved blocks", () => {
-    expect(section(readmeOf(), "Stateful resources keep their addresses")).toContain(
+  test("Addresses: each address with the address it moves from; no section without moved blocks", () => {
+    expect(section(readmeOf(), "Resources keep their addresses")).toContain(
       "| `aws_dynamodb_table.tickets_table` | `aws_dynamodb_table.global-table_0446FA45` |",
     );
-    expect(readmeOf((stack) => delete stack.moved)).not.toContain("## Stateful resources");
+    expect(readmeOf((stack) => delete stack.moved)).not.toContain("## Resources keep their addresses");
   });
 
   test("Usage: a provider block per alias, each passed under its own name, and every required input", () => {
@@ -104,6 +107,29 @@ describe("module README", () => {
     );
     expect(usage).toContain("  domain_name = var.domain_name\n}");
     expect(usage).not.toContain("table_name =");
+  });
+
+  test("Files: each file with what it holds and how many blocks, in the order a reader meets them", () => {
+    expect(rows(section(readmeOf(), "Files"))).toEqual([
+      "| `versions.tf.json` | the required Terraform and aws provider versions and the provider aliases the module asks for | the `terraform` block |",
+      "| `variables.tf.json` | the inputs, with their validations | 3 inputs |",
+      "| `outputs.tf.json` | the outputs | 2 outputs |",
+      "| `moved.tf.json` | `moved` blocks, from the addresses earlier builds gave resources | 1 `moved` block |",
+      "| `alarms.tf.json` | client-error alarms per region, the health-check alarms, their SNS topic and its KMS key | 2 resources |",
+      "| `api-ap-southeast-1.tf.json` | the API of the region the file is named after: functions, their roles and log groups, the REST API, its stage, logging and resource policy | 1 resource |",
+      "| `api-eu-west-1.tf.json` | the API of the region the file is named after: functions, their roles and log groups, the REST API, its stage, logging and resource policy | 1 resource |",
+      "| `providers.tf.json` | the region guard of each provider alias (an `aws_region` data source with a postcondition) | 3 data sources |",
+      "| `table.tf.json` | the DynamoDB global tables (tickets and idempotency records) and their replicas' resource policies | 1 resource |",
+      "| `tests/` | `terraform test` files, offline with mock providers (below) |  |",
+      "| `examples/` | root modules that use this module |  |",
+      "| `assets/` | the Lambda zips, referenced through `path.module` |  |",
+    ]);
+  });
+
+  test("Testing: how a team runs the module's own tests after changing it", () => {
+    expect(section(readmeOf(), "Testing a change to the module").join("\n")).toContain(
+      "```sh\nterraform init -backend=false && terraform test\n```",
+    );
   });
 
   test("Fixed when built: the regions and labels alone, primary first, and how to rebuild for others", () => {

@@ -4,7 +4,10 @@
  * output, small enough that a test can say exactly what the module README must show.
  */
 export function smallStack(): Record<string, any> {
+  /** cdktf's comment on each resource: its construct path, from which the module's file is chosen. */
+  const at = (path: string) => ({ "//": { metadata: { path: `tickets/${path}`, uniqueId: path.replaceAll("/", "_") } } });
   const guard = (region: string) => ({
+    ...at(`providers/${region}-guard`),
     provider: `aws.${region}`,
     lifecycle: {
       postcondition: [
@@ -49,13 +52,17 @@ export function smallStack(): Record<string, any> {
       },
     },
     resource: {
-      aws_dynamodb_table: { tickets_table: { provider: "aws.eu-west-1", name: "${var.table_name}" } },
-      aws_lambda_function: {
-        "get-eu": { provider: "aws.eu-west-1", filename: "assets/get/get.zip" },
-        "get-ap": { provider: "aws.ap-southeast-1", filename: "assets/get/get.zip" },
+      aws_dynamodb_table: {
+        tickets_table: { ...at("global-table/table"), provider: "aws.eu-west-1", name: "${var.table_name}" },
       },
-      aws_sns_topic: { alarm_topic: { provider: "aws.us-east-1", name: "alarms" } },
-      aws_sns_topic_subscription: { email: { provider: "aws.us-east-1", count: "${var.alarm_email == null ? 0 : 1}" } },
+      aws_lambda_function: {
+        "get-eu": { ...at("api-eu-west-1/get/function"), provider: "aws.eu-west-1", filename: "assets/get/get.zip" },
+        "get-ap": { ...at("api-ap-southeast-1/get/function"), provider: "aws.ap-southeast-1", filename: "assets/get/get.zip" },
+      },
+      aws_sns_topic: { alarm_topic: { ...at("health-alarms/topic"), provider: "aws.us-east-1", name: "alarms" } },
+      aws_sns_topic_subscription: {
+        email: { ...at("health-alarms/email"), provider: "aws.us-east-1", count: "${var.alarm_email == null ? 0 : 1}" },
+      },
     },
     moved: [{ from: "aws_dynamodb_table.global-table_0446FA45", to: "aws_dynamodb_table.tickets_table" }],
     output: {

@@ -1,0 +1,193 @@
+/**
+ * The module's files by concern, the way Terraform teams lay a module out: `variables.tf.json`,
+ * `outputs.tf.json`, `moved.tf.json`, `providers.tf.json` (the region guard of each provider
+ * alias) and the resources and data sources in one file per concern (`table`, one `api-<region>`
+ * per region, `domains`, `dns`, `alarms`). Terraform loads every `.tf.json` of the folder as one
+ * configuration, so the split changes no plan: {@link mergeModuleFiles} puts the files back
+ * together, and a test checks that this gives the one-file body block for block.
+ *
+ * Which file a resource goes to is decided in one place, {@link CONCERNS}, from the top-level
+ * construct id of its construct path (cdktf writes the path into each block's
+ * `"//": { "metadata": { "path": "tickets/api-eu-west-1/tickets-get/function" } }`). A block
+ * whose construct matches no concern fails the build, naming it: a new construct can't land in
+ * a wrong file unnoticed.
+ */
+export type TerraformJson = Record<string, any>;
+
+/** One concern: which top-level construct ids it holds, and its file. */
+export interface Concern {
+  /** The file, from the top-level construct id (`api-eu-west-1` -> `api-eu-west-1.tf.json`). */
+  readonly file: (topLevelId: string) => string;
+  /** What the file holds, for the module README. */
+  readonly holds: string;
+  readonly ids: RegExp;
+}
+
+/** THE rule: each resource and data source by the top-level construct it belongs to. */
+export const CONCERNS: readonly Concern[] = [
+  {
+    ids: /^providers$/,
+    file: () => "providers.tf.json",
+    holds: "the region guard of each provider alias (an `aws_region` data source with a postcondition)",
+  },
+  {
+    ids: /^(global-table|idempotency-table)$/,
+    file: () => "table.tf.json",
+    holds: "the DynamoDB global tables (tickets and idempotency records) and their replicas' resource policies",
+  },
+  {
+    ids: /^api-[a-z]{2}(-[a-z]+)+-\d$/,
+    file: (id) => `${id}.tf.json`,
+    holds:
+      "the API of the region the file is named after: functions, their roles and log groups, the REST API, its stage, logging and resource policy",
+  },
+  {
+    ids: /^(certificates|domains-[a-z]{2}(-[a-z]+)+-\d)$/,
+    file: () => "domains.tf.json",
+    holds: "certificates and their DNS validation, the custom domains of each region and their regional records",
+  },
+  {
+    ids: /^failover-dns$/,
+    file: () => "dns.tf.json",
+    holds: "Route 53 health checks and the `api.<domain_name>` records (failover or latency)",
+  },
+  {
+    ids: /^(client-errors-[a-z]{2}(-[a-z]+)+-\d|health-alarms)$/,
+    file: () => "alarms.tf.json",
+    holds: "client-error alarms per region, the health-check alarms, their SNS topic and its KMS key",
+  },
+];
+
+/** Top-level blocks that are not resources, each in its conventional file. */
+export const BLOCK_FILES: Readonly<Record<string, string>> = {
+  variable: "variables.tf.json",
+  output: "outputs.tf.json",
+  moved: "moved.tf.json",
+};
+
+/** What the non-concern files hold, for the module README. */
+export const FIXED_FILES: Readonly<Record<string, string>> = {
+  "versions.tf.json": "the required Terraform and aws provider versions and the provider aliases the module asks for",
+  "variables.tf.json": "the inputs, with their validations",
+  "outputs.tf.json": "the outputs",
+  "moved.tf.json": "`moved` blocks, from the addresses earlier builds gave resources",
+};
+
+/** A block that the rule can't place; the message names it and says where the rule lives. */
+export class UnplacedBlockError extends Error {
+  override readonly name = "UnplacedBlockError";
+}
+
+/** The construct path cdktf wrote into a resource or data block, without the stack's name. */
+function constructPath(address: string, block: TerraformJson): string {
+  const path: unknown = block["//"]?.metadata?.path;
+  if (typeof path !== "string") {
+    throw new UnplacedBlockError(`${address} has no construct path ("//".metadata.path), so no file can be chosen for it`);
+  }
+  return path.split("/").slice(1).join("/");
+}
+
+/** The file of one resource or data source (address as Terraform writes it, `data.` for data sources). */
+export function fileOf(address: string, block: TerraformJson): string {
+  return concernOf(address, block).file;
+}
+
+function concernOf(address: string, block: TerraformJson): { file: string; holds: string } {
+  const path = constructPath(address, block);
+  const topLevelId = path.split("/")[0]!;
+  const matching = CONCERNS.filter((concern) => concern.ids.test(topLevelId));
+  if (matching.length !== 1) {
+    throw new UnplacedBlockError(
+      `${address} (construct ${path}) matches ${matching.length === 0 ? "no concern" : `${matching.length} concerns`} of tools/build-module/module-layout.ts; add its top-level construct "${topLevelId}" to exactly one of CONCERNS`,
+    );
+  }
+  return { file: matching[0]!.file(topLevelId), holds: matching[0]!.holds };
+}
+
+/** A file's content, opened with a `"//"` comment saying what it holds (Terraform ignores it). */
+const fileIn = (files: Map<string, TerraformJson>, name: string, holds: string) => {
+  let file = files.get(name);
+  if (file === undefined) {
+    file = { "//": `${holds[0]!.toUpperCase()}${holds.slice(1)}.` };
+    files.set(name, file);
+  }
+  return file;
+};
+
+/**
+ * The module's body (everything but the `terraform` block) as files by concern: file name ->
+ * content, in a stable order (fixed files first, then the concerns' files by name). Throws
+ * {@link UnplacedBlockError} for a resource or data source no concern holds, and for a kind of
+ * block this layout has no file for.
+ */
+export function splitModule(body: TerraformJson): Record<string, TerraformJson> {
+  const files = new Map<string, TerraformJson>();
+  for (const [kind, content] of Object.entries<any>(body)) {
+    if (kind === "resource" || kind === "data") {
+      for (const [type, byName] of Object.entries<TerraformJson>(content)) {
+        for (const [name, block] of Object.entries<TerraformJson>(byName)) {
+          const address = `${kind === "data" ? "data." : ""}${type}.${name}`;
+          const concern = concernOf(address, block);
+          const file = fileIn(files, concern.file, concern.holds);
+          file[kind] ??= {};
+          file[kind][type] ??= {};
+          file[kind][type][name] = block;
+        }
+      }
+    } else if (BLOCK_FILES[kind] !== undefined) {
+      fileIn(files, BLOCK_FILES[kind], FIXED_FILES[BLOCK_FILES[kind]]!)[kind] = content;
+    } else {
+      throw new UnplacedBlockError(
+        `the module has a top-level "${kind}" block, for which tools/build-module/module-layout.ts has no file; add it to BLOCK_FILES`,
+      );
+    }
+  }
+  const fixed = Object.values(BLOCK_FILES);
+  const order = (name: string) => (fixed.includes(name) ? fixed.indexOf(name) : fixed.length);
+  return Object.fromEntries([...files.entries()].sort(([a], [b]) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Blocks whose names are keys (`variable "x"`), by kind; `resource`/`data` are keyed by type, then name. */
+const NAMED = ["variable", "output", "locals"];
+
+/**
+ * Several configuration files as Terraform loads them: one configuration, block for block. A
+ * block defined in two files (which Terraform refuses too) throws, naming it. `"//"` comments
+ * are left out.
+ */
+export function mergeModuleFiles(files: Readonly<Record<string, TerraformJson>>): TerraformJson {
+  const merged: TerraformJson = {};
+  const seen = new Map<string, string>();
+  const claim = (key: string, file: string) => {
+    const earlier = seen.get(key);
+    if (earlier !== undefined) throw new Error(`${key} is defined in both ${earlier} and ${file}`);
+    seen.set(key, file);
+  };
+  for (const [file, content] of Object.entries(files)) {
+    for (const [kind, value] of Object.entries<any>(content)) {
+      if (kind === "//") continue;
+      if (kind === "resource" || kind === "data") {
+        for (const [type, byName] of Object.entries<TerraformJson>(value)) {
+          for (const [name, block] of Object.entries<TerraformJson>(byName)) {
+            claim(`${kind}.${type}.${name}`, file);
+            merged[kind] ??= {};
+            merged[kind][type] ??= {};
+            merged[kind][type][name] = block;
+          }
+        }
+      } else if (NAMED.includes(kind)) {
+        for (const [name, block] of Object.entries<TerraformJson>(value)) {
+          claim(`${kind}.${name}`, file);
+          merged[kind] ??= {};
+          merged[kind][name] = block;
+        }
+      } else if (Array.isArray(value)) {
+        merged[kind] = [...(merged[kind] ?? []), ...value];
+      } else {
+        claim(kind, file);
+        merged[kind] = value;
+      }
+    }
+  }
+  return merged;
+}

@@ -117,6 +117,7 @@ export const DEFAULTS = {
   corsAllowOrigin: "*",
   certificateArns: {},
   throttling: { rateLimit: 50, burstLimit: 100 },
+  replicationAlarm: { thresholdSeconds: 60, periodSeconds: 60, evaluationPeriods: 5, treatMissingData: "notBreaching" },
   lambda: { memorySize: 256, timeout: 10 },
   logRetentionDays: 30,
   stateBackend: {
@@ -187,6 +188,37 @@ const throttling = strictObject({
     .positive("must be positive")
     .max(5_000, "must be at most 5000")
     .default(DEFAULTS.throttling.burstLimit),
+}).prefault({});
+
+/** What a CloudWatch alarm makes of a period without data. */
+export const TREAT_MISSING_DATA = ["notBreaching", "breaching", "ignore", "missing"] as const;
+
+/**
+ * The alarms on global-table replication (`ReplicationLatency`, per table and per pair of
+ * source and receiving region): README "Replication lag" justifies the defaults.
+ */
+const replicationAlarm = strictObject({
+  /** Seconds a replica may fall behind, on average over one period, before the period breaches. */
+  thresholdSeconds: z
+    .int("must be an integer")
+    .min(1, "must be 1..3600")
+    .max(3600, "must be 1..3600")
+    .default(DEFAULTS.replicationAlarm.thresholdSeconds),
+  /** Seconds per period: 60 or 300 (DynamoDB publishes the metric every minute). */
+  periodSeconds: z.literal([60, 300], { error: "must be 60 or 300" }).default(DEFAULTS.replicationAlarm.periodSeconds),
+  /** Consecutive breaching periods before the alarm fires (1..60). */
+  evaluationPeriods: z
+    .int("must be an integer")
+    .min(1, "must be 1..60")
+    .max(60, "must be 1..60")
+    .default(DEFAULTS.replicationAlarm.evaluationPeriods),
+  /**
+   * A period without data: DynamoDB publishes `ReplicationLatency` only while items replicate,
+   * so a quiet table has none (`notBreaching` keeps the alarm OK then).
+   */
+  treatMissingData: z
+    .enum(TREAT_MISSING_DATA, { error: `must be one of: ${TREAT_MISSING_DATA.join(", ")}` })
+    .default(DEFAULTS.replicationAlarm.treatMissingData),
 }).prefault({});
 
 const bucketName = z
@@ -309,6 +341,8 @@ export const configSchema = strictObject({
   alarmEmail: z.email("must be an e-mail address").optional(),
   /** Stage throttling of every regional API. */
   throttling,
+  /** Alarms on how far each table's replicas are behind. */
+  replicationAlarm,
   /** Size and timeout of the ticket functions. */
   lambda,
   /** Retention of Lambda and API access logs, in days. */

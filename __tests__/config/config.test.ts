@@ -193,7 +193,7 @@ describe("each bad setting is one problem naming the field", () => {
     [
       "a misspelled key",
       { ...DEFAULTS, domainNmae: "example.com" },
-      "config.domainNmae: unknown key; allowed keys are: domainName, hostedZoneId, regions, routing, tableName, namePrefix, manageApiGatewayAccount, healthCheck, corsAllowOrigin, certificateArns, alarmEmail, throttling, lambda, logRetentionDays, stateBackend, tags",
+      "config.domainNmae: unknown key; allowed keys are: domainName, hostedZoneId, regions, routing, tableName, namePrefix, manageApiGatewayAccount, healthCheck, corsAllowOrigin, certificateArns, alarmEmail, throttling, replicationAlarm, lambda, logRetentionDays, stateBackend, tags",
     ],
     [
       "an unknown nested key",
@@ -220,6 +220,16 @@ describe("each bad setting is one problem naming the field", () => {
       "an invalid table name",
       { ...DEFAULTS, tableName: "a b" },
       'config.tableName: must be 3-255 letters, digits, underscores, dots or hyphens, got "a b"',
+    ],
+    [
+      "a replication alarm period CloudWatch's DynamoDB metric can't fill",
+      { ...DEFAULTS, replicationAlarm: { periodSeconds: 10 } },
+      "config.replicationAlarm.periodSeconds: must be 60 or 300, got 10",
+    ],
+    [
+      "a replication alarm with no missing-data rule CloudWatch knows",
+      { ...DEFAULTS, replicationAlarm: { treatMissingData: "ok" } },
+      'config.replicationAlarm.treatMissingData: must be one of: notBreaching, breaching, ignore, missing, got "ok"',
     ],
     [
       "a routing mode that does not exist",
@@ -312,7 +322,13 @@ describe("every key with a default may be left out, at any depth", () => {
   );
 
   test("the nested blocks are the ones the README documents", () => {
-    expect([...new Set(nestedKeys.map(([block]) => block))]).toEqual(["healthCheck", "throttling", "lambda", "stateBackend"]);
+    expect([...new Set(nestedKeys.map(([block]) => block))]).toEqual([
+      "healthCheck",
+      "throttling",
+      "replicationAlarm",
+      "lambda",
+      "stateBackend",
+    ]);
   });
 
   test.each(nestedKeys)("%s.%s alone in its block: the other keys keep their defaults", (block, key) => {

@@ -125,6 +125,7 @@ export const DEFAULTS = {
     keyPrefix: "wild-rydes-tickets",
     region: "eu-west-1",
   },
+  drill: { replicationFault: false },
   tags: { Project: "wild-rydes-tickets", ManagedBy: "cdktf" },
 } as const;
 
@@ -264,6 +265,16 @@ const stateBackend = strictObject({
   })
   .prefault({});
 
+/** What the stack adds for the failover drill's faults (docs/failover-drill.md). */
+const drill = strictObject({
+  /**
+   * Whether the stack creates the replication fault: an AWS FIS experiment template that pauses
+   * the replication of both global tables, with its role (`npm run drill -- --fault replication`).
+   * Off by default: nothing in the account can pause replication unless asked for.
+   */
+  replicationFault: z.boolean("must be true or false").default(DEFAULTS.drill.replicationFault),
+}).prefault({});
+
 /**
  * The shortest ticket-function timeout: a create makes at most three DynamoDB calls in a row,
  * each ending within 3 s with its retry (lambdas/core/dynamo.ts; __tests__/lambdas/faults.test.ts
@@ -353,6 +364,8 @@ export const configSchema = strictObject({
     .default(DEFAULTS.logRetentionDays),
   /** Where Terraform keeps the state of the main stacks. */
   stateBackend,
+  /** Resources for the failover drill's faults. */
+  drill,
   /** Tags on every resource (merged over the default tags). */
   tags: z
     .record(z.string().min(1, "a tag key must not be empty").max(128, "a tag key must be at most 128 characters"), tagValue)

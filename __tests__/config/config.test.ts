@@ -193,7 +193,7 @@ describe("each bad setting is one problem naming the field", () => {
     [
       "a misspelled key",
       { ...DEFAULTS, domainNmae: "example.com" },
-      "config.domainNmae: unknown key; allowed keys are: domainName, hostedZoneId, regions, routing, tableName, namePrefix, manageApiGatewayAccount, healthCheck, corsAllowOrigin, certificateArns, alarmEmail, throttling, replicationAlarm, lambda, logRetentionDays, stateBackend, tags",
+      "config.domainNmae: unknown key; allowed keys are: domainName, hostedZoneId, regions, routing, tableName, namePrefix, manageApiGatewayAccount, healthCheck, corsAllowOrigin, certificateArns, alarmEmail, throttling, replicationAlarm, lambda, logRetentionDays, stateBackend, drill, tags",
     ],
     [
       "an unknown nested key",
@@ -328,6 +328,7 @@ describe("every key with a default may be left out, at any depth", () => {
       "replicationAlarm",
       "lambda",
       "stateBackend",
+      "drill",
     ]);
   });
 
@@ -479,5 +480,24 @@ describe("the README's settings are valid config files", () => {
     fragments.forEach((fragment, index) =>
       expect(() => loadAsFile(`fragment-${index}.json`, { ...example, ...fragment })).not.toThrow(),
     );
+  });
+});
+
+describe("drill", () => {
+  test("the replication fault is off by default: the stack makes no FIS template", () => {
+    expect(parseConfig(REQUIRED).drill).toEqual({ replicationFault: false });
+  });
+
+  test('"drill": { "replicationFault": true } turns it on', () => {
+    expect(parseConfig({ ...REQUIRED, drill: { replicationFault: true } }).drill).toEqual({ replicationFault: true });
+  });
+
+  test("a non-boolean or an unknown key is one problem naming the field", () => {
+    expect(problemsOf({ ...REQUIRED, drill: { replicationFault: "yes" } })).toEqual([
+      'config.drill.replicationFault: must be true or false, got "yes" (a string)',
+    ]);
+    expect(problemsOf({ ...REQUIRED, drill: { functionsFault: true } })).toEqual([
+      "config.drill.functionsFault: unknown key; allowed keys are: replicationFault",
+    ]);
   });
 });

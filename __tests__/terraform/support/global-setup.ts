@@ -18,9 +18,12 @@ import {
   MODULE_EXAMPLE_COPY,
   MODULE_EXAMPLE_PLAN,
   MODULE_EXAMPLE_VARS,
+  MODULE_EXAMPLES_COPY,
   MODULE_ROOTS,
   MODULE_ROOTS_FIXTURES,
   MODULE_TEST_DIR,
+  MODULE_TWO_INSTANCES_PLAN,
+  MODULE_TWO_INSTANCES_VARS,
   moduleRootPlanDir,
   moduleTestTarball,
   PLAN_FAILURE_FILE,
@@ -69,6 +72,7 @@ export default async function globalSetup(): Promise<void> {
     filter: (src) => basename(src) !== ".terraform",
   });
   writeFileSync(join(TEST_CACHE, "module.json"), JSON.stringify(moduleJson));
+  cpSync(MODULE_TEST_DIR, MODULE_EXAMPLES_COPY, { recursive: true });
 
   const toolchain = prepareToolchain(join(TEST_CACHE, "terraform"));
   if (toolchain === undefined) {
@@ -133,10 +137,22 @@ export default async function globalSetup(): Promise<void> {
     ),
   );
 
+  // The module's own example, from a copy of the module: init, validate (no warning) and plan.
+  const twoInstances = reported(
+    "module's examples/two-instances planned",
+    planOffline(toolchain, {
+      sourceDir: join(MODULE_EXAMPLES_COPY, "examples", "two-instances"),
+      workDir: MODULE_TWO_INSTANCES_PLAN,
+      providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
+      vars: MODULE_TWO_INSTANCES_VARS,
+    }),
+  );
+
   await Promise.all([
     ...jobs,
     failedOver,
     moduleExample,
+    twoInstances,
     ...moduleRoots,
     reported("module archive validated from HTTP", validateArchiveSource(toolchain, tarball)),
   ]);

@@ -83,3 +83,13 @@ export type ModuleRoot = (typeof MODULE_ROOTS)[number];
 export const moduleRootPlanDir = (root: ModuleRoot) => join(MODULE_TEST_ROOT, "examples", `${root}-plan`);
 /** Where the global setup leaves the error of a plan that failed. */
 export const PLAN_FAILURE_FILE = "plan-failure.txt";
+
+/**
+ * A copy of the built module for examples/two-instances (its `../..` source must be the
+ * module), planned in its own folder inside the copy, so the module folder itself stays as
+ * built (the archive tests compare it file for file).
+ */
+export const MODULE_EXAMPLES_COPY = join(MODULE_TEST_ROOT, "examples-copy", "terraform-module");
+export const MODULE_TWO_INSTANCES_PLAN = join(MODULE_EXAMPLES_COPY, "examples", "two-instances-plan");
+/** What the test plan passes to examples/two-instances' variables. */
+export const MODULE_TWO_INSTANCES_VARS = { domain_name: "example.net", hosted_zone_id: "ZTWOINSTANCES01" };

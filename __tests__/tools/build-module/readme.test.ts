@@ -115,7 +115,7 @@ describe("module README", () => {
       "| `variables.tf.json` | the inputs, with their validations | 3 inputs |",
       "| `outputs.tf.json` | the outputs | 2 outputs |",
       "| `moved.tf.json` | `moved` blocks, from the addresses earlier builds gave resources | 1 `moved` block |",
-      "| `alarms.tf.json` | client-error alarms per region, the health-check alarms, their SNS topic and its KMS key | 2 resources |",
+      "| `alarms.tf.json` | monitoring: client-error alarms per region, the health-check alarms, their SNS topic and its KMS key | 2 resources |",
       "| `api-ap-southeast-1.tf.json` | the API of the region the file is named after: functions, their roles and log groups, the REST API, its stage, logging and resource policy | 1 resource |",
       "| `api-eu-west-1.tf.json` | the API of the region the file is named after: functions, their roles and log groups, the REST API, its stage, logging and resource policy | 1 resource |",
       "| `providers.tf.json` | the region guard of each provider alias (an `aws_region` data source with a postcondition) | 3 data sources |",

@@ -186,6 +186,8 @@ describeWithTerraform("the module's own tests (terraform test, offline with mock
       skipped: 0,
     });
     expect(passing.exitCode).toBe(0);
+    // No warning either (a mock provider or a deprecated argument would say so here).
+    expect(passing.events.filter((event) => event["@level"] !== "info").map((event) => event["@message"])).toEqual([]);
   });
 
   test("every input with a validation is given a wrong value and expected to fail, and no other", () => {

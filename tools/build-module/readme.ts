@@ -313,13 +313,13 @@ function testing(): string {
   return [
     "## Testing a change to the module",
     "",
-    "The module ships its own tests (`tests/*.tftest.hcl`): every input's validation, the provider guards, the defaults' plan (resource counts, failover records and health checks, outputs) and two instances side by side (`examples/two-instances`). They run offline, with mock providers, in a few seconds per file, and need no AWS credentials:",
+    "The module ships its own tests in `tests/`: `inputs.tftest.hcl` (a wrong value for every input that has a rule, each expected to fail), `providers.tftest.hcl` (a provider passed under another region's alias fails that alias' guard), `defaults.tftest.hcl` (the plan with the defaults: failover records, health checks, what each optional input adds or removes, the outputs) and `two_instances.tftest.hcl` (`examples/two-instances`: two instances that share no table, domain or endpoint). They run offline with mock providers, plan only, and need no AWS credentials:",
     "",
     "```sh",
     "terraform init -backend=false && terraform test",
     "```",
     "",
-    "A change to the module that breaks a rule the tests hold fails the run, naming the `run` block.",
+    "A change to the module that breaks what a test holds fails the run, naming the `run` block and the failed assertion or the rule that no longer fails. `terraform validate` run in this folder reports `Provider configuration not present` for every resource: Terraform can't validate a module that takes its providers through `configuration_aliases` on its own ([hashicorp/terraform#28490](https://github.com/hashicorp/terraform/issues/28490)); `terraform test` and `examples/two-instances` (`terraform init && terraform validate` there) validate it with providers.",
   ].join("\n");
 }
 

@@ -141,12 +141,13 @@ describe("IAM", () => {
 
 describe("KMS, SNS, CloudWatch Logs", () => {
   test("KMS.4 / CKV_AWS_7: every customer-managed key rotates", () => {
-    for (const key of [...all(tickets, "aws_kms_key", 1), ...all(stateBootstrap, "aws_kms_key", 1)])
+    // The health alarms' topic key and each region's replication-alarm topic key; the state key.
+    for (const key of [...all(tickets, "aws_kms_key", 3), ...all(stateBootstrap, "aws_kms_key", 1)])
       expect(key.enable_key_rotation).toBe(true);
   });
 
-  test("SNS.1 / CKV_AWS_26: the alarm topic is encrypted with its own KMS key", () => {
-    for (const topic of all(tickets, "aws_sns_topic", 1))
+  test("SNS.1 / CKV_AWS_26: every alarm topic is encrypted with its own KMS key", () => {
+    for (const topic of all(tickets, "aws_sns_topic", 3))
       expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.[^}]+\.arn\}$/);
   });
 

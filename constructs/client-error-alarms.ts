@@ -28,6 +28,7 @@ export interface ClientErrorAlarm {
   /** The region the alarm lives in (a CLOUDWATCH_METRIC health check names it). */
   readonly region: string;
   readonly handler: HandlerName;
+  readonly alarmArn: string;
 }
 
 export interface ClientErrorAlarmsProps {
@@ -39,6 +40,8 @@ export interface ClientErrorAlarmsProps {
   /** The REST API's name: API Gateway's metrics are dimensioned by it. */
   readonly apiName: string;
   readonly stageName: string;
+  /** Where the alarm descriptions send the on-call engineer. */
+  readonly runbookSection: string;
 }
 
 /**
@@ -61,7 +64,7 @@ export class ClientErrorAlarms extends Construct {
         alarmName: `${namePrefix}-${method.toLowerCase()}${path.replaceAll("/", "-")}-5xx`,
         alarmDescription:
           `${method} ${path} answered 5XX to at least ${CLIENT_ERROR_RULE.errorShare * 100}% of its requests in each of ` +
-          `${CLIENT_ERROR_RULE.evaluationPeriods} consecutive minutes (${region}); Route 53 then counts the region unhealthy`,
+          `${CLIENT_ERROR_RULE.evaluationPeriods} consecutive minutes (${region}); Route 53 then counts the region unhealthy. Runbook: ${props.runbookSection}`,
         namespace: "AWS/ApiGateway",
         metricName: "5XXError",
         dimensions: { ApiName: props.apiName, Stage: props.stageName, Method: method, Resource: path },
@@ -72,7 +75,7 @@ export class ClientErrorAlarms extends Construct {
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         treatMissingData: CLIENT_ERROR_RULE.treatMissingData,
       });
-      return { alarmName: alarm.alarmName, region, handler };
+      return { alarmName: alarm.alarmName, region, handler, alarmArn: alarm.arn };
     });
   }
 }

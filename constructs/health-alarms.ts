@@ -1,12 +1,7 @@
 import { Construct } from "constructs";
-import { Fn, Op, Token } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
-import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { alarmTopic } from "./alarm-topic";
 import { HEALTH_PATH } from "../contract/handlers";
 
 export interface MonitoredHealthCheck {
@@ -25,6 +20,8 @@ export interface HealthAlarmsProps {
   readonly healthChecks: readonly MonitoredHealthCheck[];
   /** Address subscribed to the alarm topic. @default - no subscription */
   readonly email?: string;
+  /** Where the alarm descriptions send the on-call engineer. */
+  readonly runbookSection: string;
 }
 
 /**
@@ -34,62 +31,25 @@ export interface HealthAlarmsProps {
  */
 export class HealthAlarms extends Construct {
   readonly topicArn: string;
+  /** Every alarm, one per health check. */
+  readonly alarmArns: readonly string[];
 
   constructor(scope: Construct, id: string, props: HealthAlarmsProps) {
     super(scope, id);
     const { provider, namePrefix } = props;
 
-    const key = new KmsKey(this, "topic-key", {
+    const { topicArn, keyPolicy: policy } = alarmTopic(this, {
       provider,
-      description: `${namePrefix} health alarm notifications`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
+      topicName: `${namePrefix}-health-alarms`,
+      purpose: `${namePrefix} health alarm notifications`,
+      email: props.email,
     });
-    // The account id, read from the key's own ARN: no AWS call at plan time.
-    const accountId = Fn.element(Fn.split(":", key.arn), 4);
-    const keyPolicy = new DataAwsIamPolicyDocument(this, "topic-key-policy-document", {
-      provider,
-      statement: [
-        {
-          sid: "AccountAdministers",
-          effect: "Allow",
-          principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${accountId}:root`] }],
-          actions: ["kms:*"],
-          resources: ["*"],
-        },
-        {
-          sid: "CloudWatchAlarmsPublish",
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          resources: ["*"],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
-        },
-      ],
-    });
-    const policy = new KmsKeyPolicy(this, "topic-key-policy", { provider, keyId: key.id, policy: keyPolicy.json });
 
-    const topic = new SnsTopic(this, "topic", {
-      provider,
-      name: `${namePrefix}-health-alarms`,
-      kmsMasterKeyId: key.arn,
-    });
-    if (props.email !== undefined) {
-      new SnsTopicSubscription(this, "email", {
-        provider,
-        topicArn: topic.arn,
-        protocol: "email",
-        endpoint: props.email,
-        // An address known only at plan time (a module input) may be null: then no subscription.
-        count: Token.isUnresolved(props.email) ? Fn.conditional(Op.eq(props.email, Token.nullValue()), 0, 1) : undefined,
-      });
-    }
-
-    for (const { label, endpoint, healthCheckId } of props.healthChecks) {
-      new CloudwatchMetricAlarm(this, `alarm-${label}`, {
+    this.alarmArns = props.healthChecks.map(({ label, endpoint, healthCheckId }) => {
+      const alarm = new CloudwatchMetricAlarm(this, `alarm-${label}`, {
         provider,
         alarmName: `${namePrefix}-${label}-api-unhealthy`,
-        alarmDescription: `Route 53 counts the ${label} region unhealthy: https://${endpoint}${HEALTH_PATH} fails, or a client route answers mostly 5XX, or an operator or the drill inverted a check`,
+        alarmDescription: `Route 53 counts the ${label} region unhealthy: https://${endpoint}${HEALTH_PATH} fails, or a client route answers mostly 5XX, or an operator or the drill inverted a check. Runbook: ${props.runbookSection}`,
         namespace: "AWS/Route53",
         metricName: "HealthCheckStatus",
         dimensions: { HealthCheckId: healthCheckId },
@@ -101,11 +61,12 @@ export class HealthAlarms extends Construct {
         // Route 53 publishes HealthCheckStatus every minute while the check exists: data is
         // missing only for a check that was just created. A fresh deployment does not alarm.
         treatMissingData: "notBreaching",
-        alarmActions: [topic.arn],
-        okActions: [topic.arn],
+        alarmActions: [topicArn],
+        okActions: [topicArn],
         dependsOn: [policy],
       });
-    }
-    this.topicArn = topic.arn;
+      return alarm.arn;
+    });
+    this.topicArn = topicArn;
   }
 }

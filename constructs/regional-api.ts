@@ -118,6 +118,8 @@ export class RegionalApi extends Construct {
   readonly stageName: string;
   /** `https://<id>.execute-api.<region>.amazonaws.com/prod/` */
   readonly invokeUrl: string;
+  /** Each handler's function name: Lambda's metrics are dimensioned by it. */
+  readonly functionNames: Readonly<Record<HandlerName, string>>;
 
   constructor(scope: Construct, id: string, props: RegionalApiProps) {
     super(scope, id);
@@ -126,6 +128,9 @@ export class RegionalApi extends Construct {
     const lambdaFunctions = Object.fromEntries(
       HANDLER_NAMES.map((handler) => [handler, this.apiFunction(handler, props)]),
     ) as Record<HandlerName, LambdaFunction>;
+    this.functionNames = Object.fromEntries(
+      HANDLER_NAMES.map((handler) => [handler, lambdaFunctions[handler].functionName]),
+    ) as Record<HandlerName, string>;
 
     const api = new ApiGatewayRestApi(this, "rest-api", {
       provider,

@@ -98,6 +98,31 @@ const INPUTS = [
       "CIDR blocks besides Route 53's health checkers that may call GET /health (the machine that runs the failover drill); everyone else gets 403 there",
   },
   {
+    name: "replication_alarm_threshold_seconds",
+    path: ["replicationAlarm", "thresholdSeconds"],
+    type: "number",
+    description: "Seconds a table's replica may fall behind another region, on average over a period, before the period breaches",
+  },
+  {
+    name: "replication_alarm_period_seconds",
+    path: ["replicationAlarm", "periodSeconds"],
+    type: "number",
+    description: "Seconds per period of the replication-lag alarms: 60 or 300",
+  },
+  {
+    name: "replication_alarm_evaluation_periods",
+    path: ["replicationAlarm", "evaluationPeriods"],
+    type: "number",
+    description: "Consecutive breaching periods before a replication-lag alarm fires",
+  },
+  {
+    name: "replication_alarm_treat_missing_data",
+    path: ["replicationAlarm", "treatMissingData"],
+    type: "string",
+    description:
+      "What a period without ReplicationLatency data counts as (DynamoDB publishes it only while items replicate): notBreaching, breaching, ignore or missing",
+  },
+  {
     name: "manage_api_gateway_account",
     path: ["manageApiGatewayAccount"],
     type: "bool",

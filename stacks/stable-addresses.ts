@@ -22,6 +22,8 @@ export function ticketsStatefulAddresses(regions: readonly string[]): Record<str
       [`api-${region}/health/log-group`, `health_logs_${suffix}`],
       [`api-${region}/access-logs`, `api_access_logs_${suffix}`],
       [`api-${region}/execution-logs`, `api_execution_logs_${suffix}`],
+      [`replication-alarms/${region}/topic-key`, `replication_alarm_topic_key_${suffix}`],
+      [`replication-alarms/${region}/topic`, `replication_alarm_topic_${suffix}`],
     ];
   });
   return Object.fromEntries([
@@ -64,7 +66,9 @@ const REGION_IN_ID = new RegExp(`(?:^|-)(${[...AWS_REGIONS].sort((a, b) => b.len
 export function readableName(path: string): string {
   let region: string | undefined;
   const parts = path.split("/").map((id) => {
-    const found = REGION_IN_ID.exec(id);
+    // The outermost region is the one the resource lives in; an inner one stays in place
+    // (`replication-alarms/eu-west-1/tickets-to-ap-southeast-1`).
+    const found = region === undefined ? REGION_IN_ID.exec(id) : null;
     if (found === null) return id;
     region = found[1];
     return id.replace(REGION_IN_ID, "").replace(/^-/, "");

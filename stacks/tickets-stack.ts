@@ -8,6 +8,8 @@ import { DomainCertificates } from "../constructs/domain-certificates";
 import { ApiDns } from "../constructs/api-dns";
 import { GlobalTable } from "../constructs/global-table";
 import { HealthAlarms } from "../constructs/health-alarms";
+import { OperationsDashboard, tableOperations } from "../constructs/operations-dashboard";
+import { ReplicationAlarms } from "../constructs/replication-alarms";
 import { LambdaBundles } from "../constructs/lambda-bundles";
 import { RegionalApi } from "../constructs/regional-api";
 import { RegionalDomains } from "../constructs/regional-domains";
@@ -18,6 +20,7 @@ import { IDEMPOTENCY_TABLE } from "../contract/handlers";
 import { PROJECT_ROOT } from "../build/project-root";
 import { healthCheckerCidrs } from "../config/route53-health-checkers";
 import { deploymentVariables } from "./deployment-inputs";
+import { RUNBOOK_SECTIONS } from "./runbook";
 import { StableAddressStack, ticketsStatefulAddresses } from "./stable-addresses";
 
 export interface TicketsStackProps {
@@ -115,6 +118,7 @@ export class TicketsStack extends StableAddressStack {
         namePrefix: config.namePrefix,
         apiName: api.apiName,
         stageName: api.stageName,
+        runbookSection: RUNBOOK_SECTIONS.clientErrors,
       });
       const domains = new RegionalDomains(this, `domains-${region}`, {
         provider,
@@ -158,6 +162,39 @@ export class TicketsStack extends StableAddressStack {
         endpoint: `${label}.${config.domainName}`,
         healthCheckId: dns.healthChecks[region]!.routing,
       })),
+      runbookSection: RUNBOOK_SECTIONS.regionUnhealthy,
+    });
+    const replicatedTables = [
+      { label: "tickets", tableName: table.tableName, operations: tableOperations("tableActions") },
+      { label: "idempotency", tableName: idempotencyTable.tableName, operations: tableOperations("idempotencyTableActions") },
+    ];
+    const replication = new ReplicationAlarms(this, "replication-alarms", {
+      regions: config.regions.map(({ name }) => ({ region: name, provider: providers.forRegion(name) })),
+      tables: replicatedTables,
+      namePrefix: config.namePrefix,
+      rule: config.replicationAlarm,
+      email: config.alarmEmail,
+      runbookSection: RUNBOOK_SECTIONS.replicationLag,
+    });
+    const dashboard = new OperationsDashboard(this, "operations", {
+      provider: primaryProvider,
+      region: primary!.name,
+      dashboardName: `${config.namePrefix}-operations`,
+      regions: regional.map(({ region, label, api }) => ({
+        region,
+        label,
+        apiName: api.apiName,
+        stageName: api.stageName,
+        functionNames: api.functionNames,
+        healthChecks: dns.healthChecks[region]!,
+      })),
+      tables: replicatedTables,
+      route53MetricsRegion: ROUTE53_METRICS_REGION,
+      alarmArns: [
+        ...alarms.alarmArns,
+        ...regional.flatMap(({ clientErrors }) => clientErrors.alarms.map((alarm) => alarm.alarmArn)),
+        ...replication.alarms.map((alarm) => alarm.alarmArn),
+      ],
     });
 
     const byRegion = <T>(value: (entry: (typeof regional)[number]) => T) =>
@@ -177,6 +214,14 @@ export class TicketsStack extends StableAddressStack {
       table_name: { value: table.tableName, description: "DynamoDB global table name" },
       table_arns: { value: table.arns, description: "ARN of the table (primary) and of each replica, per region" },
       alarm_topic_arn: { value: alarms.topicArn, description: "SNS topic of the health-check alarms (us-east-1)" },
+      replication_alarm_topic_arns: {
+        value: replication.topicArns,
+        description: "SNS topic of the replication-lag alarms, per source region",
+      },
+      dashboard_url: {
+        value: dashboard.url,
+        description: "The deployment's CloudWatch dashboard: every region, table, check and alarm",
+      },
     };
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);

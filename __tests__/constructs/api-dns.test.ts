@@ -21,8 +21,8 @@ function region(name: string, label: string): DnsRegion {
     apiTarget: { name: `d-${label}.execute-api.${name}.amazonaws.com`, zoneId: `ZONE-OF-${name}` },
     // As ClientErrorAlarms hands them over, with literal names.
     clientErrorAlarms: [
-      { alarmName: `${label}-get-5xx`, region: name, handler: "tickets-get" },
-      { alarmName: `${label}-post-5xx`, region: name, handler: "tickets-post" },
+      { alarmName: `${label}-get-5xx`, region: name, handler: "tickets-get", alarmArn: `arn:${label}-get-5xx` },
+      { alarmName: `${label}-post-5xx`, region: name, handler: "tickets-post", alarmArn: `arn:${label}-post-5xx` },
     ],
   };
 }

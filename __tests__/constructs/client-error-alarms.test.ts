@@ -11,6 +11,7 @@ const { json } = synthScope((scope) => {
     namePrefix: "tickets",
     apiName: "tickets-api",
     stageName: "prod",
+    runbookSection: "docs/runbook.md#a-client-route-answers-5xx",
   });
   exposeValue(scope, "alarms", alarms.alarms);
 });
@@ -52,6 +53,7 @@ describe("ClientErrorAlarms", () => {
     expect(exposedValue(json, "alarms")).toEqual(
       alarms.map((alarm, index) => ({
         alarmName: attributeRef(json, CloudwatchMetricAlarm, alarm, "alarm_name"),
+        alarmArn: attributeRef(json, CloudwatchMetricAlarm, alarm, "arn"),
         region: "eu-west-1",
         handler: ["tickets-get", "tickets-post"][index],
       })),

@@ -22,12 +22,13 @@ const HEALTH_CHECKS = [
 ];
 
 /** HealthAlarms alone on a us-east-1 provider; its topic ARN becomes the output `topic_arn`. */
-function synthAlarms(props: Partial<Omit<HealthAlarmsProps, "provider">> = {}) {
+function synthAlarms(props: Partial<Omit<HealthAlarmsProps, "provider" | "runbookSection">> = {}) {
   return synthScope((scope) => {
     const alarms = new HealthAlarms(scope, "alarms", {
       provider: regionalProvider(scope, "us-east-1"),
       namePrefix: "tickets",
       healthChecks: HEALTH_CHECKS,
+      runbookSection: "docs/runbook.md#a-region-is-unhealthy",
       ...props,
     });
     exposeValue(scope, "topic_arn", alarms.topicArn);
@@ -89,7 +90,7 @@ describe("HealthAlarms", () => {
       expect(text).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
         provider: "aws.us-east-1",
         alarm_name: `tickets-${label}-api-unhealthy`,
-        alarm_description: `Route 53 counts the ${label} region unhealthy: https://${endpoint}/health fails, or a client route answers mostly 5XX, or an operator or the drill inverted a check`,
+        alarm_description: `Route 53 counts the ${label} region unhealthy: https://${endpoint}/health fails, or a client route answers mostly 5XX, or an operator or the drill inverted a check. Runbook: docs/runbook.md#a-region-is-unhealthy`,
         namespace: "AWS/Route53",
         metric_name: "HealthCheckStatus",
         dimensions: { HealthCheckId: healthCheckId },
@@ -137,6 +138,7 @@ describe("HealthAlarms", () => {
         namePrefix: "tickets",
         healthChecks: HEALTH_CHECKS,
         email: email.stringValue,
+        runbookSection: "docs/runbook.md#a-region-is-unhealthy",
       });
     });
     expect(expectOnlyResource(withInput, SnsTopicSubscription)).toMatchObject({

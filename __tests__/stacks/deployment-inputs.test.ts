@@ -29,9 +29,10 @@ describe("deployment inputs", () => {
   });
 
   test("every resource whose type takes tags reads var.tags, merged under its own tags", () => {
+    // The health alarms' topic and each region's replication-alarm topic.
     const topics = Object.values(resourcesOf(json, SnsTopic));
-    expect(topics).toHaveLength(1);
-    expect(topics[0]!.tags).toBe("${var.tags}");
+    expect(topics).toHaveLength(3);
+    for (const topic of topics) expect(topic.tags).toBe("${var.tags}");
     const checks = Object.values<any>(json.resource.aws_route53_health_check);
     // Per region: the endpoint check, two client-route checks and the routing check.
     expect(checks).toHaveLength(8);

@@ -11,6 +11,9 @@ import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
@@ -26,7 +29,6 @@ import {
   expectNamedResources,
   expectOnlyIn,
   expectResources,
-  onlyResource,
   policyDocument,
   referencedResource,
   resourcesIn,
@@ -35,6 +37,7 @@ import {
   type TerraformBlock,
   type TerraformJson,
 } from "../support/synth";
+import { PROJECT_ROOT } from "../../build/project-root";
 
 const REGIONS = [
   ["eu-west-1", "ireland"],
@@ -120,11 +123,12 @@ describe("tickets stack: providers and state", () => {
         provider: aliases.has(resource.provider),
       })),
     );
-    // Per region 39 (the API's 26 with its resource policy, two client-route alarms, the
-    // domains' 5, a certificate and its validation, four health checks); shared 13 (two tables,
-    // a replica policy of each, validation record, two failover records, key, key policy,
-    // topic, two alarms).
-    expect(resources).toHaveLength(2 * 39 + 12);
+    // Per region 44 (the API's 26 with its resource policy, two client-route alarms, the
+    // domains' 5, a certificate and its validation, four health checks, the replication
+    // alarms' key, key policy and topic, a lag alarm per table); shared 13 (two tables, a
+    // replica policy of each, validation record, two failover records, key, key policy,
+    // topic, two health alarms, the dashboard).
+    expect(resources).toHaveLength(2 * 44 + 13);
     for (const entry of resources) {
       expect(entry).toEqual({ resource: entry.resource, provider: true });
     }
@@ -155,10 +159,11 @@ describe("tickets stack: providers and state", () => {
   test("Route 53 resources are on the primary's provider and the alarms in us-east-1", () => {
     for (const check of expectResources(tickets, Route53HealthCheck, 8)) expect(check.provider).toBe("aws.eu-west-1");
     for (const record of failoverRecords(tickets)) expect(record.provider).toBe("aws.eu-west-1");
-    const healthAlarms = expectResources(tickets, CloudwatchMetricAlarm, 6).filter((a) => a.namespace === "AWS/Route53");
+    const healthAlarms = expectResources(tickets, CloudwatchMetricAlarm, 10).filter((a) => a.namespace === "AWS/Route53");
     expect(healthAlarms).toHaveLength(2);
     for (const alarm of healthAlarms) expect(alarm.provider).toBe("aws.us-east-1");
-    expect(onlyResource(tickets, SnsTopic).provider).toBe("aws.us-east-1");
+    const healthTopic = Object.values(resourcesOf(tickets, SnsTopic)).find((topic) => topic.name === "tickets-health-alarms");
+    expect(healthTopic?.provider).toBe("aws.us-east-1");
   });
 
   test("reuses the region's provider when us-east-1 is itself a configured region", () => {
@@ -170,7 +175,7 @@ describe("tickets stack: providers and state", () => {
     });
     expect(stack.provider.aws.map((p: any) => p.alias)).toEqual(["us-east-1", "eu-west-1"]);
     expect(
-      expectResources(stack, CloudwatchMetricAlarm, 6)
+      expectResources(stack, CloudwatchMetricAlarm, 10)
         .filter((a) => a.namespace === "AWS/Route53")
         .map((a) => a.provider),
     ).toEqual(["aws.us-east-1", "aws.us-east-1"]);
@@ -342,7 +347,7 @@ describe("tickets stack: what the constructs hand each other", () => {
 
   test("the alarms watch the routing checks, one each, named after the region's label", () => {
     const checks = expectNamedResources(tickets, Route53HealthCheck, 8).filter(([, check]) => check.type === "CALCULATED");
-    const alarms = expectResources(tickets, CloudwatchMetricAlarm, 6).filter((alarm) => alarm.namespace === "AWS/Route53");
+    const alarms = expectResources(tickets, CloudwatchMetricAlarm, 10).filter((alarm) => alarm.namespace === "AWS/Route53");
     const watched = alarms.map((alarm) => {
       const check = referencedResource(tickets, alarm.dimensions.HealthCheckId);
       const endpoint = referencedResource(tickets, check.child_healthchecks[0]);
@@ -369,9 +374,11 @@ describe("tickets stack: what the constructs hand each other", () => {
     expect(Object.keys(tickets.output).sort()).toEqual([
       "alarm_topic_arn",
       "api_url",
+      "dashboard_url",
       "health_check_ids",
       "invoke_urls",
       "region_urls",
+      "replication_alarm_topic_arns",
       "routing_health_check_ids",
       "table_arns",
       "table_name",
@@ -395,7 +402,8 @@ describe("tickets stack: what the constructs hand each other", () => {
     });
     expect(tickets.output.table_name.value).toBe(`\${${tableAddress}.name}`);
     expect(tickets.output.table_arns.value).toEqual(TABLE_ARN);
-    expect(tickets.output.alarm_topic_arn.value).toBe(attributeRef(tickets, SnsTopic, onlyResource(tickets, SnsTopic), "arn"));
+    const healthTopic = Object.values(resourcesOf(tickets, SnsTopic)).find((topic) => topic.name === "tickets-health-alarms")!;
+    expect(tickets.output.alarm_topic_arn.value).toBe(attributeRef(tickets, SnsTopic, healthTopic, "arn"));
   });
 });
 
@@ -447,18 +455,30 @@ describe("tickets stack: config reaches the constructs", () => {
         .sort(),
     ).toEqual(["acme-get", "acme-get", "acme-health", "acme-health", "acme-post", "acme-post"]);
     expect(
-      expectResources(stack, CloudwatchMetricAlarm, 6)
+      expectResources(stack, CloudwatchMetricAlarm, 10)
         .map((alarm) => alarm.alarm_name)
         .sort(),
     ).toEqual([
       "acme-get-ticket-5xx",
       "acme-get-ticket-5xx",
+      "acme-idempotency-replication-to-ap-southeast-1",
+      "acme-idempotency-replication-to-eu-west-1",
       "acme-ireland-api-unhealthy",
       "acme-post-ticket-5xx",
       "acme-post-ticket-5xx",
       "acme-singapore-api-unhealthy",
+      "acme-tickets-replication-to-ap-southeast-1",
+      "acme-tickets-replication-to-eu-west-1",
     ]);
-    expect(onlyResource(stack, SnsTopic).name).toBe("acme-health-alarms");
+    expect(
+      expectResources(stack, SnsTopic, 3)
+        .map((topic) => [topic.name, topic.provider])
+        .sort(),
+    ).toEqual([
+      ["acme-health-alarms", "aws.us-east-1"],
+      ["acme-replication-alarms", "aws.ap-southeast-1"],
+      ["acme-replication-alarms", "aws.eu-west-1"],
+    ]);
   });
 
   test("the health function of every region gets the reserved concurrency", () => {
@@ -559,12 +579,17 @@ describe("tickets stack: three regions, another domain", () => {
   });
 
   test("alarms cover all three routing checks and mail the configured address", () => {
-    expect(expectResources(tickets, CloudwatchMetricAlarm, 9).filter((alarm) => alarm.namespace === "AWS/Route53")).toHaveLength(
+    expect(expectResources(tickets, CloudwatchMetricAlarm, 21).filter((alarm) => alarm.namespace === "AWS/Route53")).toHaveLength(
       3,
     );
-    expect(expectResources(tickets, SnsTopicSubscription, 1)).toEqual([
-      expect.objectContaining({ protocol: "email", endpoint: "oncall@example.org", provider: "aws.us-east-1" }),
-    ]);
+    // The health alarms' topic in us-east-1, and each region's replication-alarm topic.
+    expect(
+      expectResources(tickets, SnsTopicSubscription, 4)
+        .map((s) => [s.protocol, s.endpoint, s.provider])
+        .sort(),
+    ).toEqual(
+      ["aws.ap-northeast-1", "aws.eu-central-1", "aws.us-east-1", "aws.us-west-2"].map((p) => ["email", "oncall@example.org", p]),
+    );
   });
 });
 
@@ -599,5 +624,84 @@ describe("tickets stack: active-active routing", () => {
     expect(tickets.output.api_url.description).toBe(
       "The API clients use (the UI's ticketAPI), served by the healthy region nearest each client",
     );
+  });
+});
+
+describe.each([
+  ["two regions", {}, 2],
+  ["three regions", THREE_REGIONS, 3],
+])("tickets stack: operations, %s", (_case, overrides, regionCount) => {
+  const { tickets } = synthStacks(overrides);
+  const regions = Object.values(resourcesOf(tickets, ApiGatewayRestApi)).map((api) => api.provider.replace(/^aws\./, ""));
+
+  test("a replication-lag alarm per table and ordered pair of regions", () => {
+    const lag = Object.values(resourcesOf(tickets, CloudwatchMetricAlarm)).filter((a) => a.metric_name === "ReplicationLatency");
+    expect(lag).toHaveLength(2 * regionCount * (regionCount - 1));
+    for (const alarm of lag) {
+      expect(referencedResource(tickets, alarm.dimensions.TableName).name).toMatch(/^(SXRTickets|Tickets)(-idempotency)?$/);
+      expect(regions).toContain(alarm.dimensions.ReceivingRegion);
+      expect(alarm.provider).not.toBe(`aws.${alarm.dimensions.ReceivingRegion}`);
+    }
+  });
+
+  test("every dashboard metric names a function, API, stage, table or health check the stack creates, in the widget's region", () => {
+    const [dashboard] = Object.values(resourcesOf(tickets, CloudwatchDashboard));
+    const widgets = JSON.parse(dashboard!.dashboard_body).widgets as { type: string; properties: Record<string, any> }[];
+    const operations = new Set(["GetItem", "PutItem", "Scan", "UpdateItem", "DeleteItem"]);
+    const attributeOf: Record<string, string> = {
+      ApiName: "aws_api_gateway_rest_api.name",
+      Stage: "aws_api_gateway_stage.stage_name",
+      FunctionName: "aws_lambda_function.function_name",
+      TableName: "aws_dynamodb_table.name",
+      HealthCheckId: "aws_route53_health_check.id",
+    };
+    let resolved = 0;
+    for (const { properties } of widgets.filter((w) => w.type === "metric")) {
+      for (const metric of properties.metrics as string[][]) {
+        const dimensions = metric.slice(2, -1);
+        for (let i = 0; i < dimensions.length; i += 2) {
+          const [name, value] = [dimensions[i]!, dimensions[i + 1]!];
+          if (name === "ReceivingRegion") expect(regions.filter((r) => r !== properties.region)).toContain(value);
+          else if (name === "Operation") expect(operations).toContain(value);
+          else {
+            const [type, attribute] = attributeOf[name]!.split(".");
+            const match = /^\$\{([a-z0-9_]+)\.([a-z0-9_]+)\.([a-z_]+)\}$/.exec(value);
+            expect({ name, value, reference: match?.[1] === type && match?.[3] === attribute }).toEqual({
+              name,
+              value,
+              reference: true,
+            });
+            const resource = referencedResource(tickets, value);
+            // Regional resources live in the widget's region; the table has a replica there, the checks are global.
+            if (type !== "aws_dynamodb_table" && type !== "aws_route53_health_check") {
+              expect(resource.provider).toBe(`aws.${properties.region}`);
+            }
+            resolved += 1;
+          }
+        }
+      }
+    }
+    expect(resolved).toBeGreaterThan(30 * regionCount);
+  });
+
+  test("every alarm's description names its runbook section, and the section exists", () => {
+    const runbook = readFileSync(join(PROJECT_ROOT, "docs", "runbook.md"), "utf8");
+    const anchors = new Set(
+      [...runbook.matchAll(/^#{2,3} (.+)$/gm)].map(([, title]) =>
+        title!
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, "")
+          .replaceAll(" ", "-"),
+      ),
+    );
+    const alarms = Object.values(resourcesOf(tickets, CloudwatchMetricAlarm));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      const section = /Runbook: docs\/runbook\.md#([a-z0-9-]+)$/.exec(alarm.alarm_description)?.[1];
+      expect({ alarm: alarm.alarm_name, section: section !== undefined && anchors.has(section) }).toEqual({
+        alarm: alarm.alarm_name,
+        section: true,
+      });
+    }
   });
 });

@@ -79,6 +79,10 @@ describe("plain Terraform module (npm run build:module)", () => {
       "log_retention_days",
       "manage_api_gateway_account",
       "name_prefix",
+      "replication_alarm_evaluation_periods",
+      "replication_alarm_period_seconds",
+      "replication_alarm_threshold_seconds",
+      "replication_alarm_treat_missing_data",
       "routing",
       "table_name",
       "tags",
@@ -467,7 +471,7 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
   test("a wrong value for any input fails the plan, naming the input and the config's rule", () => {
     const failure = readFileSync(join(moduleRootPlanDir("invalid-inputs"), PLAN_FAILURE_FILE), "utf8").replace(/\s+/g, " ");
     const ruled = Object.entries<any>(moduleJson().variable).filter(([, variable]) => variable.validation !== undefined);
-    expect(ruled).toHaveLength(18);
+    expect(ruled).toHaveLength(22);
     expect(failure.match(/Error: Invalid value for variable/g)).toHaveLength(ruled.length);
     for (const [name, variable] of ruled) {
       expect({ name, reported: failure.includes(variable.validation[0].error_message.replace(/\s+/g, " ")) }).toEqual({

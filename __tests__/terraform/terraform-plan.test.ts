@@ -204,6 +204,23 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
       );
     });
 
+    test("a replication-lag alarm per table and ordered pair of regions, in the source region; one dashboard", () => {
+      const lag = created(plan, "aws_cloudwatch_metric_alarm").filter(
+        (alarm) => after(alarm).metric_name === "ReplicationLatency",
+      );
+      const pairs = lag.map((alarm) => {
+        const { dimensions, threshold } = after(alarm) as { dimensions: Record<string, string>; threshold: number };
+        expect(threshold).toBe(60_000);
+        return [keys.get(alarm.address), dimensions.ReceivingRegion];
+      });
+      const n = expected.regions.length;
+      expect(pairs).toHaveLength(2 * n * (n - 1));
+      for (const [provider, receiving] of pairs) expect(provider).not.toBe(`aws.${receiving}`);
+      expect(new Set(pairs.map(([provider]) => provider))).toEqual(new Set(expected.regions.map((r) => `aws.${r}`)));
+      expect(created(plan, "aws_cloudwatch_dashboard").map((d) => keys.get(d.address))).toEqual([`aws.${expected.regions[0]}`]);
+      expect(plan.output_changes?.dashboard_url).toBeDefined();
+    });
+
     test("every replica of both tables gets a deletion-denying resource policy in its own region", () => {
       const policies = created(plan, "aws_dynamodb_resource_policy");
       expect(policies.map((p) => keys.get(p.address)).sort()).toEqual(

@@ -1,0 +1,111 @@
+import { Construct } from "constructs";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { alarmTopic, type AlarmTopic } from "./alarm-topic";
+
+/** When a replica counts as behind. */
+export interface ReplicationLagRule {
+  /** Average lag over one period that breaches it. */
+  readonly thresholdSeconds: number;
+  readonly periodSeconds: number;
+  /** Consecutive breaching periods before the alarm fires. */
+  readonly evaluationPeriods: number;
+  /** What a period without data counts as (CloudWatch's `treat_missing_data`). */
+  readonly treatMissingData: string;
+}
+
+export interface ReplicatedTable {
+  /** Names the alarms, e.g. `tickets`. */
+  readonly label: string;
+  readonly tableName: string;
+}
+
+export interface ReplicationAlarmsProps {
+  /** Every region with a replica, each with its provider: an alarm lives beside its metric. */
+  readonly regions: readonly { readonly region: string; readonly provider: AwsProvider }[];
+  readonly tables: readonly ReplicatedTable[];
+  readonly namePrefix: string;
+  readonly rule: ReplicationLagRule;
+  /** Address subscribed to each region's topic. @default - no subscription */
+  readonly email?: string;
+  /** Where the alarm descriptions send the on-call engineer. */
+  readonly runbookSection: string;
+}
+
+/** One alarm: a table's replication from `source` to `receiving`. */
+export interface ReplicationAlarm {
+  readonly table: string;
+  readonly source: string;
+  readonly receiving: string;
+  readonly alarmArn: string;
+}
+
+/**
+ * An alarm on `ReplicationLatency` for every table and every ordered pair of regions (2
+ * regions: 2 per table, 3 regions: 6): DynamoDB publishes the metric in the source region,
+ * dimensioned by table and receiving region. The lag is how much a failover at that moment
+ * would strand in the source region. Each source region has its own encrypted topic, since
+ * CloudWatch notifies only topics in the alarm's region.
+ */
+export class ReplicationAlarms extends Construct {
+  readonly alarms: readonly ReplicationAlarm[];
+  /** Each region's topic, by region. */
+  readonly topicArns: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: ReplicationAlarmsProps) {
+    super(scope, id);
+    if (props.regions.length < 2) throw new Error("ReplicationAlarms: regions needs at least two regions");
+    const alarms: ReplicationAlarm[] = [];
+    const topicArns: Record<string, string> = {};
+    for (const { region: source, provider } of props.regions) {
+      const inRegion = new Construct(this, source);
+      const topic = alarmTopic(inRegion, {
+        provider,
+        topicName: `${props.namePrefix}-replication-alarms`,
+        purpose: `${props.namePrefix} replication alarm notifications (${source})`,
+        email: props.email,
+      });
+      topicArns[source] = topic.topicArn;
+      for (const table of props.tables) {
+        for (const { region: receiving } of props.regions.filter(({ region }) => region !== source)) {
+          const alarm = this.lagAlarm(inRegion, { provider, table, source, receiving, topic }, props);
+          alarms.push({ table: table.label, source, receiving, alarmArn: alarm.arn });
+        }
+      }
+    }
+    this.alarms = alarms;
+    this.topicArns = topicArns;
+  }
+
+  private lagAlarm(
+    scope: Construct,
+    pair: { provider: AwsProvider; table: ReplicatedTable; source: string; receiving: string; topic: AlarmTopic },
+    props: ReplicationAlarmsProps,
+  ): CloudwatchMetricAlarm {
+    const { table, source, receiving, topic } = pair;
+    const { rule } = props;
+    const minutes = (rule.periodSeconds * rule.evaluationPeriods) / 60;
+    return new CloudwatchMetricAlarm(scope, `${table.label}-to-${receiving}`, {
+      provider: pair.provider,
+      alarmName: `${props.namePrefix}-${table.label}-replication-to-${receiving}`,
+      alarmDescription:
+        `The ${table.label} table's replica in ${receiving} is more than ${rule.thresholdSeconds} s behind ${source} ` +
+        `(average ReplicationLatency, ${minutes} min in a row): writes accepted in ${source} may be missing in ${receiving}, ` +
+        `and a failover to ${receiving} now would strand them. Runbook: ${props.runbookSection}`,
+      namespace: "AWS/DynamoDB",
+      metricName: "ReplicationLatency",
+      dimensions: { TableName: table.tableName, ReceivingRegion: receiving },
+      statistic: "Average",
+      period: rule.periodSeconds,
+      evaluationPeriods: rule.evaluationPeriods,
+      // The metric is in milliseconds.
+      threshold: rule.thresholdSeconds * 1000,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: rule.treatMissingData,
+      alarmActions: [topic.topicArn],
+      okActions: [topic.topicArn],
+      // CloudWatch can publish only once the key policy lets it use the topic's key.
+      dependsOn: [topic.keyPolicy],
+    });
+  }
+}

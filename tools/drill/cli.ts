@@ -1,8 +1,10 @@
 /**
- * `npm run drill -- [--config <file>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]`
+ * `npm run drill -- [--config <file>] [--fault <kind>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]`
  *
  * The workshop's module 4 as a command: invert the primary's Route 53 health check, watch
- * `api.<domain>` fail over, write and read back probe tickets, restore, report. In
+ * `api.<domain>` fail over, write and read back probe tickets, restore, report. `--fault`
+ * breaks the region for real instead (functions: reserved concurrency 0), or pauses the
+ * tables' replication (replication: an AWS FIS experiment). In
  * active-active routing, break `--region` (default the first) and watch the answer Route 53
  * gives clients in that region's area move to another region and back.
  * Exit codes: 0 passed; 1 something failed, timed out or was lost; 2 bad arguments or
@@ -10,12 +12,16 @@
  * (after restoring). Use and report: docs/failover-drill.md.
  */
 import { join, resolve } from "node:path";
+import { FisClient } from "@aws-sdk/client-fis";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { CONFIG_ENV_VAR, ConfigError, loadConfig } from "../../config/load";
 import type { TicketsConfig } from "../../config/schema";
 import type { Clock } from "./clock";
 import { systemClock } from "./clock";
+import type { RegionalClients } from "./context";
 import { DEFAULT_POLL_SECONDS, DEFAULT_READ_BACK_GRACE_SECONDS, runDrill, type DrillSettings, type SignalSource } from "./drill";
+import { refusedCombination } from "./faults";
 import { nodeHttpClient, type HttpClient } from "./http";
 import { parseDrillArgs, USAGE, UsageError } from "./options";
 import { dryRun } from "./plan";
@@ -27,6 +33,7 @@ import { drillTargets } from "./targets";
 export interface CliDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly route53: Route53Client;
+  readonly regional: RegionalClients;
   readonly http: HttpClient;
   readonly clock: Clock;
   readonly output: Output;
@@ -62,8 +69,12 @@ export async function main(args: readonly string[], deps: CliDeps): Promise<numb
       return EXIT_CODES.passed;
     }
     const { config, source } = loadDrillConfig(options.configFile, deps.env);
+    const targets = drillTargets(config, { region: options.region, clientSubnet: options.clientSubnet });
+    const refused = refusedCombination(options.fault, targets);
+    if (refused !== undefined) throw new UsageError(refused);
     settings = {
-      targets: drillTargets(config, { region: options.region, clientSubnet: options.clientSubnet }),
+      targets,
+      fault: options.fault,
       configSource: source,
       probes: options.probes,
       timeoutSeconds: options.timeoutSeconds,
@@ -100,9 +111,23 @@ export async function main(args: readonly string[], deps: CliDeps): Promise<numb
 if (require.main === module) {
   // Route 53 is a global service signed in us-east-1; retries absorb its 5 requests/s limit.
   const route53 = new Route53Client({ region: "us-east-1", maxAttempts: 5 });
+  const clients = new Map<string, LambdaClient | FisClient>();
+  const regional: RegionalClients = {
+    lambda: (region) =>
+      (clients.get(`lambda:${region}`) as LambdaClient | undefined) ??
+      cache(`lambda:${region}`, new LambdaClient({ region, maxAttempts: 5 })),
+    fis: (region) =>
+      (clients.get(`fis:${region}`) as FisClient | undefined) ??
+      cache(`fis:${region}`, new FisClient({ region, maxAttempts: 5 })),
+  };
+  function cache<T extends LambdaClient | FisClient>(key: string, client: T): T {
+    clients.set(key, client);
+    return client;
+  }
   main(process.argv.slice(2), {
     env: process.env,
     route53,
+    regional,
     http: nodeHttpClient,
     clock: systemClock,
     output: process.stdout,
@@ -116,5 +141,8 @@ if (require.main === module) {
       process.stderr.write(`drill: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = EXIT_CODES.failed;
     })
-    .finally(() => route53.destroy());
+    .finally(() => {
+      route53.destroy();
+      for (const client of clients.values()) client.destroy();
+    });
 }

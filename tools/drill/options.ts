@@ -1,10 +1,16 @@
-/** `npm run drill -- [--config <file>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]` */
+/** `npm run drill -- [--config <file>] [--fault <kind>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]` */
 import { parseArgs } from "node:util";
 import { givenClientSubnet, type ClientSubnet } from "./client-subnets";
+import { DEFAULT_FAULT, FAULT_KINDS, type FaultKind } from "./faults/fault";
+import { FAULT_SUMMARIES, isFaultKind } from "./faults/summaries";
+
+/** `  health-check  invert ...` per kind, for the usage and the error naming the kinds. */
+export const FAULT_LIST = FAULT_KINDS.map((kind) => `    ${kind.padEnd(13)} ${FAULT_SUMMARIES[kind]}`).join("\n");
 
 export const USAGE =
-  "usage: npm run drill -- [--config <file>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]\n" +
+  "usage: npm run drill -- [--config <file>] [--fault <kind>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]\n" +
   "  --config <file>         settings file (default: $TICKETS_CONFIG, else the built-in defaults)\n" +
+  `  --fault <kind>          what breaks (default: ${DEFAULT_FAULT}):\n${FAULT_LIST}\n` +
   "  --region <name>         region to break, code or label (default: the first; failover mode always breaks the primary)\n" +
   "  --client-subnet <ipv4>  active-active: ask Route 53 as a client at this address (default: an EC2 address of --region)\n" +
   "  --dry-run               print every step with the names and ids it would touch; no AWS write call\n" +
@@ -19,6 +25,7 @@ const PROBES_RANGE = [0, 500] as const;
 
 export interface DrillOptions {
   readonly configFile: string | undefined;
+  readonly fault: FaultKind;
   readonly region: string | undefined;
   readonly clientSubnet: ClientSubnet | undefined;
   readonly dryRun: boolean;
@@ -54,6 +61,7 @@ export function parseDrillArgs(args: readonly string[]): DrillOptions {
       allowPositionals: false,
       options: {
         config: { type: "string" },
+        fault: { type: "string" },
         region: { type: "string" },
         "client-subnet": { type: "string" },
         "dry-run": { type: "boolean" },
@@ -71,8 +79,11 @@ export function parseDrillArgs(args: readonly string[]): DrillOptions {
   if (clientSubnetText !== undefined && clientSubnet === undefined) {
     throw new UsageError(`--client-subnet: "${clientSubnetText}" is not an IPv4 address`);
   }
+  const fault = nonEmpty("--fault", values.fault)?.trim() ?? DEFAULT_FAULT;
+  if (!isFaultKind(fault)) throw new UsageError(`--fault: "${fault}" is not a fault; the kinds are:\n${FAULT_LIST}`);
   return {
     configFile: nonEmpty("--config", values.config),
+    fault,
     region: nonEmpty("--region", values.region)?.trim(),
     clientSubnet,
     dryRun: values["dry-run"] ?? false,

@@ -1,120 +1,157 @@
 /**
  * `--dry-run`: every step with the exact names and ids it would touch, and whether
- * preflight passes now. Only read calls: with credentials, the health checks are looked up
- * and preflight runs; without, the plan names what is derived from config and says the ids
- * are looked up at run time. Route 53 writes (ChangeTagsForResource, UpdateHealthCheck) and
- * ticket writes are never sent. In active-active routing the plan names the drilled region
+ * preflight passes now. Only read calls: with credentials, the health checks are looked up,
+ * preflight runs and so does the fault's own (read-only) preflight; without, the plan names
+ * what is derived from config and says the ids are looked up at run time. No write is ever
+ * sent: Route 53 ChangeTagsForResource and UpdateHealthCheck, Lambda TagResource,
+ * UntagResource, PutFunctionConcurrency and DeleteFunctionConcurrency, FIS StartExperiment and
+ * StopExperiment, ticket writes. In active-active routing the plan names the drilled region
  * and the EDNS0 client subnet every TestDNSAnswer carries.
  */
-import type { Route53Client } from "@aws-sdk/client-route-53";
 import { NEXT_TOKEN_HEADER } from "../../lambdas/core/http";
 import { PAGE_LIMITS } from "../../contract/ticket-json-schema";
-import type { DrillSettings } from "./drill";
-import type { HttpClient } from "./http";
-import { AddressLocator } from "./locate";
+import { HEALTH_PATH, TICKETS_PATH } from "../../contract/handlers";
+import { DrillContext, type DrillDeps, type DrillSettings } from "./context";
+import { createFault } from "./faults";
+import type { Fault, FaultPlan } from "./faults/fault";
+import { DrillJournal } from "./journal";
 import { findHealthChecks, preflight, type PreflightResult } from "./preflight";
-import { idempotencyKey } from "./probes";
-import type { Output } from "./progress";
 import { EXIT_CODES } from "./record";
 import { REPORT_FILES } from "./report";
-import { DrillRoute53, HEALTHY_CHECKER_SHARE } from "./route53";
-import { HEALTH_PATH, TICKETS_PATH } from "../../contract/handlers";
+import { HEALTHY_CHECKER_SHARE } from "./route53";
 import { describeClientSubnet } from "./client-subnets";
+import { subnetClause } from "./plan-lines";
 import { DRILL_MARKER_TAG, type RegionTarget } from "./targets";
 
-export async function dryRun(
-  settings: DrillSettings,
-  deps: { route53: Route53Client; http: HttpClient; output: Output; drillId: string; outDir: string },
-): Promise<number> {
-  const { targets } = settings;
-  const route53 = new DrillRoute53(deps.route53);
-  let result: PreflightResult | undefined;
-  let lookupError: string | undefined;
-  let found: Awaited<ReturnType<typeof findHealthChecks>> | undefined;
+type DryRunDeps = Pick<DrillDeps, "route53" | "regional" | "http" | "output" | "clock"> & { drillId: string; outDir: string };
+
+interface LookUp {
+  readonly found: Awaited<ReturnType<typeof findHealthChecks>> | undefined;
+  readonly result: PreflightResult | undefined;
+  /** Why AWS could not be read, as `Route 53 could not be read (…)`. */
+  readonly error: string | undefined;
+}
+
+const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/** The read-only part of a drill: the health checks, preflight, the fault's preflight. */
+async function lookUp(context: DrillContext, fault: Fault): Promise<LookUp> {
+  const { targets } = context;
+  let found: LookUp["found"];
   try {
-    found = await findHealthChecks(route53, targets);
-    result = await preflight(
-      { route53, http: deps.http, locator: new AddressLocator(deps.http, targets.apiUrl), targets },
+    found = await findHealthChecks(context.route53, targets);
+    context.drilledCheck = found.healthChecks.find((entry) => entry.region === targets.drilled)?.healthCheck;
+    const result = await preflight(
+      { route53: context.route53, http: context.deps.http, locator: context.locator, targets },
       found,
     );
+    try {
+      const faultProblems = await fault.preflight(context, context.drillSignal);
+      return { found, result: { ...result, problems: [...result.problems, ...faultProblems] }, error: undefined };
+    } catch (error) {
+      return {
+        found,
+        result: undefined,
+        error: `the ${fault.kind} fault's preflight could not read AWS (${describeError(error)})`,
+      };
+    }
   } catch (error) {
-    lookupError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { found, result: undefined, error: `Route 53 could not be read (${describeError(error)})` };
   }
+}
 
+function header(context: DrillContext, found: LookUp["found"], plan: FaultPlan): string[] {
+  const { targets, settings } = context;
   const check = (region: RegionTarget) => found?.healthChecks.find((entry) => entry.region === region)?.healthCheck;
-  const idOf = (region: RegionTarget) => check(region)?.id ?? `<${region.label} health check id>`;
   const describeEndpoint = (region: RegionTarget) => {
     const healthCheck = check(region);
     return `${region.name} (${region.endpoint}), health check ${healthCheck === undefined ? "looked up at run time" : `${healthCheck.id} (version ${healthCheck.version})`}`;
   };
-  const drilledId = idOf(targets.drilled);
-  const version = check(targets.drilled)?.version;
-  const failover = targets.routing === "failover";
-  const subnet =
-    targets.clientSubnet === undefined
-      ? ""
-      : ` ResolverIP and EDNS0ClientSubnetIP ${targets.clientSubnet.ip} EDNS0ClientSubnetMask ${targets.clientSubnet.mask}`;
-  const answered = failover ? "a standby" : "another region";
+  const common = [
+    "",
+    `  drill id   ${context.drillId} (from the start time)`,
+    `  config     ${settings.configSource}`,
+    ...plan.header,
+  ];
+  if (targets.routing === "failover") {
+    return [
+      "Failover drill plan (dry run: no AWS write call is made)",
+      ...common,
+      `  api        ${targets.apiName} in hosted zone ${targets.hostedZoneId}` +
+        (targets.standbySetName === undefined ? "" : `; its SECONDARY is the latency set ${targets.standbySetName}`),
+      `  primary    ${describeEndpoint(targets.primary)}`,
+      ...targets.standbys.map((standby) => `  standby    ${describeEndpoint(standby)}`),
+    ];
+  }
+  return [
+    "Active-active drill plan (dry run: no AWS write call is made)",
+    ...common,
+    `  api        ${targets.apiName} in hosted zone ${targets.hostedZoneId}: one latency record per region (routing "active-active")`,
+    `  drilled    ${describeEndpoint(targets.drilled)}`,
+    ...targets.others.map((other) => `  other      ${describeEndpoint(other)}`),
+    `  asked from EDNS0 client subnet ${describeClientSubnet(targets.clientSubnet!)} (${targets.clientSubnet!.source}): ` +
+      `Route 53 answers as for a client in ${targets.drilled.name}'s area`,
+  ];
+}
+
+function steps(context: DrillContext, plan: FaultPlan, outDir: string): string[] {
+  const { targets, settings } = context;
+  const idOf = (region: RegionTarget) =>
+    region === targets.drilled
+      ? context.drilledCheckId
+      : (context.healthCheckIds.get(region) ?? `<${region.label} health check id>`);
   const healthUrl = (region: RegionTarget) => `https://${region.endpoint}${HEALTH_PATH}`;
   const listUrl = (region: RegionTarget) => `${region.url}${TICKETS_PATH.slice(1)}?limit=${PAGE_LIMITS.max}`;
-  const early = Math.ceil(settings.probes / 2);
-  const probeKeys =
-    settings.probes === 0
-      ? ""
-      : ` (Idempotency-Key ${idempotencyKey(deps.drillId, 1)} … ${idempotencyKey(deps.drillId, settings.probes)})`;
-
-  const header = failover
-    ? [
-        "Failover drill plan (dry run: no AWS write call is made)",
-        "",
-        `  drill id   ${deps.drillId} (from the start time)`,
-        `  config     ${settings.configSource}`,
-        `  api        ${targets.apiName} in hosted zone ${targets.hostedZoneId}` +
-          (targets.standbySetName === undefined ? "" : `; its SECONDARY is the latency set ${targets.standbySetName}`),
-        `  primary    ${describeEndpoint(targets.primary)}`,
-        ...targets.standbys.map((standby) => `  standby    ${describeEndpoint(standby)}`),
-      ]
-    : [
-        "Active-active drill plan (dry run: no AWS write call is made)",
-        "",
-        `  drill id   ${deps.drillId} (from the start time)`,
-        `  config     ${settings.configSource}`,
-        `  api        ${targets.apiName} in hosted zone ${targets.hostedZoneId}: one latency record per region (routing "active-active")`,
-        `  drilled    ${describeEndpoint(targets.drilled)}`,
-        ...targets.others.map((other) => `  other      ${describeEndpoint(other)}`),
-        `  asked from EDNS0 client subnet ${describeClientSubnet(targets.clientSubnet!)} (${targets.clientSubnet!.source}): ` +
-          `Route 53 answers as for a client in ${targets.drilled.name}'s area`,
-      ];
-  const lines = [
-    ...header,
+  const [observe, ...observeDetails] = plan.observe;
+  return [
     "",
     "1. preflight (read only)",
     `   - Route 53 ListHealthChecks: one HTTPS health check for each of ${targets.regions.map(healthUrl).join(", ")}`,
     `   - Route 53 GetHealthCheckStatus ${targets.regions.map(idOf).join(", ")}: each healthy (more than ${HEALTHY_CHECKER_SHARE * 100} % of checkers), none inverted or disabled`,
-    `   - Route 53 ListTagsForResource healthcheck ${drilledId}: no ${DRILL_MARKER_TAG} tag`,
+    `   - Route 53 ListTagsForResource healthcheck ${context.drilledCheckId}: no ${DRILL_MARKER_TAG} tag`,
     ...targets.regions.map((region) => `   - GET ${healthUrl(region)} answers 200 {"region":"${region.name}"}`),
-    `   - Route 53 TestDNSAnswer ${targets.hostedZoneId} ${targets.apiName} A${subnet}: its address answers GET ${targets.apiUrl}${HEALTH_PATH.slice(1)} from ${targets.drilled.name}`,
-    `2. mark: Route 53 ChangeTagsForResource healthcheck ${drilledId}: add ${DRILL_MARKER_TAG}=${deps.drillId}`,
-    `3. baseline: one poll of health check ${drilledId} and of ${targets.apiName}'s answer`,
-    `4. break: Route 53 UpdateHealthCheck ${drilledId}: Inverted=true, HealthCheckVersion ${version ?? "<looked up at run time>"}`,
-    `5. observe: every ${settings.pollSeconds} s for up to ${settings.timeoutSeconds} s, GetHealthCheckStatus ${drilledId} and TestDNSAnswer ${targets.apiName} A${subnet}, until ${answered} (${targets.others.map((s) => s.name).join(", ")}) answers`,
-    `   probes: ${settings.probes} × POST ${targets.apiUrl}${TICKETS_PATH.slice(1)}${probeKeys}: ${early} while waiting, ${settings.probes - early} once ${answered} answers`,
-    `6. restore (on every exit path): Route 53 UpdateHealthCheck ${drilledId}: Inverted=false; wait up to ${settings.timeoutSeconds} s until it is healthy and ${targets.apiName} answers ${targets.drilled.name}${failover ? "" : " again in its area"}`,
-    `7. unmark: Route 53 ChangeTagsForResource healthcheck ${drilledId}: remove ${DRILL_MARKER_TAG}`,
+    `   - Route 53 TestDNSAnswer ${targets.hostedZoneId} ${targets.apiName} A${subnetClause(context)}: its address answers GET ${targets.apiUrl}${HEALTH_PATH.slice(1)} from ${targets.drilled.name}`,
+    ...plan.preflight.map((line) => `   - ${line}`),
+    `2. mark: ${plan.mark}`,
+    `3. baseline: one poll of health check ${context.drilledCheckId} and of ${targets.apiName}'s answer`,
+    `4. break: ${plan.break}`,
+    `5. observe: ${observe}`,
+    ...observeDetails,
+    `6. restore (on every exit path): ${plan.restore}`,
+    `7. unmark: ${plan.unmark}`,
     `8. verify: ${targets.regions.map((region) => `GET ${listUrl(region)}`).join(", ")} (following ${NEXT_TOKEN_HEADER}), up to ${settings.readBackGraceSeconds} s for replication: every probe in every region`,
-    `9. report: ${[REPORT_FILES.markdown, REPORT_FILES.json, REPORT_FILES.timeline].map((file) => `${deps.outDir}/${file}`).join(", ")}`,
+    `9. report: ${[REPORT_FILES.markdown, REPORT_FILES.json, REPORT_FILES.timeline].map((file) => `${outDir}/${file}`).join(", ")}`,
     "",
   ];
-  let exitCode: number = EXIT_CODES.passed;
-  if (lookupError !== undefined) {
-    lines.push(`Preflight not run: Route 53 could not be read (${lookupError}). Ids are looked up at run time.`);
-  } else if (result!.problems.length > 0) {
-    lines.push("Preflight would refuse the drill now:", ...result!.problems.map((problem) => `  - ${problem}`));
-    exitCode = EXIT_CODES.refused;
-  } else {
-    lines.push("Preflight passes now: the drill would start.");
+}
+
+/** Whether preflight passes now, and the exit code that says so. */
+function verdict(lookedUp: LookUp): { lines: string[]; exitCode: number } {
+  const { result, error } = lookedUp;
+  const warnings = (result?.warnings ?? []).map((warning) => `warning: ${warning}`);
+  if (error !== undefined) {
+    return {
+      lines: [`Preflight not run: ${error}. Ids are looked up at run time.`, ...warnings],
+      exitCode: EXIT_CODES.passed,
+    };
   }
-  for (const warning of result?.warnings ?? []) lines.push(`warning: ${warning}`);
-  deps.output.write(`${lines.join("\n")}\n`);
+  if (result!.problems.length > 0) {
+    return {
+      lines: ["Preflight would refuse the drill now:", ...result!.problems.map((problem) => `  - ${problem}`), ...warnings],
+      exitCode: EXIT_CODES.refused,
+    };
+  }
+  return { lines: ["Preflight passes now: the drill would start.", ...warnings], exitCode: EXIT_CODES.passed };
+}
+
+export async function dryRun(settings: DrillSettings, deps: DryRunDeps): Promise<number> {
+  const journal = new DrillJournal(deps.clock.now());
+  const context = new DrillContext(settings, { ...deps, signals: { on: () => undefined, off: () => undefined } }, journal);
+  const fault = createFault(settings.fault, deps);
+  const lookedUp = await lookUp(context, fault);
+  for (const { region, healthCheck } of lookedUp.found?.healthChecks ?? []) context.healthCheckIds.set(region, healthCheck.id);
+  const plan = fault.plan(context);
+  const { lines, exitCode } = verdict(lookedUp);
+  deps.output.write(`${[...header(context, lookedUp.found, plan), ...steps(context, plan, deps.outDir), ...lines].join("\n")}\n`);
   return exitCode;
 }

@@ -1,5 +1,6 @@
 /** What a drill run records: the input of the JSON and Markdown reports and the timeline. */
 import type { RtoBudget } from "./budget";
+import type { FaultKind, FaultRecord } from "./faults/fault";
 import type { DrillTargets } from "./targets";
 
 export type DrillOutcome = "passed" | "failed" | "refused" | "interrupted";
@@ -69,6 +70,7 @@ export const MILESTONES = {
   restored: "health check un-inverted",
   healthy: "primary healthy again",
   failedBack: "api answers the primary again",
+  caughtUp: "every probe in every standby",
 } as const;
 export type MilestoneName = keyof typeof MILESTONES;
 
@@ -83,7 +85,28 @@ export function milestoneLabels(targets: Pick<DrillTargets, "routing" | "drilled
     restored: "health check un-inverted",
     healthy: `${region} healthy again`,
     failedBack: `api answers ${region} again in its area`,
+    caughtUp: MILESTONES.caughtUp,
   };
+}
+
+/** What `broken`, `detected` and `restored` mean for each fault; the rest are the same for all. */
+const FAULT_MILESTONES: Record<FaultKind, (role: string) => Partial<Record<MilestoneName, string>>> = {
+  "health-check": () => ({}),
+  functions: (role) => ({ broken: `${role}'s functions throttled`, restored: "functions' concurrency put back" }),
+  replication: () => ({
+    broken: "replication paused (experiment running)",
+    detected: "probes missing in every standby",
+    restored: "replication resumed (experiment ended)",
+  }),
+};
+
+/** The milestones' names in a report of this fault and routing mode. */
+export function faultMilestoneLabels(
+  targets: Pick<DrillTargets, "routing" | "drilled">,
+  fault: FaultKind,
+): Record<MilestoneName, string> {
+  const role = targets.routing === "failover" ? "primary" : targets.drilled.name;
+  return { ...milestoneLabels(targets), ...FAULT_MILESTONES[fault](role) };
 }
 
 export interface DrillRecord {
@@ -108,6 +131,8 @@ export interface DrillRecord {
   readonly problems: readonly string[];
   readonly warnings: readonly string[];
   readonly budget: RtoBudget;
+  /** What broke (`--fault`), the Terraform drift it caused, and its own measures. */
+  readonly fault: FaultRecord;
 }
 
 /** `drill-20261130T090000Z`: the drill's id, from its start time (unique while the marker holds). */

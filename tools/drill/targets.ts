@@ -54,7 +54,18 @@ export interface DrillTargets {
   readonly clientSubnet: ClientSubnet | undefined;
   readonly requestInterval: number;
   readonly failureThreshold: number;
+  /** `namePrefix` of the settings: names the functions and the replication fault's template. */
+  readonly namePrefix: string;
+  /** The functions of every region, the same names in each: what the functions fault throttles. */
+  readonly functionNames: readonly string[];
+  /** The two global tables: the tickets and the idempotency records. */
+  readonly tableNames: readonly string[];
+  /** `drill.replicationFault` of the settings: whether the stack created the replication fault's template. */
+  readonly replicationFaultTemplate: boolean;
 }
+
+/** Suffixes of the functions constructs/regional-api.ts creates per region (`<namePrefix>-get`, ...). */
+export const FUNCTION_SUFFIXES = ["get", "post", "health"] as const;
 
 export interface DrillTargetOptions {
   /** `--region`: the region to drill (a region code or label of the config). */
@@ -115,6 +126,10 @@ export function drillTargets(config: TicketsConfig, options: DrillTargetOptions 
     clientSubnet,
     requestInterval: config.healthCheck.requestInterval,
     failureThreshold: config.healthCheck.failureThreshold,
+    namePrefix: config.namePrefix,
+    functionNames: FUNCTION_SUFFIXES.map((suffix) => `${config.namePrefix}-${suffix}`),
+    tableNames: [config.tableName, `${config.tableName}-idempotency`],
+    replicationFaultTemplate: config.drill.replicationFault,
   };
 }
 

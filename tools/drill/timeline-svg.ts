@@ -35,6 +35,7 @@ const MILESTONE_LABELS: Record<MilestoneName, string> = {
   restored: "un-inverted",
   healthy: "healthy again",
   failedBack: "failed back",
+  caughtUp: "caught up",
 };
 
 const PROBE_COLORS = { verified: COLORS.healthy, lost: COLORS.unhealthy, failed: "#ffffff", unverified: COLORS.unknown } as const;

@@ -15,6 +15,7 @@ describe("parseDrillArgs", () => {
   test("defaults: no config file, a real run, 300 s, 20 probes, out chosen at run time", () => {
     expect(parseDrillArgs([])).toEqual({
       configFile: undefined,
+      fault: "health-check",
       dryRun: false,
       timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
       probes: DEFAULT_PROBES,
@@ -26,9 +27,20 @@ describe("parseDrillArgs", () => {
 
   test("every option, in both spellings", () => {
     expect(
-      parseDrillArgs(["--config", "deploy/prod.json", "--dry-run", "--timeout=600", "--probes", "0", "--out", "reports/x"]),
+      parseDrillArgs([
+        "--config",
+        "deploy/prod.json",
+        "--fault=functions",
+        "--dry-run",
+        "--timeout=600",
+        "--probes",
+        "0",
+        "--out",
+        "reports/x",
+      ]),
     ).toEqual({
       configFile: "deploy/prod.json",
+      fault: "functions",
       dryRun: true,
       timeoutSeconds: 600,
       probes: 0,
@@ -46,6 +58,8 @@ describe("parseDrillArgs", () => {
     [["--config", ""], "--config: needs a value"],
     [["--colour"], "Unknown option '--colour'"],
     [["plan.json"], "plan.json"],
+    [["--fault", "network"], '--fault: "network" is not a fault; the kinds are:\n    health-check '],
+    [["--fault", ""], "--fault: needs a value"],
   ])("rejects %j naming the option", (args, message) => {
     expect(() => parseDrillArgs(args)).toThrow(UsageError);
     expect(() => parseDrillArgs(args)).toThrow(message);
@@ -57,8 +71,9 @@ describe("main", () => {
     const deployment = new FakeDeployment();
     expect(await deployment.cli(["--help"])).toBe(0);
     expect(deployment.output.text).toContain(
-      "usage: npm run drill -- [--config <file>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]",
+      "usage: npm run drill -- [--config <file>] [--fault <kind>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]",
     );
+    for (const kind of ["health-check", "functions", "replication"]) expect(deployment.output.text).toContain(`    ${kind} `);
     expect(deployment.route53.calls()).toEqual([]);
   });
 
@@ -129,4 +144,24 @@ describe("main", () => {
     expect(deployment.errorOutput.text).toContain(`drill: could not write the report to ${join(blocker, "report")}`);
     expect(deployment.primaryCheck.inverted).toBe(false);
   });
+});
+
+test("an unknown --fault exits 2 naming every kind, before any AWS call", async () => {
+  const deployment = new FakeDeployment();
+  expect(await deployment.cli(["--fault", "dns", "--dry-run"])).toBe(2);
+  const text = deployment.errorOutput.text;
+  expect(text).toContain('drill: --fault: "dns" is not a fault; the kinds are:');
+  for (const kind of ["health-check", "functions", "replication"]) expect(text).toMatch(new RegExp(`^ {4}${kind} +\\S`, "m"));
+  expect(deployment.route53.calls()).toEqual([]);
+  expect(deployment.awsCalls).toEqual([]);
+});
+
+test("--fault replication with --region of another than the first region is refused (exit 2): the template lives in the primary", async () => {
+  const deployment = new FakeDeployment({ routing: "active-active", replicationFault: true });
+  const config = writeJson(deployment.config);
+  expect(await deployment.cli(["--config", config, "--fault", "replication", "--region", "singapore", "--dry-run"])).toBe(2);
+  expect(deployment.errorOutput.text).toContain(
+    "--fault replication pauses replication into and out of the primary region eu-west-1, where the stack's FIS template is; it can't drill ap-southeast-1",
+  );
+  expect(deployment.route53.calls()).toEqual([]);
 });

@@ -22,6 +22,23 @@ import {
   UpdateHealthCheckCommand,
   type HealthCheck,
 } from "@aws-sdk/client-route-53";
+import {
+  FisClient,
+  GetExperimentCommand,
+  ListExperimentsCommand,
+  ListExperimentTemplatesCommand,
+  StartExperimentCommand,
+  StopExperimentCommand,
+} from "@aws-sdk/client-fis";
+import {
+  DeleteFunctionConcurrencyCommand,
+  GetFunctionCommand,
+  GetFunctionConcurrencyCommand,
+  LambdaClient,
+  PutFunctionConcurrencyCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { parseConfig } from "../../../../config/load";
 import { DEFAULTS, type RoutingMode, type TicketsConfig } from "../../../../config/schema";
@@ -29,6 +46,10 @@ import { CLIENT_SUBNETS, prefixContains } from "../../../../tools/drill/client-s
 import { main, type CliDeps } from "../../../../tools/drill/cli";
 import { runDrill, type DrillSettings } from "../../../../tools/drill/drill";
 import type { HttpClient, HttpRequest, HttpResponse } from "../../../../tools/drill/http";
+import type { RegionalClients } from "../../../../tools/drill/context";
+import type { FaultKind } from "../../../../tools/drill/faults/fault";
+import { FIS_WRITE_COMMANDS } from "../../../../tools/drill/fis";
+import { LAMBDA_WRITE_COMMANDS } from "../../../../tools/drill/lambda";
 import type { DrillRecord } from "../../../../tools/drill/record";
 import { ROUTE53_WRITE_COMMANDS } from "../../../../tools/drill/route53";
 import { drillTargets, type DrillTargetOptions } from "../../../../tools/drill/targets";
@@ -70,7 +91,35 @@ export interface FakeDeploymentOptions {
   readonly failoverTo?: string;
   readonly replicationLagMs?: number;
   readonly isTTY?: boolean;
+  /** `drill.replicationFault` of the fake's config; the FIS template exists when true. */
+  readonly replicationFault?: boolean;
 }
+
+/** 2026-11-30 fake account. */
+export const ACCOUNT = "123456789012";
+export const FIS_TEMPLATE_ID = "EXT1a2b3c4d5e6f7a8";
+/** FIS takes this long from StartExperiment to running, and from StopExperiment to stopped. */
+export const FIS_START_MS = 4_000;
+export const FIS_STOP_MS = 3_000;
+
+/** One function of the fake's regions: its reservation and tags. */
+export interface FakeFunction {
+  readonly name: string;
+  readonly region: string;
+  readonly arn: string;
+  reserved: number | undefined;
+  readonly tags: Map<string, string>;
+}
+
+export interface FakeExperiment {
+  readonly id: string;
+  readonly templateId: string;
+  readonly startedAt: number;
+  stopRequestedAt: number | undefined;
+  readonly tags: Record<string, string>;
+}
+
+type AwsCall = { command: string; input: Record<string, unknown> };
 
 interface FakeHealthCheck {
   readonly id: string;
@@ -108,6 +157,7 @@ export function fakeConfig(
   regions: readonly { name: string; label: string }[] = TWO_REGIONS,
   failureThreshold = 1,
   routing: RoutingMode = "failover",
+  replicationFault = false,
 ): TicketsConfig {
   return parseConfig({
     domainName: "example.com",
@@ -115,6 +165,7 @@ export function fakeConfig(
     regions,
     routing,
     healthCheck: { ...DEFAULTS.healthCheck, requestInterval: 10, failureThreshold },
+    drill: { replicationFault },
   });
 }
 
@@ -161,6 +212,30 @@ export class FakeDeployment {
   }[] = [];
   afterChangeTags: ((check: FakeHealthCheck) => void) | undefined;
   private posts = 0;
+  /** Every region's functions, as Lambda holds them. */
+  readonly functions: FakeFunction[] = [];
+  /** Periods (virtual ms) a region's functions were all throttled: it answered nothing. */
+  readonly outages = new Map<string, { from: number; to?: number }[]>();
+  readonly experiments: FakeExperiment[] = [];
+  /** FIS experiment templates tagged with the drill's name, in the primary region. */
+  readonly fisTemplates: { id: string; tags: Record<string, string> }[] = [];
+  readonly lambdaClients = new Map<string, LambdaClient>();
+  readonly fisClients = new Map<string, FisClient>();
+  private readonly lambdaMocks: ReturnType<typeof mockClient>[] = [];
+  private readonly fisMocks: ReturnType<typeof mockClient>[] = [];
+  /** Every AWS call of the drill, in order (Route 53, Lambda, FIS), for the IAM policy tests. */
+  readonly awsCalls: {
+    service: "route53" | "lambda" | "fis";
+    region: string;
+    command: string;
+    input: Record<string, unknown>;
+  }[] = [];
+  private readonly failures: {
+    command: string;
+    error: Error;
+    times: number;
+    when: (input: Record<string, unknown>) => boolean;
+  }[] = [];
   private readonly options: Required<Omit<FakeDeploymentOptions, "failoverTo" | "drill">> & {
     failoverTo: string | undefined;
     drill: DrillTargetOptions;
@@ -178,6 +253,7 @@ export class FakeDeployment {
       failoverTo: options.failoverTo,
       replicationLagMs: options.replicationLagMs ?? 800,
       isTTY: options.isTTY ?? false,
+      replicationFault: options.replicationFault ?? false,
     };
     this.output = {
       text: "",
@@ -186,7 +262,7 @@ export class FakeDeployment {
         this.text += text;
       },
     };
-    this.config = fakeConfig(regions, this.options.failureThreshold, this.options.routing);
+    this.config = fakeConfig(regions, this.options.failureThreshold, this.options.routing, this.options.replicationFault);
     this.healthChecks = [
       ...regions.map((region, index) => this.newHealthCheck(index + 1, `${region.label}.example.com`, region.label)),
       // Someone else's check in the same account: the drill must not pick it.
@@ -203,6 +279,24 @@ export class FakeDeployment {
     }
     this.route53 = mockClient(this.client);
     this.mockRoute53();
+    for (const { name: region } of regions) {
+      for (const suffix of ["get", "post", "health"]) {
+        const name = `tickets-${suffix}`;
+        this.functions.push({
+          name,
+          region,
+          arn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${name}`,
+          // As the stack sets them: healthCheck.reservedConcurrency on the health function only.
+          reserved: suffix === "health" ? 10 : undefined,
+          tags: new Map([["Project", "wild-rydes-tickets"]]),
+        });
+      }
+      this.mockLambda(region);
+      this.mockFis(region);
+    }
+    if (this.options.replicationFault) {
+      this.fisTemplates.push({ id: FIS_TEMPLATE_ID, tags: { Name: "tickets-drill-replication-pause" } });
+    }
   }
 
   private newHealthCheck(index: number, fqdn: string, label: string): FakeHealthCheck {
@@ -245,7 +339,8 @@ export class FakeDeployment {
   private answeredAround(region: string): boolean {
     const now = this.clock.now();
     const { failoverAfterMs, failbackAfterMs } = this.options;
-    const last = this.checkOf(region).inversions.at(-1);
+    // The check inverted, or the region really down: either way its record's check fails.
+    const last = [...this.checkOf(region).inversions, ...(this.outages.get(region) ?? [])].sort((a, b) => a.from - b.from).at(-1);
     return (
       last !== undefined &&
       failoverAfterMs !== "never" &&
@@ -390,7 +485,7 @@ export class FakeDeployment {
       this.route53Call("GetHealthCheckStatus", input);
       const check = this.checkById(input.HealthCheckId);
       const region = this.options.regions.find((entry) => check.fqdn === `${entry.label}.example.com`)?.name;
-      const up = region !== undefined && !this.endpointsDown.has(region);
+      const up = (at: number) => region !== undefined && !this.endpointsDown.has(region) && !this.throttledAt(region, at);
       const interval = 10_000;
       const checkers = CHECKER_REGIONS.flatMap((checkerRegion, index) =>
         [0, 1].map((n) => ({ checkerRegion, k: index * 2 + n })),
@@ -405,7 +500,7 @@ export class FakeDeployment {
             Region: checkerRegion,
             IPAddress: `15.177.${k}.1`,
             StatusReport: {
-              Status: up ? "Success: HTTP Status Code 200, OK" : "Failure: HTTP Status Code 503, Service Unavailable",
+              Status: up(checkedAt) ? "Success: HTTP Status Code 200, OK" : "Failure: HTTP Status Code 503, Service Unavailable",
               CheckedTime: new Date(checkedAt),
             },
           };
@@ -439,6 +534,8 @@ export class FakeDeployment {
     if (region === undefined) throw new Error(`getaddrinfo ENOTFOUND ${url.hostname}`);
     if (this.unreachableHosts.has(url.hostname)) throw new Error(`connect ETIMEDOUT ${url.hostname}:443`);
     const route = `${request.method} ${url.pathname}`;
+    // Every function throttled: API Gateway answers 500 without calling one (no region in the body).
+    if (this.throttledAt(region, this.clock.now())) return json(500, { message: "Internal server error" });
     if (route === "GET /health" && this.healthRefused) {
       // API Gateway's body for a request the resource policy denies.
       return json(403, {
@@ -487,15 +584,184 @@ export class FakeDeployment {
   private listTickets(region: string, url: URL): HttpResponse {
     const now = this.clock.now();
     const visible = this.tickets.filter(
-      (ticket) =>
-        ticket.writtenIn === region ||
-        (!ticket.neverReplicatedTo.has(region) && now >= ticket.writtenAt + this.options.replicationLagMs),
+      (ticket) => ticket.writtenIn === region || (!ticket.neverReplicatedTo.has(region) && now >= this.replicatedAt(ticket)),
     );
     // Pages of at most 4 whatever the limit, so reading back has to follow X-Next-Token.
     const start = Number(url.searchParams.get("nextToken") ?? "0");
     const size = Math.min(Number(url.searchParams.get("limit") ?? "100"), 4);
     const page = visible.slice(start, start + size).map((ticket) => ticket.body);
     return json(200, page, start + size < visible.length ? { "x-next-token": String(start + size) } : {});
+  }
+
+  /** Whether every function of `region` had reserved concurrency 0 at `at`. */
+  throttledAt(region: string, at: number): boolean {
+    return (this.outages.get(region) ?? []).some((outage) => at >= outage.from && (outage.to === undefined || at < outage.to));
+  }
+
+  /** Replication paused from an experiment's running until its stop (virtual ms), else undefined. */
+  pauseOf(experiment: FakeExperiment): { from: number; to: number | undefined } {
+    return {
+      from: experiment.startedAt + FIS_START_MS,
+      to: experiment.stopRequestedAt === undefined ? undefined : experiment.stopRequestedAt + FIS_STOP_MS,
+    };
+  }
+
+  /** When a ticket reaches the other regions: the lag after its write, or after the pause it was written in. */
+  private replicatedAt(ticket: StoredTicket): number {
+    const pause = this.experiments
+      .map((experiment) => this.pauseOf(experiment))
+      .find(({ from, to }) => ticket.writtenAt >= from && (to === undefined || ticket.writtenAt < to));
+    if (pause === undefined) return ticket.writtenAt + this.options.replicationLagMs;
+    return pause.to === undefined ? Number.POSITIVE_INFINITY : pause.to + this.options.replicationLagMs;
+  }
+
+  experimentStatus(experiment: FakeExperiment): string {
+    const now = this.clock.now();
+    if (experiment.stopRequestedAt !== undefined) return now >= experiment.stopRequestedAt + FIS_STOP_MS ? "stopped" : "stopping";
+    return now >= experiment.startedAt + FIS_START_MS ? "running" : "initiating";
+  }
+
+  /** Fails the next `times` Lambda or FIS calls of `command` (e.g. "PutFunctionConcurrency") matching `when`. */
+  failAws(
+    command: string,
+    error: Error,
+    options: { times?: number; when?: (input: Record<string, unknown>) => boolean } = {},
+  ): void {
+    this.failures.push({ command, error, times: options.times ?? 1, when: options.when ?? (() => true) });
+  }
+
+  private awsCall(service: "lambda" | "fis", region: string, command: string, input: Record<string, unknown>): void {
+    this.clock.advance(ROUTE53_LATENCY_MS);
+    this.awsCalls.push({ service, region, command, input });
+    const failure = this.failures.find((entry) => entry.command === command && entry.times > 0 && entry.when(input));
+    if (failure !== undefined) {
+      failure.times -= 1;
+      throw failure.error;
+    }
+  }
+
+  functionOf(region: string, name: string): FakeFunction {
+    const found = this.functions.find((fn) => fn.region === region && (fn.name === name || fn.arn === name));
+    if (found === undefined) {
+      throw Object.assign(new Error(`Function not found: ${name}`), { name: "ResourceNotFoundException" });
+    }
+    return found;
+  }
+
+  /** Starts or ends the region's outage as its functions' reservations say. */
+  private updateOutage(region: string): void {
+    const down = this.functions.filter((fn) => fn.region === region).every((fn) => fn.reserved === 0);
+    const outages = this.outages.get(region) ?? [];
+    this.outages.set(region, outages);
+    const open = outages.find((outage) => outage.to === undefined);
+    if (down && open === undefined) outages.push({ from: this.clock.now() });
+    if (!down && open !== undefined) open.to = this.clock.now();
+  }
+
+  private mockLambda(region: string): void {
+    const client = new LambdaClient({ region, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    this.lambdaClients.set(region, client);
+    const stub = mockClient(client);
+    this.lambdaMocks.push(stub as unknown as ReturnType<typeof mockClient>);
+    const call = (command: string, input: Record<string, unknown>) => this.awsCall("lambda", region, command, input);
+    stub.on(GetFunctionCommand).callsFake((input: { FunctionName: string }) => {
+      call("GetFunction", input);
+      const fn = this.functionOf(region, input.FunctionName);
+      return { Configuration: { FunctionName: fn.name, FunctionArn: fn.arn }, Tags: Object.fromEntries(fn.tags) };
+    });
+    stub.on(GetFunctionConcurrencyCommand).callsFake((input: { FunctionName: string }) => {
+      call("GetFunctionConcurrency", input);
+      return { ReservedConcurrentExecutions: this.functionOf(region, input.FunctionName).reserved };
+    });
+    stub.on(PutFunctionConcurrencyCommand).callsFake((input: { FunctionName: string; ReservedConcurrentExecutions: number }) => {
+      call("PutFunctionConcurrency", input);
+      this.functionOf(region, input.FunctionName).reserved = input.ReservedConcurrentExecutions;
+      this.updateOutage(region);
+      return { ReservedConcurrentExecutions: input.ReservedConcurrentExecutions };
+    });
+    stub.on(DeleteFunctionConcurrencyCommand).callsFake((input: { FunctionName: string }) => {
+      call("DeleteFunctionConcurrency", input);
+      this.functionOf(region, input.FunctionName).reserved = undefined;
+      this.updateOutage(region);
+      return {};
+    });
+    stub.on(TagResourceCommand).callsFake((input: { Resource: string; Tags: Record<string, string> }) => {
+      call("TagResource", input);
+      for (const [key, value] of Object.entries(input.Tags)) this.functionOf(region, input.Resource).tags.set(key, value);
+      return {};
+    });
+    stub.on(UntagResourceCommand).callsFake((input: { Resource: string; TagKeys: string[] }) => {
+      call("UntagResource", input);
+      for (const key of input.TagKeys) this.functionOf(region, input.Resource).tags.delete(key);
+      return {};
+    });
+  }
+
+  private experiment(id: unknown): FakeExperiment {
+    const found = this.experiments.find((experiment) => experiment.id === id);
+    if (found === undefined)
+      throw Object.assign(new Error(`experiment ${String(id)} not found`), { name: "ResourceNotFoundException" });
+    return found;
+  }
+
+  private mockFis(region: string): void {
+    const client = new FisClient({ region, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    this.fisClients.set(region, client);
+    // client-fis 3.523.0 is built on older smithy types than aws-sdk-client-mock's: the same calls, looser types.
+    const stub = mockClient(client as never) as any;
+    this.fisMocks.push(stub);
+    const primary = region === this.options.regions[0]!.name;
+    const call = (command: string, input: Record<string, unknown>) => this.awsCall("fis", region, command, input);
+    stub.on(ListExperimentTemplatesCommand).callsFake((input: Record<string, unknown>) => {
+      call("ListExperimentTemplates", input);
+      return { experimentTemplates: primary ? this.fisTemplates.map((template) => ({ ...template })) : [] };
+    });
+    stub.on(ListExperimentsCommand).callsFake((input: Record<string, unknown>) => {
+      call("ListExperiments", input);
+      return {
+        experiments: this.experiments.map((experiment) => ({
+          id: experiment.id,
+          experimentTemplateId: experiment.templateId,
+          state: { status: this.experimentStatus(experiment) as never },
+        })),
+      };
+    });
+    stub.on(StartExperimentCommand).callsFake((input: { experimentTemplateId: string; tags?: Record<string, string> }) => {
+      call("StartExperiment", input);
+      const experiment: FakeExperiment = {
+        id: `EXP${String(this.experiments.length + 1).padStart(14, "0")}`,
+        templateId: input.experimentTemplateId,
+        startedAt: this.clock.now(),
+        stopRequestedAt: undefined,
+        tags: input.tags ?? {},
+      };
+      this.experiments.push(experiment);
+      return { experiment: { id: experiment.id, state: { status: "initiating" as never } } };
+    });
+    stub.on(GetExperimentCommand).callsFake((input: { id: string }) => {
+      call("GetExperiment", input);
+      const experiment = this.experiment(input.id);
+      return { experiment: { id: experiment.id, state: { status: this.experimentStatus(experiment) as never } } };
+    });
+    stub.on(StopExperimentCommand).callsFake((input: { id: string }) => {
+      call("StopExperiment", input);
+      const experiment = this.experiment(input.id);
+      experiment.stopRequestedAt ??= this.clock.now();
+      return { experiment: { id: experiment.id, state: { status: "stopping" as never } } };
+    });
+  }
+
+  readonly regional: RegionalClients = {
+    lambda: (region) => this.lambdaClients.get(region)!,
+    fis: (region) => this.fisClients.get(region)!,
+  };
+
+  /** Lambda and FIS calls that change something, in order. */
+  regionalWriteCalls(): AwsCall[] {
+    const writes = new Set<string>(
+      [...LAMBDA_WRITE_COMMANDS, ...FIS_WRITE_COMMANDS].map((command) => command.name.replace(/Command$/, "")),
+    );
+    return this.awsCalls.filter((call) => writes.has(call.command)).map(({ command, input }) => ({ command, input }));
   }
 
   /** Route 53 calls that change something, in order, as `Command input`. */
@@ -515,6 +781,7 @@ export class FakeDeployment {
   settings(overrides: Partial<DrillSettings> = {}): DrillSettings {
     return {
       targets: this.targets,
+      fault: "health-check" as FaultKind,
       configSource: "test deployment",
       probes: 20,
       timeoutSeconds: 300,
@@ -527,6 +794,7 @@ export class FakeDeployment {
   run(overrides: Partial<DrillSettings> = {}): Promise<DrillRecord> {
     return runDrill(this.settings(overrides), {
       route53: this.client,
+      regional: this.regional,
       http: this.http,
       clock: this.clock,
       output: this.output,
@@ -539,6 +807,7 @@ export class FakeDeployment {
     const deps: CliDeps = {
       env,
       route53: this.client,
+      regional: this.regional,
       http: this.http,
       clock: this.clock,
       output: this.output,

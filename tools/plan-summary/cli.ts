@@ -4,14 +4,15 @@
  * Prints a Markdown summary of `terraform show -json <planfile>` for a PR comment or a job
  * summary. Exit codes: 0 summary printed (or `--help`); 1 bad arguments or not a readable
  * plan (one line on stderr); 2 `--fail-on-stateful-change` and a stateful resource would be
- * destroyed. How to read the output: docs/plan-review.md.
+ * destroyed (a global table's replica removed or re-created included), or a replica would lack
+ * its table's point-in-time recovery. How to read the output: docs/plan-review.md.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { githubRunFromEnv } from "./github-run";
 import { parsePlan, PlanInputError } from "./plan-schema";
 import { DEFAULT_MAX_LENGTH, renderMarkdown } from "./render-markdown";
-import { stateLosingChanges, summarizePlan } from "./summarize";
+import { failsStatefulCheck, summarizePlan } from "./summarize";
 
 export const EXIT_CODES = { ok: 0, badInput: 1, statefulChange: 2 } as const;
 
@@ -20,7 +21,9 @@ export const USAGE = `usage: npm run plan:summary -- <plan.json> [options]
 Prints a Markdown summary of a Terraform plan: the JSON of \`terraform show -json <planfile>\`.
 
 options:
-  --fail-on-stateful-change  exit 2 when a stateful resource would be destroyed or replaced
+  --fail-on-stateful-change  exit 2 when a stateful resource would be destroyed or replaced (a
+                             global table's replica removed or re-created included), or a
+                             replica would lack its table's point-in-time recovery
   --title <text>             heading of the summary (default: "Terraform plan")
   --max-length <chars>       leave out detail to stay under this length (default: ${DEFAULT_MAX_LENGTH},
                              for a GitHub comment; stateful changes are never left out)
@@ -108,7 +111,7 @@ export function main(args: readonly string[], env: NodeJS.ProcessEnv = process.e
       );
     }
     process.stdout.write(markdown);
-    return options.failOnStatefulChange && stateLosingChanges(summary).length > 0 ? EXIT_CODES.statefulChange : EXIT_CODES.ok;
+    return options.failOnStatefulChange && failsStatefulCheck(summary) ? EXIT_CODES.statefulChange : EXIT_CODES.ok;
   } catch (error) {
     if (error instanceof HelpRequested) {
       process.stdout.write(USAGE);

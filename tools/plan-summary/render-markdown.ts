@@ -1,7 +1,8 @@
 /**
  * Renders a plan summary as GitHub-flavoured Markdown for a job summary or a PR comment.
  *
- * Always in view: the totals, the data-loss callout, stateful resources changed in place,
+ * Always in view: the totals, the data-loss callout (replicas removed or re-created included),
+ * replicas unlike their table, stateful resources changed in place,
  * changes made outside Terraform, replacements, imports, moves and forgets. Collapsed in
  * `<details>`: the table of every changed resource and each resource's attribute changes.
  * Text longer than `maxLength` (GitHub refuses comments over 65,536 characters) is shortened
@@ -11,6 +12,7 @@
  */
 import type { AttributeChange, ShownValue } from "./attribute-diff";
 import { commitUrl, type GitHubRun, runUrl } from "./github-run";
+import { RECREATION_REASONS, type RecreatedReplica, type ReplicaMismatch } from "./replicas";
 import type { ObjectChange, PlanSummary, ResourceChangeSummary } from "./summarize";
 
 /** GitHub's limit on the body of an issue or pull request comment, in characters. */
@@ -181,18 +183,86 @@ function runLine(run: GitHubRun): string {
   return `Planned from commit [${code(run.sha.slice(0, 7))}](${commitUrl(run)}) in [workflow run ${run.runId}${attempt}](${runUrl(run)}).`;
 }
 
+/** A replica attribute's value in a callout: a code span, "unset", or "known after apply". */
+function replicaValue(value: RecreatedReplica["before"]): string {
+  if (!value.known) return "_(known after apply)_";
+  return value.value === null || value.value === undefined || value.value === "" ? "unset" : code(String(value.value));
+}
+
+/** The callout lines for one change that loses data. */
+function dataLossLines(change: ResourceChangeSummary): string[] {
+  if (change.kind !== "update") {
+    return [`> - ${addressOf(change)}: **${change.kind}** in ${regionOf(change)} — ${change.statefulReason}`];
+  }
+  return [
+    ...(change.removedReplicaRegions.length > 0
+      ? [
+          `> - ${addressOf(change)}: **replica removed** in ${change.removedReplicaRegions.join(", ")} — that region's copy of the items is deleted`,
+        ]
+      : []),
+    ...change.recreatedReplicas.map((replica) => {
+      const what = replica.after.known
+        ? `${code(replica.attribute)} changes (${replicaValue(replica.before)} → ${replicaValue(replica.after)})`
+        : `${code(replica.attribute)} is ${replicaValue(replica.before)} and becomes known only after apply: unless it comes out the same, the provider re-creates the replica`;
+      const why = RECREATION_REASONS[replica.attribute] ?? "the provider deletes the replica and creates it again";
+      return `> - ${addressOf(change)}: **replica re-created** in ${replica.region} — ${what}; ${why}. That region's copy of the items is deleted and copied again from the table; until then the region has no replica to serve or fail over to.`;
+    }),
+  ];
+}
+
 function dataLossCallout(losing: readonly ResourceChangeSummary[]): string[] {
   return [
     "> [!CAUTION]",
     `> **Data loss: ${plural(losing.length, "stateful resource")} would be destroyed.**`,
     ">",
-    ...losing.map((change) =>
-      change.removedReplicaRegions.length > 0 && change.kind === "update"
-        ? `> - ${addressOf(change)}: **replica removed** in ${change.removedReplicaRegions.join(", ")} — that region's copy of the items is deleted`
-        : `> - ${addressOf(change)}: **${change.kind}** in ${regionOf(change)} — ${change.statefulReason}`,
-    ),
+    ...losing.flatMap(dataLossLines),
     ">",
     "> `--fail-on-stateful-change` fails this check. Make the change backward compatible (add the new resource, migrate, then remove the old one in a later change), or see docs/plan-review.md for an intended deletion.",
+  ];
+}
+
+/** A key in a mismatch: "" is none (DynamoDB's default key). */
+function keyText(key: string): string {
+  if (key === "") return "no customer managed key (DynamoDB's default key)";
+  return key.startsWith("(") ? `a customer managed key ${key}` : `the customer managed key ${code(key)}`;
+}
+
+/** One replica that differs from its table: the field, both settings, and what it means. */
+function mismatchText(mismatch: ReplicaMismatch): string {
+  switch (mismatch.field) {
+    case "point_in_time_recovery":
+      return `${code("point_in_time_recovery")} is ${mismatch.replica} in the replica, ${mismatch.table} in the table — ${
+        mismatch.failsCheck
+          ? "a failover to this region leaves the tickets without point-in-time backups"
+          : "the replica keeps backups the table doesn't"
+      }`;
+    case "kms_key_arn":
+      return `${code("kms_key_arn")}: the replica uses ${keyText(mismatch.replica)}, the table (${code("server_side_encryption")}) ${keyText(mismatch.table)}`;
+    case "deletion_protection_enabled":
+      return `${code("deletion_protection_enabled")} is ${code(mismatch.replica)} in the replica, ${code(mismatch.table)} in the table`;
+  }
+}
+
+/** Replicas configured unlike their table: point-in-time recovery, key, deletion protection. */
+function replicaMismatchCallout(tables: readonly ResourceChangeSummary[]): string[] {
+  const count = tables.reduce((sum, change) => sum + change.replicaMismatches.length, 0);
+  const failing = tables.some((change) => change.replicaMismatches.some((mismatch) => mismatch.failsCheck));
+  return [
+    "> [!WARNING]",
+    `> **Replicas unlike their table: ${plural(count, "difference")}.** Every replica of a global table should have its table's point-in-time recovery, kind of key and deletion protection.`,
+    ">",
+    ...tables.flatMap((change) =>
+      change.replicaMismatches.map(
+        (mismatch) =>
+          `> - ${addressOf(change)}, replica in ${mismatch.region}: ${mismatchText(mismatch)}${mismatch.failsCheck ? " (**fails `--fail-on-stateful-change`**)" : ""}`,
+      ),
+    ),
+    ...(failing
+      ? [
+          ">",
+          "> `--fail-on-stateful-change` fails this check: turn `point_in_time_recovery` on in the replica (an in-place change), see docs/plan-review.md.",
+        ]
+      : []),
   ];
 }
 
@@ -426,11 +496,15 @@ function renderAt(summary: PlanSummary, options: RenderOptions, detail: Detail, 
   const body: string[][] = [];
   // Before anything else: whoever reads this plan during an incident must see it first.
   if (summary.failedOver.length > 0) body.push(failedOverCallout(summary.failedOver));
+  // Unchanged tables too: the check stays red until the replica is fixed.
+  const mismatched = summary.changes.filter((change) => change.replicaMismatches.length > 0);
   if (listed.length === 0) {
     body.push(["**No changes.** The infrastructure matches the configuration.", ...notListed(summary)]);
+    if (mismatched.length > 0) body.push(replicaMismatchCallout(mismatched));
   } else {
     body.push([...totalsTable(summary, listed), ...notListed(summary)]);
     if (losing.length > 0) body.push(dataLossCallout(losing));
+    if (mismatched.length > 0) body.push(replicaMismatchCallout(mismatched));
     if (statefulInPlace.length > 0) body.push(inPlaceNote(statefulInPlace));
   }
   if (summary.drift.length > 0) body.push(...driftSection(summary.drift, detail, omitted));

@@ -2,6 +2,14 @@
 import { type AttributeChange, attributeChanges, formatAttributePath } from "./attribute-diff";
 import type { Plan, PlanAction, PlanResourceChange } from "./plan-schema";
 import { placeResources } from "./provider-regions";
+import {
+  configAddress,
+  encryptionConfigs,
+  type RecreatedReplica,
+  recreatedReplicas,
+  type ReplicaMismatch,
+  replicaMismatches,
+} from "./replicas";
 import { statefulReason } from "./stateful-resources";
 import { FAILOVER_LEVER } from "../../constructs/failover-lever";
 
@@ -39,7 +47,11 @@ export interface ResourceChangeSummary extends ObjectChange {
   readonly replacedBy: readonly string[];
   /** Regions whose global-table replica the change drops (an in-place update of the table). */
   readonly removedReplicaRegions: readonly string[];
-  /** A stateful object, or a region's replica of one, is destroyed: the data it holds is lost. */
+  /** Replicas the provider deletes and creates again within this in-place update (see replicas.ts). */
+  readonly recreatedReplicas: readonly RecreatedReplica[];
+  /** Replicas that, after the plan, differ from their table (point-in-time recovery, key, deletion protection). */
+  readonly replicaMismatches: readonly ReplicaMismatch[];
+  /** A stateful object, or a region's replica of one, is destroyed (or re-created): the data it holds is lost. */
   readonly losesData: boolean;
 }
 
@@ -131,10 +143,16 @@ function summarizeObject(change: PlanResourceChange, place: ReturnType<typeof pl
   };
 }
 
-function summarizeChange(change: PlanResourceChange, place: ReturnType<typeof placeResources>): ResourceChangeSummary {
+function summarizeChange(
+  change: PlanResourceChange,
+  place: ReturnType<typeof placeResources>,
+  encryption: ReturnType<typeof encryptionConfigs>,
+): ResourceChangeSummary {
   const object = summarizeObject(change, place);
   const { actions } = change.change;
-  const removedReplicas = change.mode === "managed" ? removedReplicaRegions(change) : [];
+  const managed = change.mode === "managed";
+  const removedReplicas = managed ? removedReplicaRegions(change) : [];
+  const recreated = managed ? recreatedReplicas(change) : [];
   return {
     ...object,
     previousAddress: change.previous_address,
@@ -144,7 +162,10 @@ function summarizeChange(change: PlanResourceChange, place: ReturnType<typeof pl
     reason: change.action_reason,
     replacedBy: (change.change.replace_paths ?? []).map(formatAttributePath).sort(),
     removedReplicaRegions: removedReplicas,
-    losesData: object.statefulReason !== undefined && (actions.includes("delete") || removedReplicas.length > 0),
+    recreatedReplicas: recreated,
+    replicaMismatches: managed ? replicaMismatches(change, encryption.get(configAddress(change))) : [],
+    losesData:
+      object.statefulReason !== undefined && (actions.includes("delete") || removedReplicas.length > 0 || recreated.length > 0),
   };
 }
 
@@ -157,7 +178,8 @@ function byAddress(a: ObjectChange, b: ObjectChange): number {
 
 export function summarizePlan(plan: Plan): PlanSummary {
   const place = placeResources(plan);
-  const changes = (plan.resource_changes ?? []).map((change) => summarizeChange(change, place)).sort(byAddress);
+  const encryption = encryptionConfigs(plan);
+  const changes = (plan.resource_changes ?? []).map((change) => summarizeChange(change, place, encryption)).sort(byAddress);
   const drift = (plan.resource_drift ?? []).map((change) => summarizeObject(change, place)).sort(byAddress);
   const counts = Object.fromEntries(CHANGE_KINDS.map((kind) => [kind, 0])) as Record<ChangeKind, number>;
   for (const change of changes) counts[change.kind] += 1;
@@ -168,7 +190,21 @@ export function summarizePlan(plan: Plan): PlanSummary {
   return { terraformVersion: plan.terraform_version, changes, drift, counts, outputChanges, failedOver: failedOverChecks(plan) };
 }
 
-/** What `--fail-on-stateful-change` fails on: some stateful object would be destroyed. */
+/** Stateful objects the plan destroys: a deletion, a replacement, a replica removed or re-created. */
 export function stateLosingChanges(summary: PlanSummary): ResourceChangeSummary[] {
   return summary.changes.filter((change) => change.losesData);
+}
+
+/** Tables left with a replica that fails the check: one without the table's point-in-time recovery. */
+export function unprotectedReplicaChanges(summary: PlanSummary): ResourceChangeSummary[] {
+  return summary.changes.filter((change) => change.replicaMismatches.some((mismatch) => mismatch.failsCheck));
+}
+
+/**
+ * What `--fail-on-stateful-change` fails on: some stateful object would be destroyed, or a
+ * global table would keep a replica without its point-in-time recovery (the region we fail
+ * over to would have no backups). See docs/plan-review.md.
+ */
+export function failsStatefulCheck(summary: PlanSummary): boolean {
+  return stateLosingChanges(summary).length > 0 || unprotectedReplicaChanges(summary).length > 0;
 }

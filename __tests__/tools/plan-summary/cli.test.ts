@@ -1,54 +1,14 @@
 /**
  * `npm run plan:summary` as CI runs it: a child process, judged by exit code and streams.
  * 0 = printed (or --help); 1 = not a readable plan (one line on stderr); 2 = a stateful
- * resource would be destroyed and `--fail-on-stateful-change` was given.
+ * resource would be destroyed and `--fail-on-stateful-change` was given (the replica cases:
+ * replica-guards.test.ts).
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { PROJECT_ROOT } from "../../../build/project-root";
-import { bundleCli } from "../../support/cli-bundle";
 import { PLAN_FIXTURES, PLAN_SUMMARY_FIXTURES, type PlanFixture, planFixturePath } from "../../support/plan-fixtures";
-
-const run = promisify(execFile);
-
-interface CliResult {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The variables GitHub Actions sets, removed so a run of the tests in Actions doesn't change the output. */
-const GITHUB_RUN_VARIABLES = ["GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT"];
-
-/** `tools/plan-summary/cli.ts`, bundled on first use. */
-let bundle: string | undefined;
-const cli = () => (bundle ??= bundleCli("tools/plan-summary/cli.ts"));
-
-async function planSummary(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const env = { ...process.env };
-  for (const name of GITHUB_RUN_VARIABLES) delete env[name];
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli(), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...env, ...extraEnv },
-    });
-    return { status: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { status: code, stdout, stderr };
-  }
-}
-
-/** Starts every run at once (each costs a node start-up); the tests await theirs. */
-function startAll<K extends string>(runs: Record<K, string[]>): Record<K, Promise<CliResult>> {
-  return Object.fromEntries(Object.entries<string[]>(runs).map(([name, args]) => [name, planSummary(args)])) as Record<
-    K,
-    Promise<CliResult>
-  >;
-}
+import { type CliResult, planSummary, startAll } from "./cli-run";
 
 describe("exit codes on real plans", () => {
   const failOn = (fixture: PlanFixture) => [planFixturePath(fixture), "--fail-on-stateful-change"];

@@ -3,13 +3,18 @@ import { readFileSync } from "node:fs";
 import { parsePlan } from "../../../tools/plan-summary/plan-schema";
 import { type RenderOptions, renderMarkdown } from "../../../tools/plan-summary/render-markdown";
 import { summarizePlan } from "../../../tools/plan-summary/summarize";
+import { REPLICA_FIXTURES, type ReplicaFixture, replicaFixturePath } from "../../fixtures/plan-summary/replica-fixtures";
 import { type PlanFixture, planFixturePath } from "../../support/plan-fixtures";
 
 /** The summary model and its Markdown for one fixture plan. */
-export function summarizeFixture(fixture: PlanFixture, options: RenderOptions = {}) {
-  const path = planFixturePath(fixture);
+export function summarizeFixture(fixture: PlanFixture | ReplicaFixture, options: RenderOptions = {}) {
+  const path = isReplicaFixture(fixture) ? replicaFixturePath(fixture) : planFixturePath(fixture);
   const summary = summarizePlan(parsePlan(readFileSync(path, "utf8"), path));
   return { summary, markdown: renderMarkdown(summary, options) };
+}
+
+function isReplicaFixture(fixture: string): fixture is ReplicaFixture {
+  return (Object.values(REPLICA_FIXTURES) as string[]).includes(fixture);
 }
 
 /** The lines of the first table after `marker` (a heading, a `<summary>`): header, separator, rows. */

@@ -211,6 +211,8 @@ export class FakeDeployment {
     when: (input: Record<string, unknown>) => boolean;
   }[] = [];
   afterChangeTags: ((check: FakeHealthCheck) => void) | undefined;
+  /** Runs when FIS starts an experiment, e.g. to stop it at once (a stop condition). */
+  afterStartExperiment: ((experiment: FakeExperiment) => void) | undefined;
   private posts = 0;
   /** Every region's functions, as Lambda holds them. */
   readonly functions: FakeFunction[] = [];
@@ -736,6 +738,7 @@ export class FakeDeployment {
         tags: input.tags ?? {},
       };
       this.experiments.push(experiment);
+      this.afterStartExperiment?.(experiment);
       return { experiment: { id: experiment.id, state: { status: "initiating" as never } } };
     });
     stub.on(GetExperimentCommand).callsFake((input: { id: string }) => {

@@ -197,7 +197,7 @@ describeWithTerraform("the module's own tests (terraform test, offline with mock
       .filter(([, variable]) => variable.validation !== undefined)
       .map(([name]) => name)
       .sort();
-    expect(ruled).toHaveLength(18);
+    expect(ruled.length).toBeGreaterThanOrEqual(18);
     expect(expected).toEqual(ruled);
     expect(runStatuses(passing.events)["tests/inputs.tftest.hcl/invalid_inputs"]).toBe("pass");
   });

@@ -55,7 +55,11 @@ run "invalid_inputs" {
     certificate_arns = {
       "eu-west-1" = "arn:aws:acm:us-east-1:111122223333:certificate/0f5b8c2e-4a8d-4c6e-9b1a-3d2e7f6a5b4c"
     }
-    tags = { "" = "an empty key" }
+    tags                                 = { "" = "an empty key" }
+    replication_alarm_threshold_seconds  = 0
+    replication_alarm_period_seconds     = 90
+    replication_alarm_evaluation_periods = 61
+    replication_alarm_treat_missing_data = "ok"
   }
 
   expect_failures = [
@@ -77,5 +81,9 @@ run "invalid_inputs" {
     var.health_check_allowed_cidrs,
     var.certificate_arns,
     var.tags,
+    var.replication_alarm_threshold_seconds,
+    var.replication_alarm_period_seconds,
+    var.replication_alarm_evaluation_periods,
+    var.replication_alarm_treat_missing_data,
   ]
 }

@@ -18,6 +18,8 @@ describe("the module's files by concern", () => {
     ["failover-dns/api-primary", "dns.tf.json"],
     ["client-errors-eu-west-1/tickets-get", "alarms.tf.json"],
     ["health-alarms/topic-key", "alarms.tf.json"],
+    ["replication-alarms/ap-southeast-1/topic-key-policy-document", "alarms.tf.json"],
+    ["operations/dashboard", "alarms.tf.json"],
   ])("%s goes to %s", (path, file) => {
     expect(fileOf("aws_x.y", at(path))).toBe(file);
   });

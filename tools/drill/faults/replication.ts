@@ -200,7 +200,10 @@ export class ReplicationFault implements Fault {
   async checkRestored(context: DrillContext): Promise<string[]> {
     if (this.experimentId === undefined) return [];
     const { status } = await this.fis(context).status(this.experimentId);
-    return ENDED_STATES.includes(status) ? [] : [`experiment ${this.experimentId} is ${status}: replication may still be paused`];
+    // Stopping: FIS accepted the stop (a second signal stopped the drill from waiting for the end).
+    return [...ENDED_STATES, "stopping"].includes(status)
+      ? []
+      : [`experiment ${this.experimentId} is ${status}: replication may still be paused`];
   }
 
   invertedAt(): boolean {

@@ -26,14 +26,23 @@ import { moduleConfigPath } from "./provider-regions";
  * new replica; kms_key_arn can't be updated - remove/add replica; propagate_tags - handled
  * elsewhere; point_in_time_recovery - handled elsewhere".
  *
- * History: hashicorp/terraform-provider-aws#29102 (4.52.0) made a `replica.*.kms_key_arn`
- * change re-create the replica, and also a `replica.*.point_in_time_recovery` change when the
- * replica's `kms_key_arn` is set; that PITR re-creation was the regression reported in #29222
- * and undone by #29269 ("dynamodb/table: Not recreate on PITR enable"). Later providers (6.x)
+ * History: hashicorp/terraform-provider-aws#29102 (merged January 2023) made a
+ * `replica.*.kms_key_arn` change re-create the replica ("you cannot update CMKs - you have to
+ * recreate the replica"), and also a `replica.*.point_in_time_recovery` change when the
+ * replica's `kms_key_arn` is set; that PITR re-creation was the regression reported against
+ * 4.52.0 in #29222 and closed by #29269 ("dynamodb/table: Not recreate on PITR enable"). Later providers (6.x)
  * also re-create on a `consistency_mode` change; 5.100.0's replica has no such attribute
  * (`terraform providers schema -json`: arn, kms_key_arn, point_in_time_recovery,
  * propagate_tags, region_name, stream_arn, stream_label), so it is not listed here.
  * A changed `region_name` is another replica: a removal plus an addition (removedReplicaRegions).
+ *
+ * Which table.go: the source index holds the pre-5.100 v5 text (`map[string]interface{}`), a
+ * later v5 one (`map[string]any`, same third pass) and a 6.x one (adds `consistency_mode` and
+ * replica `deletion_protection_enabled` branches); all three send a KMS change to
+ * `toRemove`/`toAdd` and a PITR change to `updatePITR`. The 5.100.0 binary in the provider
+ * mirror has the messages "updating replica (%s) point in time recovery" and "updating
+ * replicas, while deleting/creating" and none of "updating replica (%s) deletion protection",
+ * `consistency_mode` or `global_table_witness`: the 6.x branches are not in it.
  */
 export const REPLICA_RECREATING_ATTRIBUTES: readonly string[] = ["kms_key_arn"];
 

@@ -52,10 +52,10 @@ export const CONCERNS: readonly Concern[] = [
     holds: "Route 53 health checks and the `api.<domain_name>` records (failover or latency)",
   },
   {
-    // replication-alarms and operations (the dashboard) are constructs in the making: monitoring too.
     ids: /^(client-errors-[a-z]{2}(-[a-z]+)+-\d|health-alarms|replication-alarms|operations)$/,
     file: () => "alarms.tf.json",
-    holds: "monitoring: client-error alarms per region, the health-check alarms, their SNS topic and its KMS key",
+    holds:
+      "monitoring: client-error alarms per region, the health-check and replication alarms, their SNS topics and KMS keys, the operations dashboard",
   },
 ];
 

@@ -291,14 +291,18 @@ function layoutSection({ files }: ModuleReadmeInput): string {
       .join(", ");
   };
   const rows: string[][] = [
-    [code("versions.tf.json"), FIXED_FILES["versions.tf.json"]!, "the `terraform` block"],
+    [
+      code("versions.tf.json"),
+      `${FIXED_FILES["versions.tf.json"]![0]!.toUpperCase()}${FIXED_FILES["versions.tf.json"]!.slice(1)}`,
+      "the `terraform` block",
+    ],
     ...Object.entries(files.layout).map(([name, content]) => {
       const comment = typeof content["//"] === "string" ? (content["//"] as string).replace(/\.$/, "") : "";
-      return [code(name), prose(comment[0]?.toLowerCase() + comment.slice(1)), counts(content)];
+      return [code(name), prose(comment), counts(content)];
     }),
     [code("tests/"), "`terraform test` files, offline with mock providers (below)", ""],
-    [code("examples/"), "root modules that use this module", ""],
-    [code("assets/"), "the Lambda zips, referenced through `path.module`", ""],
+    [code("examples/"), "Root modules that use this module", ""],
+    [code("assets/"), "The Lambda zips, referenced through `path.module`", ""],
   ];
   return [
     "## Files",

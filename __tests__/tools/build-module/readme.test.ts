@@ -111,18 +111,18 @@ describe("module README", () => {
 
   test("Files: each file with what it holds and how many blocks, in the order a reader meets them", () => {
     expect(rows(section(readmeOf(), "Files"))).toEqual([
-      "| `versions.tf.json` | the required Terraform and aws provider versions and the provider aliases the module asks for | the `terraform` block |",
-      "| `variables.tf.json` | the inputs, with their validations | 3 inputs |",
-      "| `outputs.tf.json` | the outputs | 2 outputs |",
+      "| `versions.tf.json` | The required Terraform and aws provider versions and the provider aliases the module asks for | the `terraform` block |",
+      "| `variables.tf.json` | The inputs, with their validations | 3 inputs |",
+      "| `outputs.tf.json` | The outputs | 2 outputs |",
       "| `moved.tf.json` | `moved` blocks, from the addresses earlier builds gave resources | 1 `moved` block |",
-      "| `alarms.tf.json` | monitoring: client-error alarms per region, the health-check alarms, their SNS topic and its KMS key | 2 resources |",
-      "| `api-ap-southeast-1.tf.json` | the API of the region the file is named after: functions, their roles and log groups, the REST API, its stage, logging and resource policy | 1 resource |",
-      "| `api-eu-west-1.tf.json` | the API of the region the file is named after: functions, their roles and log groups, the REST API, its stage, logging and resource policy | 1 resource |",
-      "| `providers.tf.json` | the region guard of each provider alias (an `aws_region` data source with a postcondition) | 3 data sources |",
-      "| `table.tf.json` | the DynamoDB global tables (tickets and idempotency records) and their replicas' resource policies | 1 resource |",
+      "| `alarms.tf.json` | Monitoring: client-error alarms per region, the health-check and replication alarms, their SNS topics and KMS keys, the operations dashboard | 2 resources |",
+      "| `api-ap-southeast-1.tf.json` | The API of the region the file is named after: functions, their roles and log groups, the REST API, its stage, logging and resource policy | 1 resource |",
+      "| `api-eu-west-1.tf.json` | The API of the region the file is named after: functions, their roles and log groups, the REST API, its stage, logging and resource policy | 1 resource |",
+      "| `providers.tf.json` | The region guard of each provider alias (an `aws_region` data source with a postcondition) | 3 data sources |",
+      "| `table.tf.json` | The DynamoDB global tables (tickets and idempotency records) and their replicas' resource policies | 1 resource |",
       "| `tests/` | `terraform test` files, offline with mock providers (below) |  |",
-      "| `examples/` | root modules that use this module |  |",
-      "| `assets/` | the Lambda zips, referenced through `path.module` |  |",
+      "| `examples/` | Root modules that use this module |  |",
+      "| `assets/` | The Lambda zips, referenced through `path.module` |  |",
     ]);
   });
 

@@ -6,9 +6,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatSeconds } from "./progress";
 import { describeClientSubnet } from "./client-subnets";
-import { MILESTONES, milestoneLabels, probeOutcome, type DrillRecord, type MilestoneName } from "./record";
+import { faultMilestoneLabels, MILESTONES, probeOutcome, type DrillRecord, type MilestoneName } from "./record";
 import { theDrilled } from "./targets";
-import { drillTimings } from "./timings";
+import { drillTimings, faultWindow } from "./timings";
 import { renderTimelineSvg } from "./timeline-svg";
 
 export const REPORT_FILES = {
@@ -38,51 +38,66 @@ export function probeSummary(record: Pick<DrillRecord, "probes">) {
   };
 }
 
-export function reportJson(record: DrillRecord): string {
+function configJson(record: DrillRecord) {
   const { targets } = record;
+  return {
+    source: record.configSource,
+    domainName: targets.domainName,
+    hostedZoneId: targets.hostedZoneId,
+    apiName: targets.apiName,
+    standbySetName: targets.standbySetName ?? null,
+    primary: { name: targets.primary.name, label: targets.primary.label },
+    standbys: targets.standbys.map(({ name, label }) => ({ name, label })),
+    healthCheck: { requestInterval: targets.requestInterval, failureThreshold: targets.failureThreshold },
+    clientSubnet:
+      targets.clientSubnet === undefined
+        ? null
+        : { ip: targets.clientSubnet.ip, mask: targets.clientSubnet.mask, source: targets.clientSubnet.source },
+  };
+}
+
+function timingsJson(record: DrillRecord) {
   const timings = drillTimings(record);
-  const report = {
-    drillId: record.drillId,
-    outcome: record.outcome,
-    exitCode: record.exitCode,
-    routing: targets.routing,
-    drilledRegion: { name: targets.drilled.name, label: targets.drilled.label },
-    startedAt: iso(record.startedAt),
-    finishedAt: iso(record.finishedAt),
-    durationSeconds: seconds(record.finishedAt - record.startedAt),
-    config: {
-      source: record.configSource,
-      domainName: targets.domainName,
-      hostedZoneId: targets.hostedZoneId,
-      apiName: targets.apiName,
-      standbySetName: targets.standbySetName ?? null,
-      primary: { name: targets.primary.name, label: targets.primary.label },
-      standbys: targets.standbys.map(({ name, label }) => ({ name, label })),
-      healthCheck: { requestInterval: targets.requestInterval, failureThreshold: targets.failureThreshold },
-      clientSubnet:
-        targets.clientSubnet === undefined
-          ? null
-          : { ip: targets.clientSubnet.ip, mask: targets.clientSubnet.mask, source: targets.clientSubnet.source },
-    },
-    settings: record.settings,
-    healthChecks: record.healthChecks,
-    failoverRegion: record.failoverRegion ?? null,
-    timings: {
-      timeToDetectSeconds: seconds(timings.timeToDetect),
-      timeToFailOverSeconds: seconds(timings.timeToFailOver),
-      timeToHealthySeconds: seconds(timings.timeToHealthy),
-      timeToFailBackSeconds: seconds(timings.timeToFailBack),
-      resolutionSeconds: record.settings.pollSeconds,
-    },
-    budget: record.budget,
-    milestones: Object.fromEntries(
-      (Object.keys(MILESTONES) as MilestoneName[])
-        .filter((name) => record.milestones[name] !== undefined)
-        .map((name) => [
-          name,
-          { offsetSeconds: seconds(record.milestones[name]), at: iso(record.startedAt + record.milestones[name]!) },
-        ]),
-    ),
+  return {
+    timeToDetectSeconds: seconds(timings.timeToDetect),
+    timeToFailOverSeconds: seconds(timings.timeToFailOver),
+    timeToHealthySeconds: seconds(timings.timeToHealthy),
+    timeToFailBackSeconds: seconds(timings.timeToFailBack),
+    resolutionSeconds: record.settings.pollSeconds,
+  };
+}
+
+/** The fault: what broke, its window, its own measures, the probes at the end, the drift it caused. */
+export function faultJson(record: DrillRecord) {
+  const window = faultWindow(record);
+  const timings = drillTimings(record);
+  const probes = probeSummary(record);
+  return {
+    kind: record.fault.kind,
+    title: record.fault.title,
+    window:
+      window === undefined
+        ? null
+        : {
+            fromSeconds: seconds(window.from),
+            toSeconds: seconds(window.to),
+            seconds: seconds(window.to - window.from),
+            open: window.open,
+          },
+    timeToDetectSeconds: seconds(timings.timeToDetect),
+    timeToFailOverSeconds: seconds(timings.timeToFailOver),
+    timeToFailBackSeconds: seconds(timings.timeToFailBack),
+    strandedWindowSeconds: seconds(timings.strandedWindow),
+    catchUpSeconds: seconds(timings.catchUp),
+    probesWritten: probes.written,
+    probesReadableEverywhere: probes.verified,
+    drift: record.fault.drift,
+    restoredCheck: record.fault.restoredCheck ?? null,
+  };
+}
+
+function stepsAndSamplesJson(record: DrillRecord) {
+  return {
     steps: record.steps.map((step) => ({
       name: step.name,
       offsetSeconds: seconds(step.startedAt),
@@ -100,19 +115,53 @@ export function reportJson(record: DrillRecord): string {
       addresses: sample.addresses,
       note: sample.note ?? null,
     })),
-    probes: record.probes.map((probe) => ({
-      index: probe.index,
-      idempotencyKey: probe.idempotencyKey,
-      offsetSeconds: seconds(probe.at),
-      address: probe.address ?? null,
-      servedBy: probe.servedBy ?? null,
-      outcome: probeOutcome(probe),
-      httpStatus: probe.httpStatus ?? null,
-      attempts: probe.attempts,
-      ticketId: probe.ticketId ?? null,
-      error: probe.error ?? null,
-      readBack: probe.readBack ?? null,
-    })),
+  };
+}
+
+function probesJson(record: DrillRecord) {
+  return record.probes.map((probe) => ({
+    index: probe.index,
+    idempotencyKey: probe.idempotencyKey,
+    offsetSeconds: seconds(probe.at),
+    address: probe.address ?? null,
+    servedBy: probe.servedBy ?? null,
+    outcome: probeOutcome(probe),
+    httpStatus: probe.httpStatus ?? null,
+    attempts: probe.attempts,
+    ticketId: probe.ticketId ?? null,
+    error: probe.error ?? null,
+    readBack: probe.readBack ?? null,
+  }));
+}
+
+export function reportJson(record: DrillRecord): string {
+  const { targets } = record;
+  const report = {
+    drillId: record.drillId,
+    outcome: record.outcome,
+    exitCode: record.exitCode,
+    routing: targets.routing,
+    drilledRegion: { name: targets.drilled.name, label: targets.drilled.label },
+    startedAt: iso(record.startedAt),
+    finishedAt: iso(record.finishedAt),
+    durationSeconds: seconds(record.finishedAt - record.startedAt),
+    config: configJson(record),
+    settings: record.settings,
+    healthChecks: record.healthChecks,
+    failoverRegion: record.failoverRegion ?? null,
+    fault: faultJson(record),
+    timings: timingsJson(record),
+    budget: record.budget,
+    milestones: Object.fromEntries(
+      (Object.keys(MILESTONES) as MilestoneName[])
+        .filter((name) => record.milestones[name] !== undefined)
+        .map((name) => [
+          name,
+          { offsetSeconds: seconds(record.milestones[name]), at: iso(record.startedAt + record.milestones[name]!) },
+        ]),
+    ),
+    ...stepsAndSamplesJson(record),
+    probes: probesJson(record),
     probeSummary: probeSummary(record),
     problems: record.problems,
     warnings: record.warnings,
@@ -186,13 +235,49 @@ function summary(record: DrillRecord): string {
   return sentences.join(" ");
 }
 
+function budgetRows(record: DrillRecord): string[][] {
+  const { budget, targets } = record;
+  const timings = drillTimings(record);
+  const role = theDrilled(targets);
+  const answersOther =
+    targets.routing === "failover" ? "Route 53 answers a standby" : `Route 53 answers another region in ${role}'s area`;
+  return [
+    [
+      `time to detect: Route 53 counts ${role} unhealthy`,
+      measured(timings.timeToDetect),
+      `${budget.detectionSeconds} s`,
+      `request interval ${targets.requestInterval} s × failure threshold ${targets.failureThreshold}`,
+    ],
+    [
+      `time to fail over: ${answersOther}`,
+      measured(timings.timeToFailOver),
+      `${budget.failoverSeconds} s`,
+      `detection + checker spread and aggregation (one interval, ${budget.checkerSpreadSeconds} s)`,
+    ],
+    [
+      "clients fail over: cached answers expired",
+      timings.timeToFailOver === undefined
+        ? "not observed"
+        : `at most ${formatSeconds(timings.timeToFailOver + budget.recordTtlSeconds * 1000)}`,
+      `${budget.clientFailoverSeconds} s`,
+      `fail over + record TTL ${budget.recordTtlSeconds} s (an alias record has the TTL of its API Gateway target)`,
+    ],
+    ["time to healthy after the restore", measured(timings.timeToHealthy), "—", "not budgeted: the check itself never failed"],
+    [
+      `time to fail back: Route 53 answers ${role} again`,
+      measured(timings.timeToFailBack),
+      `${budget.failoverSeconds} s`,
+      "as for failing over",
+    ],
+  ];
+}
+
 function budgetSection(record: DrillRecord): string[] {
   const { budget, targets } = record;
   const timings = drillTimings(record);
   const interval = targets.requestInterval;
   const role = theDrilled(targets);
   const failover = targets.routing === "failover";
-  const answersOther = failover ? "Route 53 answers a standby" : `Route 53 answers another region in ${role}'s area`;
   const lines = [
     "## Recovery times against the budget",
     "",
@@ -205,44 +290,7 @@ function budgetSection(record: DrillRecord): string[] {
             "(the same routing check, the same alias-target TTL); clients elsewhere never moved.",
           "",
         ]),
-    ...table(
-      ["", "measured", "budget", "budget from"],
-      ["l", "r", "r", "l"],
-      [
-        [
-          `time to detect: Route 53 counts ${role} unhealthy`,
-          measured(timings.timeToDetect),
-          `${budget.detectionSeconds} s`,
-          `request interval ${interval} s × failure threshold ${targets.failureThreshold}`,
-        ],
-        [
-          `time to fail over: ${answersOther}`,
-          measured(timings.timeToFailOver),
-          `${budget.failoverSeconds} s`,
-          `detection + checker spread and aggregation (one interval, ${budget.checkerSpreadSeconds} s)`,
-        ],
-        [
-          "clients fail over: cached answers expired",
-          timings.timeToFailOver === undefined
-            ? "not observed"
-            : `at most ${formatSeconds(timings.timeToFailOver + budget.recordTtlSeconds * 1000)}`,
-          `${budget.clientFailoverSeconds} s`,
-          `fail over + record TTL ${budget.recordTtlSeconds} s (an alias record has the TTL of its API Gateway target)`,
-        ],
-        [
-          "time to healthy after the restore",
-          measured(timings.timeToHealthy),
-          "—",
-          "not budgeted: the check itself never failed",
-        ],
-        [
-          `time to fail back: Route 53 answers ${role} again`,
-          measured(timings.timeToFailBack),
-          `${budget.failoverSeconds} s`,
-          "as for failing over",
-        ],
-      ],
-    ),
+    ...table(["", "measured", "budget", "budget from"], ["l", "r", "r", "l"], budgetRows(record)),
     "",
   ];
   // A poll sees a change up to one polling interval late: only the earliest possible time counts against the budget.
@@ -265,34 +313,39 @@ function budgetSection(record: DrillRecord): string[] {
   return lines;
 }
 
-export function renderMarkdown(record: DrillRecord): string {
+function regionRows(record: DrillRecord): [string, string][] {
   const { targets } = record;
   const checkOf = (region: string) => record.healthChecks.find((check) => check.region === region)?.id;
   const endpoint = (region: (typeof targets.regions)[number]) => {
     const id = checkOf(region.name);
     return `${region.name} (\`${region.endpoint}\`)${id === undefined ? "" : `, health check \`${id}\``}`;
   };
+  if (targets.routing === "failover") {
+    return [
+      ["primary", endpoint(targets.primary)],
+      [
+        targets.standbys.length > 1 ? `standbys (latency set \`${targets.standbySetName}\`)` : "standby",
+        targets.standbys.map(endpoint).join("; "),
+      ],
+    ];
+  }
+  return [
+    ["routing", "active-active: one latency record per region, each with its region's routing check"],
+    ["drilled region", endpoint(targets.drilled)],
+    [targets.others.length > 1 ? "other regions" : "other region", targets.others.map(endpoint).join("; ")],
+    [
+      "asked from",
+      targets.clientSubnet === undefined
+        ? "—"
+        : `EDNS0 client subnet \`${describeClientSubnet(targets.clientSubnet)}\` (${targets.clientSubnet.source})`,
+    ],
+  ];
+}
+
+function headerSection(record: DrillRecord): string[] {
+  const { targets } = record;
   const failover = targets.routing === "failover";
-  const regionRows: [string, string][] = failover
-    ? [
-        ["primary", endpoint(targets.primary)],
-        [
-          targets.standbys.length > 1 ? `standbys (latency set \`${targets.standbySetName}\`)` : "standby",
-          targets.standbys.map(endpoint).join("; "),
-        ],
-      ]
-    : [
-        ["routing", "active-active: one latency record per region, each with its region's routing check"],
-        ["drilled region", endpoint(targets.drilled)],
-        [targets.others.length > 1 ? "other regions" : "other region", targets.others.map(endpoint).join("; ")],
-        [
-          "asked from",
-          targets.clientSubnet === undefined
-            ? "—"
-            : `EDNS0 client subnet \`${describeClientSubnet(targets.clientSubnet)}\` (${targets.clientSubnet.source})`,
-        ],
-      ];
-  const lines: string[] = [
+  return [
     failover
       ? `# Failover drill \`${record.drillId}\`: ${record.outcome}`
       : `# Active-active drill \`${record.drillId}\` of ${targets.drilled.name}: ${record.outcome}`,
@@ -302,7 +355,8 @@ export function renderMarkdown(record: DrillRecord): string {
       ["l", "l"],
       [
         ["API", `\`${targets.apiName}\` in hosted zone \`${targets.hostedZoneId}\``],
-        ...regionRows,
+        ...regionRows(record),
+        ["fault", `\`${record.fault.kind}\`: ${record.fault.title}`],
         ["started", `${iso(record.startedAt)}, took ${duration(record.finishedAt - record.startedAt)}`],
         ["config", record.configSource],
         [
@@ -318,15 +372,50 @@ export function renderMarkdown(record: DrillRecord): string {
     `![Timeline: ${theDrilled(targets)}'s health check, Route 53's answer for ${targets.apiName}${failover ? "" : ` in ${targets.drilled.name}'s area`} and the probe tickets over time](${REPORT_FILES.timeline})`,
     "",
   ];
-  if (record.problems.length > 0) {
-    lines.push("## Problems", "", ...record.problems.map((problem) => `- ${problem}`), "");
-  }
-  if (record.warnings.length > 0) {
-    lines.push("## Warnings", "", ...record.warnings.map((warning) => `- ${warning}`), "");
-  }
-  if (record.milestones.broken !== undefined) lines.push(...budgetSection(record));
+}
 
-  lines.push(
+/** What the fault did: its window, per-fault times, probes at the end, the drift it caused. */
+function faultSection(record: DrillRecord): string[] {
+  const fault = faultJson(record);
+  const shown = (value: number | null, notApplicable?: string) =>
+    value === null ? (notApplicable ?? "not observed") : `${value.toFixed(1)} s`;
+  const noFailover = record.fault.kind === "replication" ? "not applicable: the region stays in DNS" : undefined;
+  const window = fault.window;
+  return [
+    `## Fault: \`${fault.kind}\``,
+    "",
+    window === null
+      ? "The fault was never put in place."
+      : `In place from ${shown(window.fromSeconds)} to ${shown(window.toSeconds)} (${shown(window.seconds)})${window.open ? ", and not undone: see the problems" : ""}.`,
+    "",
+    ...table(
+      ["", "measured"],
+      ["l", "r"],
+      [
+        ["time to detect", shown(fault.timeToDetectSeconds)],
+        ["time to fail over", shown(fault.timeToFailOverSeconds, noFailover)],
+        ["time to fail back", shown(fault.timeToFailBackSeconds, noFailover)],
+        ...(record.fault.kind === "replication"
+          ? [
+              ["writes a failover would strand: the pause window", shown(fault.strandedWindowSeconds)],
+              ["catch-up: every probe in every standby after the pause", shown(fault.catchUpSeconds)],
+            ]
+          : []),
+        ["probes written", `${fault.probesWritten} of ${record.settings.probes}`],
+        ["probes readable in every region at the end", String(fault.probesReadableEverywhere)],
+      ],
+    ),
+    "",
+    "Terraform drift while the fault was in place:",
+    "",
+    ...fault.drift.map((line) => `- ${line}`),
+    "",
+    ...(fault.restoredCheck === null ? [] : [`After the restore: ${fault.restoredCheck}.`, ""]),
+  ];
+}
+
+function stepsSection(record: DrillRecord): string[] {
+  return [
     "## Steps",
     "",
     ...table(
@@ -341,39 +430,50 @@ export function renderMarkdown(record: DrillRecord): string {
       ]),
     ),
     "",
-  );
+  ];
+}
 
-  const labels = milestoneLabels(targets);
-  const milestoneRows = (Object.keys(MILESTONES) as MilestoneName[])
+function milestonesSection(record: DrillRecord): string[] {
+  const labels = faultMilestoneLabels(record.targets, record.fault.kind);
+  const rows = (Object.keys(MILESTONES) as MilestoneName[])
     .filter((name) => record.milestones[name] !== undefined)
     .map((name) => [labels[name], formatSeconds(record.milestones[name]!), iso(record.startedAt + record.milestones[name]!)]);
-  if (milestoneRows.length > 0) {
-    lines.push("## Milestones", "", ...table(["", "at", "time"], ["l", "r", "l"], milestoneRows), "");
-  }
+  return rows.length === 0 ? [] : ["## Milestones", "", ...table(["", "at", "time"], ["l", "r", "l"], rows), ""];
+}
 
-  if (record.probes.length > 0) {
-    const regions = targets.regions.map((region) => region.name);
-    lines.push(
-      "## Probe tickets",
-      "",
-      `Written with \`POST ${targets.apiUrl}ticket\` to an address of Route 53's current answer, then read back with \`GET /ticket\` on each region's own endpoint.`,
-      "",
-      ...table(
-        ["#", "at", "sent to", "HTTP", "ticket", ...regions, "result"],
-        ["r", "r", "l", "r", "l", ...regions.map((): "l" => "l"), "l"],
-        record.probes.map((probe) => [
-          String(probe.index),
-          formatSeconds(probe.at),
-          `${probe.servedBy ?? "unknown region"}${probe.address === undefined ? "" : ` (${probe.address})`}`,
-          `${probe.httpStatus ?? "—"}${probe.attempts > 1 ? ` (${probe.attempts} attempts)` : ""}`,
-          probe.ticketId === undefined ? (probe.error ?? "—") : `\`${probe.ticketId}\``,
-          ...regions.map((region) => probe.readBack?.[region] ?? "—"),
-          probeOutcome(probe),
-        ]),
-      ),
-      "",
-    );
-  }
+function probesSection(record: DrillRecord): string[] {
+  const { targets } = record;
+  if (record.probes.length === 0) return [];
+  const regions = targets.regions.map((region) => region.name);
+  return [
+    "## Probe tickets",
+    "",
+    `Written with \`POST ${targets.apiUrl}ticket\` to an address of Route 53's current answer, then read back with \`GET /ticket\` on each region's own endpoint.`,
+    "",
+    ...table(
+      ["#", "at", "sent to", "HTTP", "ticket", ...regions, "result"],
+      ["r", "r", "l", "r", "l", ...regions.map((): "l" => "l"), "l"],
+      record.probes.map((probe) => [
+        String(probe.index),
+        formatSeconds(probe.at),
+        `${probe.servedBy ?? "unknown region"}${probe.address === undefined ? "" : ` (${probe.address})`}`,
+        `${probe.httpStatus ?? "—"}${probe.attempts > 1 ? ` (${probe.attempts} attempts)` : ""}`,
+        probe.ticketId === undefined ? (probe.error ?? "—") : `\`${probe.ticketId}\``,
+        ...regions.map((region) => probe.readBack?.[region] ?? "—"),
+        probeOutcome(probe),
+      ]),
+    ),
+    "",
+  ];
+}
+
+export function renderMarkdown(record: DrillRecord): string {
+  const lines: string[] = [...headerSection(record)];
+  if (record.problems.length > 0) lines.push("## Problems", "", ...record.problems.map((problem) => `- ${problem}`), "");
+  if (record.warnings.length > 0) lines.push("## Warnings", "", ...record.warnings.map((warning) => `- ${warning}`), "");
+  lines.push(...faultSection(record));
+  if (record.milestones.broken !== undefined && record.fault.kind !== "replication") lines.push(...budgetSection(record));
+  lines.push(...stepsSection(record), ...milestonesSection(record), ...probesSection(record));
   lines.push(
     `The same data, with every poll, is in [${REPORT_FILES.json}](${REPORT_FILES.json}). How to read this report: docs/failover-drill.md in the repository.`,
     "",

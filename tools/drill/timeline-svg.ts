@@ -84,86 +84,95 @@ export function regionColors(record: Pick<DrillRecord, "targets">): Map<string, 
   ]);
 }
 
-export function renderTimelineSvg(record: DrillRecord): string {
-  const end = Math.max(record.finishedAt - record.startedAt, 1000);
-  const x = (ms: number) => PLOT_LEFT + (Math.min(Math.max(ms, 0), end) / end) * (PLOT_RIGHT - PLOT_LEFT);
-  const laneTop = (lane: number) => FIRST_LANE_TOP + lane * (LANE_HEIGHT + LANE_GAP);
-  const colors = regionColors(record);
-  const out: string[] = [];
-  const { targets } = record;
-  const failover = targets.routing === "failover";
-  const title = failover
-    ? `Failover drill ${record.drillId}: ${record.outcome}`
-    : `Active-active drill ${record.drillId} of ${targets.drilled.name}: ${record.outcome}`;
+/** Where things go on the picture: shared by the steps that draw it. */
+interface Plot {
+  readonly record: DrillRecord;
+  readonly end: number;
+  readonly x: (ms: number) => number;
+  readonly laneTop: (lane: number) => number;
+  readonly plotBottom: number;
+  readonly axisY: number;
+  readonly legendY: number;
+  readonly height: number;
+  readonly colors: Map<string, string>;
+}
 
-  const lanes = failover
+function titleOf(record: DrillRecord): string {
+  const { targets } = record;
+  const fault = record.fault.kind === "health-check" ? "" : ` (fault ${record.fault.kind})`;
+  return targets.routing === "failover"
+    ? `Failover drill ${record.drillId}${fault}: ${record.outcome}`
+    : `Active-active drill ${record.drillId} of ${targets.drilled.name}${fault}: ${record.outcome}`;
+}
+
+function laneLabels(record: DrillRecord): string[] {
+  const { targets } = record;
+  return targets.routing === "failover"
     ? ["Primary health check", `${targets.apiName} answers`, "Probe tickets"]
     : [`${targets.drilled.name} health check`, `answer in ${targets.drilled.name} area`, "Probe tickets"];
-  const plotBottom = laneTop(lanes.length) - LANE_GAP;
-  const axisY = plotBottom + 18;
-  const legendY = axisY + 40;
-  const height = legendY + 28;
+}
 
+function drawLanes(plot: Plot, out: string[], title: string): void {
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeXml(title)}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${plot.height}" viewBox="0 0 ${WIDTH} ${plot.height}" role="img" aria-label="${escapeXml(title)}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
     `<title>${escapeXml(title)}</title>`,
-    `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
+    `<rect width="${WIDTH}" height="${plot.height}" fill="#ffffff"/>`,
     `<text x="16" y="22" font-size="15" font-weight="bold" fill="${COLORS.text}">${escapeXml(title)}</text>`,
   );
-
-  lanes.forEach((label, lane) => {
-    const top = laneTop(lane);
+  laneLabels(plot.record).forEach((label, lane) => {
+    const top = plot.laneTop(lane);
     out.push(
       `<text x="16" y="${top + LANE_HEIGHT / 2 + 4}" fill="${COLORS.text}">${escapeXml(label)}</text>`,
       `<rect x="${PLOT_LEFT}" y="${top}" width="${PLOT_RIGHT - PLOT_LEFT}" height="${LANE_HEIGHT}" fill="${COLORS.laneBackground}"/>`,
     );
   });
+}
 
-  const drawRuns = (lane: number, runs: Segment[], color: (value: string) => string) => {
-    const top = laneTop(lane);
-    for (const run of runs) {
-      const left = x(run.from);
-      const width = Math.max(x(run.to) - left, 1);
-      out.push(
-        `<rect x="${n(left)}" y="${top}" width="${n(width)}" height="${LANE_HEIGHT}" fill="${color(run.value)}"><title>${escapeXml(`${run.value}: ${formatSeconds(run.from)} to ${formatSeconds(run.to)}`)}</title></rect>`,
-      );
-      if (width >= run.value.length * CHAR_WIDTH + 8) {
-        out.push(`<text x="${n(left + 4)}" y="${top + LANE_HEIGHT / 2 + 4}" fill="#ffffff">${escapeXml(run.value)}</text>`);
-      }
+/** The fault window (from the break to its undoing) as a band behind the lanes; nothing when never broken. */
+function drawFaultWindow(plot: Plot, out: string[]): void {
+  const { broken, restored } = plot.record.milestones;
+  if (broken === undefined) return;
+  const to = restored ?? plot.end;
+  const left = plot.x(broken);
+  out.push(
+    `<rect x="${n(left)}" y="${plot.laneTop(0) - 4}" width="${n(Math.max(plot.x(to) - left, 1))}" height="${n(plot.plotBottom - plot.laneTop(0) + 8)}" fill="${COLORS.unhealthy}" fill-opacity="0.08"><title>${escapeXml(
+      `fault ${plot.record.fault.kind} in place: ${formatSeconds(broken)} to ${formatSeconds(to)}`,
+    )}</title></rect>`,
+  );
+}
+
+function drawRuns(plot: Plot, out: string[], lane: number, runs: Segment[], color: (value: string) => string): void {
+  const top = plot.laneTop(lane);
+  for (const run of runs) {
+    const left = plot.x(run.from);
+    const width = Math.max(plot.x(run.to) - left, 1);
+    out.push(
+      `<rect x="${n(left)}" y="${top}" width="${n(width)}" height="${LANE_HEIGHT}" fill="${color(run.value)}"><title>${escapeXml(`${run.value}: ${formatSeconds(run.from)} to ${formatSeconds(run.to)}`)}</title></rect>`,
+    );
+    if (width >= run.value.length * CHAR_WIDTH + 8) {
+      out.push(`<text x="${n(left + 4)}" y="${top + LANE_HEIGHT / 2 + 4}" fill="#ffffff">${escapeXml(run.value)}</text>`);
     }
-  };
-  drawRuns(
-    0,
-    segments(
-      record.samples.map((sample) => ({ at: sample.at, value: sample.health })),
-      end,
-    ),
-    (value) => (value === "healthy" ? COLORS.healthy : COLORS.unhealthy),
-  );
-  drawRuns(
-    1,
-    segments(
-      record.samples.map((sample) => ({ at: sample.at, value: sample.answer ?? "unknown" })),
-      end,
-    ),
-    (value) => colors.get(value) ?? COLORS.unknown,
-  );
+  }
+}
 
-  // Probes written back to back would overlap: a circle takes the first of three rows where it
-  // clears the previous one, and only when all rows are taken does it move right.
-  const probeRows = [laneTop(2) + 7, laneTop(2) + 15, laneTop(2) + 23];
+/**
+ * Probes written back to back would overlap: a circle takes the first of three rows where it
+ * clears the previous one, and only when all rows are taken does it move right.
+ */
+function drawProbes(plot: Plot, out: string[]): void {
+  const probeRows = [plot.laneTop(2) + 7, plot.laneTop(2) + 15, plot.laneTop(2) + 23];
   const probeRowEnds = probeRows.map(() => -Infinity);
   const probeRadius = 3.5;
   const verifiedShapes: string[] = [];
   const problemShapes: string[] = [];
-  for (const probe of record.probes) {
-    const wanted = x(probe.at);
+  for (const probe of plot.record.probes) {
+    const wanted = plot.x(probe.at);
     let row = probeRowEnds.findIndex((rowEnd) => wanted >= rowEnd + 1);
     if (row === -1) row = probeRowEnds.indexOf(Math.min(...probeRowEnds));
     const cx = Math.max(wanted, probeRowEnds[row]! + 1 + probeRadius);
     probeRowEnds[row] = cx + probeRadius * 2;
     const outcome = probeOutcome(probe);
-    const stroke = outcome === "failed" ? COLORS.unhealthy : (colors.get(probe.servedBy ?? "") ?? COLORS.unknown);
+    const stroke = outcome === "failed" ? COLORS.unhealthy : (plot.colors.get(probe.servedBy ?? "") ?? COLORS.unknown);
     const shape = `<circle cx="${n(cx)}" cy="${probeRows[row]}" r="${probeRadius}" fill="${PROBE_COLORS[outcome]}" stroke="${stroke}" stroke-width="1.5"><title>${escapeXml(
       `probe ${probe.index} at ${formatSeconds(probe.at)}: ${outcome}, sent to ${probe.servedBy ?? "an unknown region"}`,
     )}</title></circle>`;
@@ -171,11 +180,13 @@ export function renderTimelineSvg(record: DrillRecord): string {
   }
   // Problems drawn last, on top, where a crowd of good probes cannot hide them.
   out.push(...verifiedShapes, ...problemShapes);
+}
 
-  // Milestones: dashed lines, each label in the first row where it overlaps no other label.
+/** Milestones: dashed lines, each label in the first row where it overlaps no other label. */
+function drawMilestones(plot: Plot, out: string[]): void {
   const taken = LABEL_ROWS.map((): [number, number][] => []);
-  for (const [name, at] of Object.entries(record.milestones) as [MilestoneName, number][]) {
-    const lineX = x(at);
+  for (const [name, at] of Object.entries(plot.record.milestones) as [MilestoneName, number][]) {
+    const lineX = plot.x(at);
     const label = `${MILESTONE_LABELS[name]} ${formatSeconds(at)}`;
     const width = label.length * CHAR_WIDTH;
     const anchorEnd = lineX + 3 + width > WIDTH - 4;
@@ -185,11 +196,14 @@ export function renderTimelineSvg(record: DrillRecord): string {
     if (row === -1) row = taken.length - 1;
     taken[row]!.push(span);
     out.push(
-      `<line x1="${n(lineX)}" y1="${LABEL_ROWS[row]! + 4}" x2="${n(lineX)}" y2="${plotBottom}" stroke="${COLORS.text}" stroke-width="1" stroke-dasharray="4 3"/>`,
+      `<line x1="${n(lineX)}" y1="${LABEL_ROWS[row]! + 4}" x2="${n(lineX)}" y2="${plot.plotBottom}" stroke="${COLORS.text}" stroke-width="1" stroke-dasharray="4 3"/>`,
       `<text x="${n(anchorEnd ? lineX - 3 : lineX + 3)}" y="${LABEL_ROWS[row]}" fill="${COLORS.text}" font-size="11"${anchorEnd ? ' text-anchor="end"' : ""}>${escapeXml(label)}</text>`,
     );
   }
+}
 
+function drawAxis(plot: Plot, out: string[]): void {
+  const { axisY, end, x } = plot;
   out.push(`<line x1="${PLOT_LEFT}" y1="${axisY}" x2="${PLOT_RIGHT}" y2="${axisY}" stroke="${COLORS.muted}"/>`);
   const step = tickStep(end);
   for (let tick = 0; tick <= end; tick += step) {
@@ -199,11 +213,13 @@ export function renderTimelineSvg(record: DrillRecord): string {
     );
   }
   out.push(`<text x="16" y="${axisY + 18}" fill="${COLORS.muted}">seconds since start</text>`);
+}
 
+function drawLegend(plot: Plot, out: string[]): void {
   const legend: [string, string, string][] = [
     ["healthy", COLORS.healthy, COLORS.healthy],
     ["unhealthy", COLORS.unhealthy, COLORS.unhealthy],
-    ...[...colors].map(([region, color]): [string, string, string] => [region, color, color]),
+    ...[...plot.colors].map(([region, color]): [string, string, string] => [region, color, color]),
     ["probe verified", PROBE_COLORS.verified, COLORS.muted],
     ["probe lost", PROBE_COLORS.lost, COLORS.muted],
     ["probe not written", PROBE_COLORS.failed, COLORS.unhealthy],
@@ -211,11 +227,51 @@ export function renderTimelineSvg(record: DrillRecord): string {
   let legendX = 16;
   for (const [label, fill, stroke] of legend) {
     out.push(
-      `<rect x="${n(legendX)}" y="${legendY - 10}" width="12" height="12" fill="${fill}" stroke="${stroke}"/>`,
-      `<text x="${n(legendX + 17)}" y="${legendY}" fill="${COLORS.text}">${escapeXml(label)}</text>`,
+      `<rect x="${n(legendX)}" y="${plot.legendY - 10}" width="12" height="12" fill="${fill}" stroke="${stroke}"/>`,
+      `<text x="${n(legendX + 17)}" y="${plot.legendY}" fill="${COLORS.text}">${escapeXml(label)}</text>`,
     );
     legendX += 17 + label.length * CHAR_WIDTH + 16;
   }
+}
+
+function plotOf(record: DrillRecord): Plot {
+  const end = Math.max(record.finishedAt - record.startedAt, 1000);
+  const laneTop = (lane: number) => FIRST_LANE_TOP + lane * (LANE_HEIGHT + LANE_GAP);
+  const plotBottom = laneTop(laneLabels(record).length) - LANE_GAP;
+  const axisY = plotBottom + 18;
+  const legendY = axisY + 40;
+  return {
+    record,
+    end,
+    x: (ms) => PLOT_LEFT + (Math.min(Math.max(ms, 0), end) / end) * (PLOT_RIGHT - PLOT_LEFT),
+    laneTop,
+    plotBottom,
+    axisY,
+    legendY,
+    height: legendY + 28,
+    colors: regionColors(record),
+  };
+}
+
+export function renderTimelineSvg(record: DrillRecord): string {
+  const plot = plotOf(record);
+  const out: string[] = [];
+  drawLanes(plot, out, titleOf(record));
+  drawFaultWindow(plot, out);
+  const healthRuns = segments(
+    record.samples.map((sample) => ({ at: sample.at, value: sample.health })),
+    plot.end,
+  );
+  drawRuns(plot, out, 0, healthRuns, (value) => (value === "healthy" ? COLORS.healthy : COLORS.unhealthy));
+  const answerRuns = segments(
+    record.samples.map((sample) => ({ at: sample.at, value: sample.answer ?? "unknown" })),
+    plot.end,
+  );
+  drawRuns(plot, out, 1, answerRuns, (value) => plot.colors.get(value) ?? COLORS.unknown);
+  drawProbes(plot, out);
+  drawMilestones(plot, out);
+  drawAxis(plot, out);
+  drawLegend(plot, out);
   out.push("</svg>", "");
   return out.join("\n");
 }

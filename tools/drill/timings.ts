@@ -10,6 +10,10 @@ export interface DrillTimings {
   readonly timeToHealthy: number | undefined;
   /** From the restore to Route 53 answering the drilled region again (active-active: in its area). */
   readonly timeToFailBack: number | undefined;
+  /** Replication fault: from the pause to its end, the writes a failover then would strand. */
+  readonly strandedWindow: number | undefined;
+  /** Replication fault: from the end of the pause until every probe was in every standby. */
+  readonly catchUp: number | undefined;
 }
 
 export function drillTimings(record: Pick<DrillRecord, "milestones">): DrillTimings {
@@ -23,5 +27,18 @@ export function drillTimings(record: Pick<DrillRecord, "milestones">): DrillTimi
     timeToFailOver: between("broken", "failedOver"),
     timeToHealthy: between("restored", "healthy"),
     timeToFailBack: between("restored", "failedBack"),
+    strandedWindow: record.milestones.caughtUp === undefined ? undefined : between("broken", "restored"),
+    catchUp: between("restored", "caughtUp"),
   };
+}
+
+/** When the fault was in place (ms since the start): from the break to its undoing, or to the end if never undone. */
+export function faultWindow(
+  record: Pick<DrillRecord, "milestones" | "startedAt" | "finishedAt">,
+): { from: number; to: number; open: boolean } | undefined {
+  const { broken, restored } = record.milestones;
+  if (broken === undefined) return undefined;
+  return restored === undefined
+    ? { from: broken, to: record.finishedAt - record.startedAt, open: true }
+    : { from: broken, to: restored, open: false };
 }

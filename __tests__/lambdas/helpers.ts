@@ -6,6 +6,7 @@ import { createIdempotencyTable, createTicketsTable, startDynalite } from "../..
 import { invocationContext } from "../../tools/local-api/handlers";
 import type { ProxyHandler } from "../../lambdas/core/http";
 import { startReplicatedTables } from "../support/replicated-tables";
+import { startCallRecorder, type CallRecorder } from "../support/sdk-call-recorder";
 import { HANDLERS, IDEMPOTENCY_TABLE, type HandlerName } from "../../contract/handlers";
 import { TICKET_LIMITS } from "../../contract/ticket-json-schema";
 
@@ -214,3 +215,17 @@ export const BAD_BODIES: { name: string; body: string | null; status: number; fi
   { name: "raw U+FFFD", body: '{"description":"caf\uFFFD"}', status: 400, field: "U+FFFD" },
   { name: "lone surrogate", body: '{"description":"x\uD800"}', status: 400, field: "U+FFFD" },
 ];
+
+/**
+ * A handler cold started behind its own call recorder (see `sdk-call-recorder.ts`): every AWS
+ * call it makes goes through the recorder to `env.DYNAMODB_ENDPOINT`, and lands in
+ * `recorder.calls()`, one recorder per handler so each call is attributed to its function.
+ */
+export async function recordedColdStart(
+  name: HandlerName,
+  env: Record<string, string | undefined>,
+): Promise<{ handler: ProxyHandler; recorder: CallRecorder }> {
+  if (env.DYNAMODB_ENDPOINT === undefined) throw new Error("recordedColdStart needs env.DYNAMODB_ENDPOINT to forward to");
+  const recorder = await startCallRecorder(env.DYNAMODB_ENDPOINT);
+  return { handler: coldStart(name, { ...env, DYNAMODB_ENDPOINT: recorder.endpoint }), recorder };
+}

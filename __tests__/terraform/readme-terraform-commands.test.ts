@@ -89,7 +89,7 @@ const RUNNERS: Record<Command, (command: string) => void> = {
   "npm ci && npm run build:module": () => {
     expectCleanInstall();
     expectSucceeded(sh("npm run build:module"));
-    expect(existsSync(join(root, "dist", "terraform-module", "main.tf.json"))).toBe(true);
+    expect(existsSync(join(root, "dist", "terraform-module", "versions.tf.json"))).toBe(true);
   },
   "npm run plan": (command) => {
     expectSucceeded(sh(command));

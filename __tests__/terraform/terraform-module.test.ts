@@ -29,17 +29,34 @@ const moduleJson = () => JSON.parse(readFileSync(join(TEST_CACHE, "module.json")
 describe("plain Terraform module (npm run build:module)", () => {
   const moduleFile = (name: string) => JSON.parse(readFileSync(join(MODULE_TEST_DIR, name), "utf8")) as Record<string, any>;
 
-  test("writes the module as README.md, versions.tf.json, main.tf.json and assets/", () => {
-    expect(readdirSync(MODULE_TEST_DIR).sort()).toEqual(["README.md", "assets", "main.tf.json", "versions.tf.json"]);
-    const { terraform, ...body } = moduleJson();
-    expect(moduleFile("main.tf.json")).toEqual(body);
+  test("writes the module as README.md, versions.tf.json, the configuration in files by concern, assets/, tests/ and examples/", () => {
+    expect(readdirSync(MODULE_TEST_DIR).sort()).toEqual([
+      "README.md",
+      "alarms.tf.json",
+      "api-ap-southeast-1.tf.json",
+      "api-eu-west-1.tf.json",
+      "assets",
+      "dns.tf.json",
+      "domains.tf.json",
+      "examples",
+      "moved.tf.json",
+      "outputs.tf.json",
+      "providers.tf.json",
+      "table.tf.json",
+      "tests",
+      "variables.tf.json",
+      "versions.tf.json",
+    ]);
+    const { terraform } = moduleJson();
     expect(moduleFile("versions.tf.json")).toEqual({ "//": expect.any(String), terraform });
   });
 
-  test("versions.tf.json names the project release; main.tf.json has no terraform block", () => {
+  test("versions.tf.json names the project release; no other file has a terraform block", () => {
     const { name, version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8"));
     expect(moduleFile("versions.tf.json")["//"]).toContain(`${name} ${version}`);
-    expect(moduleFile("main.tf.json").terraform).toBeUndefined();
+    for (const file of readdirSync(MODULE_TEST_DIR).filter((f) => f.endsWith(".tf.json") && f !== "versions.tf.json")) {
+      expect({ file, terraform: moduleFile(file).terraform }).toEqual({ file, terraform: undefined });
+    }
   });
 
   test("requires the oldest Terraform that reads it (postconditions: 1.2), not the main stack's 1.10", () => {
@@ -152,9 +169,11 @@ describe("plain Terraform module (npm run build:module)", () => {
     expect(Object.keys(moduleJson().output).sort()).toEqual([
       "alarm_topic_arn",
       "api_url",
+      "dashboard_url",
       "health_check_ids",
       "invoke_urls",
       "region_urls",
+      "replication_alarm_topic_arns",
       "routing_health_check_ids",
       "table_arns",
       "table_name",
@@ -369,9 +388,10 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
     test("plan, and no resource of one has the name of its twin in the other", () => {
       const [staging, production] = [byInstance("staging"), byInstance("production")];
       expect(staging.size).toBeGreaterThan(60);
-      // The same resources, but for what only production has: the e-mail subscription, the
-      // account setting (its role, attachment and account per region), eu-west-1's new
-      // certificate and the failover records; staging has the latency records instead.
+      // The same resources, but for what only production has: the e-mail subscriptions (health
+      // alarms, and each region's replication alarms), the account setting (its role,
+      // attachment and account per region), eu-west-1's new certificate and the failover
+      // records; staging has the latency records instead.
       const productionOnly = [...production.keys()].filter((address) => !staging.has(address)).sort();
       expect(productionOnly.map((address) => address.split(".")[0]).sort()).toEqual([
         "aws_acm_certificate",
@@ -384,6 +404,8 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
         "aws_iam_role_policy_attachment",
         "aws_route53_record",
         "aws_route53_record",
+        "aws_sns_topic_subscription",
+        "aws_sns_topic_subscription",
         "aws_sns_topic_subscription",
       ]);
       const stagingOnly = [...staging.keys()].filter((address) => !production.has(address));

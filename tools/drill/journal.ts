@@ -4,8 +4,8 @@
  * are made from.
  */
 import { rtoBudget } from "./budget";
-import type { DrillSettings, DrillSignal } from "./context";
-import type { FaultRecord } from "./faults/fault";
+import type { DrillSettings, DrillSignal } from "./settings";
+import type { FaultRecord } from "./faults/kinds";
 import {
   drillIdAt,
   EXIT_CODES,

@@ -1,7 +1,7 @@
 /** `npm run drill -- [--config <file>] [--fault <kind>] [--region <name>] [--client-subnet <ipv4>] [--dry-run] [--timeout <s>] [--probes <n>] [--out <dir>]` */
 import { parseArgs } from "node:util";
 import { givenClientSubnet, type ClientSubnet } from "./client-subnets";
-import { DEFAULT_FAULT, FAULT_KINDS, type FaultKind } from "./faults/fault";
+import { DEFAULT_FAULT, FAULT_KINDS, type FaultKind } from "./faults/kinds";
 import { FAULT_SUMMARIES, isFaultKind } from "./faults/summaries";
 
 /** `  health-check  invert ...` per kind, for the usage and the error naming the kinds. */

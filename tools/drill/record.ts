@@ -1,6 +1,6 @@
 /** What a drill run records: the input of the JSON and Markdown reports and the timeline. */
 import type { RtoBudget } from "./budget";
-import type { FaultKind, FaultRecord } from "./faults/fault";
+import type { FaultKind, FaultRecord } from "./faults/kinds";
 import type { DrillTargets } from "./targets";
 
 export type DrillOutcome = "passed" | "failed" | "refused" | "interrupted";

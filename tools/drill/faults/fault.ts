@@ -10,9 +10,9 @@
  */
 import type { DrillContext } from "../context";
 
-export const FAULT_KINDS = ["health-check", "functions", "replication"] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
-export const DEFAULT_FAULT: FaultKind = "health-check";
+import type { FaultKind, FaultRecord } from "./kinds";
+
+export { DEFAULT_FAULT, FAULT_KINDS, type FaultKind, type FaultRecord } from "./kinds";
 
 /** What the dry run prints for the fault's own steps; ids not known yet read `<... looked up at run time>`. */
 export interface FaultPlan {
@@ -26,19 +26,6 @@ export interface FaultPlan {
   readonly observe: readonly string[];
   readonly restore: string;
   readonly unmark: string;
-}
-
-/** What a fault leaves in the record, for the report. */
-export interface FaultRecord {
-  readonly kind: FaultKind;
-  /** What the fault does, in one line. */
-  readonly title: string;
-  /** Terraform drift while the fault is in place (resources and attributes). */
-  readonly drift: readonly string[];
-  /** What the fault found before breaking and checked after restoring, in words. */
-  readonly restoredCheck: string | undefined;
-  /** Fault-specific measurements (replication: the stranded window and catch-up), in ms or counts. */
-  readonly measures: Readonly<Record<string, number>>;
 }
 
 /** What `undo` did, as done (`health check … un-inverted`) and as a state (`… is un-inverted`). */

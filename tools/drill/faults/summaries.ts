@@ -1,5 +1,5 @@
 /** The fault kinds in words, for `--help` and the error naming them (no AWS client imported). */
-import { FAULT_KINDS, type FaultKind } from "./fault";
+import { FAULT_KINDS, type FaultKind } from "./kinds";
 
 export const FAULT_SUMMARIES: Readonly<Record<FaultKind, string>> = {
   "health-check": "invert the drilled region's health check: Route 53's routing, not a real outage",

@@ -7,6 +7,7 @@ import { HEALTH_PATH } from "../contract/handlers";
 import type { ClientErrorAlarm } from "./client-error-alarms";
 import { FAILOVER_LEVER } from "./failover-lever";
 import type { AliasTarget } from "./regional-domains";
+import { markNewlyCounted } from "./terraform-address";
 
 const LEVER_IGNORED = [FAILOVER_LEVER.attribute, `tags["${FAILOVER_LEVER.markerTag}"]`];
 
@@ -120,18 +121,21 @@ export class ApiDns extends Construct {
       target: AliasTarget,
       options: { healthCheckId?: string; dependsOn?: Route53Record[] } = {},
     ) =>
-      new Route53Record(this, `api-${role.toLowerCase()}`, {
-        provider,
-        zoneId: hostedZoneId,
-        name: props.apiDomainName,
-        type: "A",
-        setIdentifier,
-        failoverRoutingPolicy: { type: role },
-        alias: { ...target, evaluateTargetHealth: options.healthCheckId !== undefined },
-        healthCheckId: options.healthCheckId,
-        dependsOn: options.dependsOn,
+      this.counted(
+        new Route53Record(this, `api-${role.toLowerCase()}`, {
+          provider,
+          zoneId: hostedZoneId,
+          name: props.apiDomainName,
+          type: "A",
+          setIdentifier,
+          failoverRoutingPolicy: { type: role },
+          alias: { ...target, evaluateTargetHealth: options.healthCheckId !== undefined },
+          healthCheckId: options.healthCheckId,
+          dependsOn: options.dependsOn,
+          count,
+        }),
         count,
-      });
+      );
 
     const primaryRecord = failoverRecord("PRIMARY", `${primary.label}-primary`, primary.apiTarget, {
       healthCheckId: this.healthChecks[primary.region]!.routing,
@@ -143,8 +147,8 @@ export class ApiDns extends Construct {
     }
 
     const standbySetName = props.standbySetDomainName;
-    const standbySet = standbys.map(
-      (standby) =>
+    const standbySet = standbys.map((standby) =>
+      this.counted(
         new Route53Record(this, `standby-${standby.region}`, {
           provider,
           zoneId: hostedZoneId,
@@ -156,6 +160,8 @@ export class ApiDns extends Construct {
           healthCheckId: this.healthChecks[standby.region]!.routing,
           count,
         }),
+        count,
+      ),
     );
     // An alias target must exist before the alias: hence the explicit dependency.
     const secondaryRecord = failoverRecord(
@@ -165,6 +171,15 @@ export class ApiDns extends Construct {
       { dependsOn: standbySet },
     );
     return [primaryRecord, secondaryRecord, ...standbySet];
+  }
+
+  /**
+   * The failover records had no `count` before both modes shared the module: a deployment
+   * from then holds them without an instance key.
+   */
+  private counted(record: Route53Record, count: ModeCount): Route53Record {
+    if (count !== undefined) markNewlyCounted(record);
+    return record;
   }
 
   /** One latency alias of `api.<domain>` per region, each healthy while its routing check is. */

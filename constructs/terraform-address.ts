@@ -17,3 +17,16 @@ export function terraformAddress(resource: TerraformResource): string {
 export function peerAttribute(resource: TerraformResource, name: string, counted: boolean): string {
   return counted ? Token.asString(`\${${terraformAddress(resource)}[count.index].${name}}`) : resource.getStringAttribute(name);
 }
+
+/**
+ * Metadata on a resource that takes `count` only since this release, where it had none: a
+ * deployment from before holds its one instance without a key, and Terraform deletes and
+ * re-creates such an instance when an explicit `moved` block moves it to a counted resource
+ * ("delete_because_wrong_repetition"). The stack moves it to instance `[0]` instead.
+ */
+export const NEWLY_COUNTED = "tickets:newly-counted";
+
+/** Marks `resource` as {@link NEWLY_COUNTED}. */
+export function markNewlyCounted(resource: TerraformResource): void {
+  resource.node.addMetadata(NEWLY_COUNTED, true);
+}

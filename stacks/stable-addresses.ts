@@ -1,6 +1,7 @@
 import { Construct, type Node } from "constructs";
 import { TerraformDataSource, type TerraformElement, TerraformResource, TerraformStack } from "cdktf";
 import { AWS_REGIONS } from "../config/aws-regions";
+import { NEWLY_COUNTED } from "../constructs/terraform-address";
 
 /**
  * The Terraform names of the resources whose replacement loses data (the table, the state
@@ -143,7 +144,21 @@ export abstract class StableAddressStack extends TerraformStack {
     // Data sources hold no state: only resources move, and only those whose name changed.
     for (const resource of resources.values()) {
       const former = super.allocateLogicalId(resource);
-      if (former !== resource.friendlyUniqueId) resource.moveFromId(`${resource.terraformResourceType}.${former}`);
+      if (former !== resource.friendlyUniqueId) this.moveFrom(resource, `${resource.terraformResourceType}.${former}`);
+    }
+  }
+
+  /**
+   * A `moved` block from `from` to `resource`; to its instance `[0]` when the resource is newly
+   * counted (see NEWLY_COUNTED): Terraform would otherwise delete and re-create the keyless
+   * instance of a deployment from before.
+   */
+  private moveFrom(resource: TerraformResource, from: string): void {
+    resource.moveFromId(from);
+    if (resource.node.metadata.some((entry) => entry.type === NEWLY_COUNTED)) {
+      // cdktf's moveFromId names the resource; the moved block may name one of its instances.
+      const move = (resource as unknown as { _movedById: { to: string; from: string } })._movedById;
+      move.to = `${move.to}[0]`;
     }
   }
 

@@ -200,3 +200,18 @@ test("dry run: the template id, every step, no write call", async () => {
   expect(deployment.writeCalls()).toEqual([]);
   expect(deployment.posted()).toEqual([]);
 });
+
+test("dry run without credentials and without the setting: says the drill would refuse, naming the setting", async () => {
+  const deployment = new FakeDeployment();
+  deployment.failRoute53(
+    "ListHealthChecks",
+    Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }),
+  );
+  const file = join(mkdtempSync(join(tmpdir(), "drill-replication-")), "config.json");
+  writeFileSync(file, JSON.stringify(deployment.config));
+  expect(await deployment.cli(["--dry-run", "--fault", "replication", "--config", file])).toBe(0);
+  expect(deployment.output.text).toContain(
+    'the settings lack "drill": { "replicationFault": true }: the stack has no template and the drill would refuse',
+  );
+  expect(deployment.awsCalls).toEqual([]);
+});

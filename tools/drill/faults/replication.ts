@@ -52,6 +52,10 @@ export class ReplicationFault implements Fault {
     return {
       header: [
         `  fault      replication: AWS FIS pauses replication of ${targets.tableNames.join(", ")} into and out of ${primary}`,
+        // Known from config alone: said even when AWS can't be read.
+        ...(targets.replicationFaultTemplate
+          ? []
+          : [`             the settings lack ${REPLICATION_SETTING}: the stack has no template and the drill would refuse`]),
       ],
       preflight: [
         `FIS ListExperimentTemplates in ${primary}: the template tagged Name=${this.templateName(context)} (created by ${REPLICATION_SETTING}); FIS ListExperiments: none of it running`,

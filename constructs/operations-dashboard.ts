@@ -79,7 +79,7 @@ export class OperationsDashboard extends Construct {
       ...props.regions.flatMap((entry) => regionWidgets(entry, props.tables)),
       ...props.regions.map((entry) => replicationWidget(entry.region, props)),
       healthWidget(props),
-      { type: "alarm", width: 24, height: HEIGHT, properties: { title: "Alarms", alarms: [...props.alarmArns] } } as Widget,
+      ...alarmWidgets(props.alarmArns),
     ];
     const dashboard = new CloudwatchDashboard(this, "dashboard", {
       provider: props.provider,
@@ -90,6 +90,18 @@ export class OperationsDashboard extends Construct {
       `https://${props.region}.console.aws.amazon.com/cloudwatch/home?region=${props.region}` +
       `#dashboards/dashboard/${dashboard.dashboardName}`;
   }
+}
+
+/** An alarm-status widget takes at most 100 alarms (CloudWatch's dashboard body reference). */
+const ALARMS_PER_WIDGET = 100;
+
+function alarmWidgets(alarmArns: readonly string[]): Widget[] {
+  const widgets: Widget[] = [];
+  for (let start = 0; start < alarmArns.length; start += ALARMS_PER_WIDGET) {
+    const alarms = alarmArns.slice(start, start + ALARMS_PER_WIDGET);
+    widgets.push({ type: "alarm", width: 24, height: HEIGHT, properties: { title: "Alarms", alarms } });
+  }
+  return widgets;
 }
 
 function regionWidgets(entry: DashboardRegion, tables: readonly DashboardTable[]): Widget[] {

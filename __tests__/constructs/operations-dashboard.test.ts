@@ -102,3 +102,22 @@ describe("OperationsDashboard", () => {
     );
   });
 });
+
+test("alarms beyond 100 go to a second alarm-status widget (one takes at most 100)", () => {
+  const arns = Array.from({ length: 130 }, (_, i) => `arn:alarm-${i}`);
+  const { json: many } = synthScope((scope) => {
+    new OperationsDashboard(scope, "operations", {
+      provider: regionalProvider(scope, "eu-west-1"),
+      region: "eu-west-1",
+      dashboardName: "tickets-operations",
+      regions: REGIONS,
+      tables: TABLES,
+      route53MetricsRegion: "us-east-1",
+      alarmArns: arns,
+    });
+  });
+  const body = JSON.parse(expectOnlyResource(many, CloudwatchDashboard).dashboard_body);
+  const alarmLists = body.widgets.filter((w: { type: string }) => w.type === "alarm").map((w: any) => w.properties.alarms);
+  expect(alarmLists.map((list: string[]) => list.length)).toEqual([100, 30]);
+  expect(alarmLists.flat()).toEqual(arns);
+});

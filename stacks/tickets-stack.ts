@@ -10,6 +10,7 @@ import { GlobalTable } from "../constructs/global-table";
 import { HealthAlarms } from "../constructs/health-alarms";
 import { OperationsDashboard, tableOperations } from "../constructs/operations-dashboard";
 import { ReplicationAlarms } from "../constructs/replication-alarms";
+import { ReplicationFault } from "../constructs/replication-fault";
 import { LambdaBundles } from "../constructs/lambda-bundles";
 import { RegionalApi } from "../constructs/regional-api";
 import { RegionalDomains } from "../constructs/regional-domains";
@@ -164,6 +165,20 @@ export class TicketsStack extends StableAddressStack {
       })),
       runbookSection: RUNBOOK_SECTIONS.regionUnhealthy,
     });
+    let replicationFault: ReplicationFault | undefined;
+    if (config.drill.replicationFault) {
+      // FIS reads stop-condition alarms in the experiment's region only: the health alarms live in
+      // us-east-1 (Route 53's metrics), so they stop the experiment only when the primary is there.
+      replicationFault = new ReplicationFault(this, "drill-replication-fault", {
+        provider: primaryProvider,
+        namePrefix: config.namePrefix,
+        tables: [table, idempotencyTable].map((globalTable) => ({
+          primaryArn: globalTable.arnIn(primary!.name),
+          arns: globalTable.arns,
+        })),
+        stopConditionAlarmArns: primary!.name === ROUTE53_METRICS_REGION ? alarms.alarmArns : [],
+      });
+    }
     const replicatedTables = [
       { label: "tickets", tableName: table.tableName, operations: tableOperations("tableActions") },
       { label: "idempotency", tableName: idempotencyTable.tableName, operations: tableOperations("idempotencyTableActions") },
@@ -223,6 +238,12 @@ export class TicketsStack extends StableAddressStack {
         description: "The deployment's CloudWatch dashboard: every region, table, check and alarm",
       },
     };
+    if (replicationFault !== undefined) {
+      outputs.drill_replication_fault_template_id = {
+        value: replicationFault.templateId,
+        description: "FIS experiment template of the drill's replication fault (npm run drill -- --fault replication)",
+      };
+    }
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }

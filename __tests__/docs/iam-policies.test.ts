@@ -27,8 +27,9 @@ const actionsOf = (role: { Statement: Statement[] }) => new Set(role.Statement.f
 const planActions = actionsOf(planRole);
 const applyActions = new Set([...planActions, ...actionsOf(applyRole)]);
 
-// Every type of the main stack, the optional e-mail subscription and the S3 backend itself.
-const stack = synthStacks({ alarmEmail: "oncall@example.com" }).tickets;
+// Every type of the main stack, the optional e-mail subscription, the drill's optional
+// replication fault and the S3 backend itself.
+const stack = synthStacks({ alarmEmail: "oncall@example.com", drill: { replicationFault: true } }).tickets;
 const stackTypes = [...Object.keys(stack.resource), "backend:s3"].sort();
 
 test("the stack's resource types are all mapped", () => {
@@ -86,11 +87,11 @@ describe.each([
   });
 });
 
-test("the apply role may pass the function and API Gateway logging roles, and create the DynamoDB replication role", () => {
+test("the apply role may pass the function, API Gateway logging and drill fault roles, and create the DynamoDB replication role", () => {
   const passed = applyRole.Statement.filter((s) => list(s.Action).includes("iam:PassRole")).map(
     (s) => s.Condition!.StringEquals!["iam:PassedToService"],
   );
-  expect(passed.sort()).toEqual(["apigateway.amazonaws.com", "lambda.amazonaws.com"]);
+  expect(passed.sort()).toEqual(["apigateway.amazonaws.com", "fis.amazonaws.com", "lambda.amazonaws.com"]);
   const linked = applyRole.Statement.filter((s) => list(s.Action).includes("iam:CreateServiceLinkedRole")).map(
     (s) => s.Condition!.StringEquals!["iam:AWSServiceName"],
   );

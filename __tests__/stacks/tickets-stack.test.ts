@@ -705,3 +705,18 @@ describe.each([
     }
   });
 });
+
+describe("tickets stack: the drill's replication fault", () => {
+  test("off by default: no FIS template", () => {
+    expect(synthStacks().tickets.resource.aws_fis_experiment_template).toBeUndefined();
+  });
+
+  test("with drill.replicationFault, one template in the primary region over both tables, and its id as an output", () => {
+    const { tickets } = synthStacks({ drill: { replicationFault: true } });
+    const templates = Object.values<any>(tickets.resource.aws_fis_experiment_template);
+    expect(templates.map((t) => t.provider)).toEqual(["aws.eu-west-1"]);
+    expect(JSON.stringify(templates[0])).toContain("aws_dynamodb_table.tickets_table");
+    expect(JSON.stringify(templates[0])).toContain("aws_dynamodb_table.idempotency_table");
+    expect(tickets.output.drill_replication_fault_template_id.value).toMatch(/^\$\{aws_fis_experiment_template\..+\.id\}$/);
+  });
+});

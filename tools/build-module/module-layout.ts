@@ -31,9 +31,10 @@ export const CONCERNS: readonly Concern[] = [
     holds: "the region guard of each provider alias (an `aws_region` data source with a postcondition)",
   },
   {
-    ids: /^(global-table|idempotency-table)$/,
+    ids: /^(global-table|idempotency-table|drill-replication-fault)$/,
     file: () => "table.tf.json",
-    holds: "the DynamoDB global tables (tickets and idempotency records) and their replicas' resource policies",
+    holds:
+      "the DynamoDB global tables (tickets and idempotency records), their replicas' resource policies, and the drill's replication fault (with `drill.replicationFault`)",
   },
   {
     ids: /^api-[a-z]{2}(-[a-z]+)+-\d$/,

@@ -71,7 +71,7 @@ describe("the module's files by concern", () => {
       "table.tf.json",
     ]);
     expect(layout["table.tf.json"]).toEqual({
-      "//": "The DynamoDB global tables (tickets and idempotency records) and their replicas' resource policies.",
+      "//": "The DynamoDB global tables (tickets and idempotency records), their replicas' resource policies, and the drill's replication fault (with `drill.replicationFault`).",
       resource: { aws_dynamodb_table: { tickets_table: expect.objectContaining({ name: "${var.table_name}" }) } },
     });
     expect(Object.keys(layout["alarms.tf.json"]!.resource)).toEqual(["aws_sns_topic", "aws_sns_topic_subscription"]);

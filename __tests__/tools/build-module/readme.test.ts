@@ -119,7 +119,7 @@ describe("module README", () => {
       "| `api-ap-southeast-1.tf.json` | The API of the region the file is named after: functions, their roles and log groups, the REST API, its stage, logging and resource policy | 1 resource |",
       "| `api-eu-west-1.tf.json` | The API of the region the file is named after: functions, their roles and log groups, the REST API, its stage, logging and resource policy | 1 resource |",
       "| `providers.tf.json` | The region guard of each provider alias (an `aws_region` data source with a postcondition) | 3 data sources |",
-      "| `table.tf.json` | The DynamoDB global tables (tickets and idempotency records) and their replicas' resource policies | 1 resource |",
+      "| `table.tf.json` | The DynamoDB global tables (tickets and idempotency records), their replicas' resource policies, and the drill's replication fault (with `drill.replicationFault`) | 1 resource |",
       "| `tests/` | `terraform test` files, offline with mock providers (below) |  |",
       "| `examples/` | Root modules that use this module |  |",
       "| `assets/` | The Lambda zips, referenced through `path.module` |  |",

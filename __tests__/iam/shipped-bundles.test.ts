@@ -109,6 +109,8 @@ test("the zips tested are the zips the synthesized functions deploy: same source
 describe("each shipped bundle, unzipped outside the repository, runs in its own Node process", () => {
   let recorders: Record<HandlerName, CallRecorder>;
   let runs: Record<HandlerName, { probe: string; results: APIGatewayProxyResult[] }>;
+  let reset: APIGatewayProxyResult;
+  let resetting: CallRecorder;
 
   beforeAll(async () => {
     recorders = {} as typeof recorders;
@@ -120,18 +122,22 @@ describe("each shipped bundle, unzipped outside the repository, runs in its own 
       postEvent('{"description":"from the zip, keyed"}', false, { "Idempotency-Key": "shipped-1" }),
       postEvent('{"description":""}'),
     ]);
-    const [get, health] = await Promise.all([
+    resetting = await startCallRecorder(table.endpoint);
+    resetting.inject({ action: "dynamodb:Scan", fault: "reset" });
+    const [get, health, resetRun] = await Promise.all([
       invoke("tickets-get", recorders["tickets-get"].endpoint, [
         proxyEvent({ queryStringParameters: { limit: "1" } }),
         proxyEvent({ queryStringParameters: { limit: "0" } }),
       ]),
       invoke("health", recorders.health.endpoint, [proxyEvent({ path: "/health", resource: "/health" })]),
+      invoke("tickets-get", resetting.endpoint, [proxyEvent()]),
     ]);
+    reset = resetRun.results[0]!;
     runs = { "tickets-post": post, "tickets-get": get, health };
   });
 
   afterAll(async () => {
-    await Promise.all(Object.values(recorders ?? {}).map((recorder) => recorder.close()));
+    await Promise.all([...Object.values(recorders ?? {}), ...(resetting ? [resetting] : [])].map((recorder) => recorder.close()));
   });
 
   test.each(HANDLER_NAMES)("%s: the child can't resolve the repository's modules, only the bundle's own", (name) => {
@@ -160,6 +166,12 @@ describe("each shipped bundle, unzipped outside the repository, runs in its own 
     const [ok] = runs.health.results;
     expect(ok!.statusCode).toBe(200);
     expect(JSON.parse(ok!.body)).toMatchObject({ region: "eu-west-1" });
+  });
+
+  test("a reset connection is a passing fault in the shipped code: 503 with Retry-After (under Jest, where the socket error crosses realms, the SDK drops its code)", () => {
+    expect(reset.statusCode).toBe(503);
+    expect(reset.headers).toMatchObject({ "Retry-After": "1" });
+    expect(resetting.calls().map((call) => call.action)).toEqual(["dynamodb:Scan", "dynamodb:Scan"]);
   });
 
   test.each(HANDLER_NAMES)("%s: the zip's calls are only the manifest's actions", (name) => {

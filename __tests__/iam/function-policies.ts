@@ -90,10 +90,17 @@ export function resolveReferences(stack: TerraformJson, text: string): string {
 export function synthesizedFunctions(stack: TerraformJson): SynthesizedFunction[] {
   const roles = resourcesOf(stack, "aws_iam_role");
   const functions = Object.values(resourcesOf(stack, "aws_lambda_function"));
-  return Object.values(resourcesOf(stack, "aws_iam_role_policy")).map((rolePolicy) => {
-    const roleName = /^\$\{aws_iam_role\.([^.]+)\.name\}$/.exec(rolePolicy.role)?.[1];
-    const fn = functions.find((candidate) => candidate.role === `\${aws_iam_role.${roleName}.arn}`);
-    if (roleName === undefined || fn === undefined) throw new Error(`role policy of no function: ${rolePolicy.role}`);
+  const rolePolicies = Object.values(resourcesOf(stack, "aws_iam_role_policy"));
+  // From the functions: the stack has other roles (the drill's) whose policies are not theirs.
+  return functions.map((fn) => {
+    const roleName = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(fn.role)?.[1];
+    const own = rolePolicies.filter((p) =>
+      [`\${aws_iam_role.${roleName}.name}`, `\${aws_iam_role.${roleName}.id}`].includes(p.role),
+    );
+    if (roleName === undefined || own.length !== 1) {
+      throw new Error(`function ${fn.function_name} (${fn.provider}) has ${own.length} role policies, not one`);
+    }
+    const rolePolicy = own[0]!;
     // The bundle's file name is the handler's manifest name.
     const handler = /([^/]+)\.zip$/.exec(fn.filename)?.[1] as HandlerName;
     if (!HANDLER_NAMES.includes(handler)) throw new Error(`function ${fn.function_name} runs no known bundle: ${fn.filename}`);

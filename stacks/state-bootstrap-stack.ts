@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { LocalBackend, TerraformOutput } from "cdktf";
+import { Fn, LocalBackend, TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
@@ -10,6 +10,8 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
@@ -95,6 +97,52 @@ interface StateBucket {
   readonly versioning: S3BucketVersioningA;
 }
 
+/** What a state key does for the state: only S3 asks for it (SSE-KMS, replication). */
+export const STATE_KEY_CRYPTO_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:CreateGrant",
+];
+
+/**
+ * The state key's own policy, in place of AWS's default (which lets any principal of the
+ * account whose IAM policy allows KMS use the key directly): the account administers the key,
+ * but its cryptographic use (and grants, which could hand that use on) goes only through S3 in
+ * the key's own region. The state can be read only as S3 objects, under the bucket's policy.
+ */
+function stateKeyPolicy(
+  scope: Construct,
+  prefix: string,
+  key: KmsKey,
+  { region, provider }: { region: string; provider?: AwsProvider },
+) {
+  // The account id, read from the key's own ARN: no AWS call at plan time.
+  const account = [`arn:aws:iam::${Fn.element(Fn.split(":", key.arn), 4)}:root`];
+  const document = new DataAwsIamPolicyDocument(scope, `${prefix}-key-policy-document`, {
+    provider,
+    statement: [
+      {
+        sid: "AccountAdministers",
+        effect: "Allow",
+        principals: [{ type: "AWS", identifiers: account }],
+        notActions: STATE_KEY_CRYPTO_ACTIONS,
+        resources: ["*"],
+      },
+      {
+        sid: "StateThroughS3Only",
+        effect: "Allow",
+        principals: [{ type: "AWS", identifiers: account }],
+        actions: STATE_KEY_CRYPTO_ACTIONS,
+        resources: ["*"],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`s3.${region}.amazonaws.com`] }],
+      },
+    ],
+  });
+  new KmsKeyPolicy(scope, `${prefix}-key-policy`, { provider, keyId: key.id, policy: document.json });
+}
+
 /**
  * A state bucket that refuses to be destroyed, under a rotating KMS key of its own (rather than
  * aws/s3: its policy is ours to scope, and the backend can name it for the state and lock
@@ -113,6 +161,7 @@ function stateBucket(
     deletionWindowInDays: 30,
     lifecycle: { preventDestroy: true },
   });
+  stateKeyPolicy(scope, prefix, key, { region, provider });
   new KmsAlias(scope, `${prefix}-key-alias`, { provider, name: alias, targetKeyId: key.keyId });
   const bucket = new S3Bucket(scope, `${prefix}-bucket`, { provider, bucket: name, lifecycle: { preventDestroy: true } });
   const versioning = new S3BucketVersioningA(scope, `${prefix}-versioning`, {

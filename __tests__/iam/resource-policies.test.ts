@@ -49,6 +49,13 @@ const DEFAULT_KEY_POLICY = {
   ],
 };
 
+/** A key's policy as AWS holds it: its aws_kms_key_policy, resolved; AWS's default without one. */
+function keyPolicyOf(stack: TerraformJson, keyName: string): unknown {
+  const entry = Object.values(resourcesOf(stack, "aws_kms_key_policy")).find((p) => p.key_id === `\${aws_kms_key.${keyName}.id}`);
+  if (entry === undefined) return DEFAULT_KEY_POLICY;
+  return JSON.parse(resolve(stack, JSON.stringify(renderPolicyDocument(policyDocument(stack, entry.policy).statement))));
+}
+
 const OPERATOR = `arn:aws:iam::${ACCOUNT}:role/Operator`;
 const OUTSIDER = "arn:aws:iam::210987654321:role/Administrator";
 
@@ -198,7 +205,7 @@ describe("the state replication role: reads only the source, writes only the rep
       identityPolicies: [identity],
     });
   const kms = (action: string, key: string, viaRegion?: string) =>
-    evaluate(DEFAULT_KEY_POLICY, {
+    evaluate(keyPolicyOf(stateBootstrap, key === source.key ? "state_key" : "replica_key"), {
       principal,
       action,
       resource: key,
@@ -268,21 +275,46 @@ describe("the state replication role: reads only the source, writes only the rep
     expect(await kms("kms:Decrypt", replica.key, replica.region)).not.toBe("Allowed");
   });
 
-  // PRODUCT GAP (reported, not fixed here): the state keys have no key policy of their own, so
-  // AWS's default applies and any principal of the account whose IAM policy allows KMS can use
-  // them directly, not only through S3. Remove `.failing` once a key policy requires
-  // kms:ViaService s3.<region>.amazonaws.com.
-  test.failing("the state keys: usable only through S3 in their own region, by anyone of the account", async () => {
+  test("the state keys: usable only through S3 in their own region, even by an administrator of the account", async () => {
     for (const [name, key] of Object.entries(keys)) {
-      // Its own policy once it has one; AWS's default while it has none.
-      const keyPolicy = key.policy === undefined ? DEFAULT_KEY_POLICY : JSON.parse(resolve(stateBootstrap, key.policy));
-      const direct = await evaluate(keyPolicy, {
-        principal: OPERATOR,
-        action: "kms:Decrypt",
-        resource: keyArn(stateBootstrap, name, key),
-        identityPolicies: [ADMINISTRATOR],
-      });
-      expect({ key: name, decryptOutsideS3: direct }).toEqual({ key: name, decryptOutsideS3: "ImplicitlyDenied" });
+      const keyPolicy = keyPolicyOf(stateBootstrap, name);
+      expect(keyPolicy).not.toBe(DEFAULT_KEY_POLICY);
+      const region = regionOf(stateBootstrap, key);
+      const other = region === "eu-west-1" ? "ap-southeast-1" : "eu-west-1";
+      const decrypt = (context: Record<string, string>) =>
+        evaluate(keyPolicy, {
+          principal: OPERATOR,
+          action: "kms:Decrypt",
+          resource: keyArn(stateBootstrap, name, key),
+          context,
+          identityPolicies: [ADMINISTRATOR],
+        });
+      expect({
+        key: name,
+        direct: await decrypt({}),
+        viaS3Here: await decrypt({ "kms:ViaService": `s3.${region}.amazonaws.com` }),
+        viaS3Elsewhere: await decrypt({ "kms:ViaService": `s3.${other}.amazonaws.com` }),
+      }).toEqual({ key: name, direct: "ImplicitlyDenied", viaS3Here: "Allowed", viaS3Elsewhere: "ImplicitlyDenied" });
+      // The account still administers it (no lockout): rotation, policy, deletion.
+      for (const action of ["kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion"]) {
+        expect(
+          await evaluate(keyPolicy, {
+            principal: OPERATOR,
+            action,
+            resource: keyArn(stateBootstrap, name, key),
+            identityPolicies: [ADMINISTRATOR],
+          }),
+        ).toBe("Allowed");
+      }
+      expect(
+        await evaluate(keyPolicy, {
+          principal: OUTSIDER,
+          action: "kms:Decrypt",
+          resource: keyArn(stateBootstrap, name, key),
+          context: { "kms:ViaService": `s3.${region}.amazonaws.com` },
+          identityPolicies: [ADMINISTRATOR],
+        }),
+      ).not.toBe("Allowed");
     }
   });
 });

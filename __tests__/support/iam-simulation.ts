@@ -54,7 +54,9 @@ export function renderPolicyDocument(
     sid?: string;
     effect: string;
     principals?: readonly { type: string; identifiers: readonly string[] }[];
-    actions: readonly string[];
+    actions?: readonly string[];
+    /** `not_actions` as the synthesized document writes it. */
+    not_actions?: readonly string[];
     resources: readonly string[];
     condition?: readonly { test: string; variable: string; values: readonly string[] }[];
   }[],
@@ -72,7 +74,7 @@ export function renderPolicyDocument(
                 ? "*"
                 : Object.fromEntries(s.principals.map((p) => [p.type, [...p.identifiers]])),
           }),
-      Action: [...s.actions],
+      ...(s.not_actions === undefined ? { Action: [...(s.actions ?? [])] } : { NotAction: [...s.not_actions] }),
       Resource: [...s.resources],
       ...(s.condition === undefined
         ? {}

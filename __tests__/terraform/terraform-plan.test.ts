@@ -34,6 +34,7 @@ const REGIONAL_TYPES = [
 const STATE_BUCKET_TYPES = [
   "aws_kms_alias",
   "aws_kms_key",
+  "aws_kms_key_policy",
   "aws_s3_bucket",
   "aws_s3_bucket_lifecycle_configuration",
   "aws_s3_bucket_ownership_controls",
@@ -52,7 +53,7 @@ describeWithTerraform("terraform on the state bootstrap stack", () => {
     expect(validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
   });
 
-  test("plans the bucket, its six controls and its KMS key with alias, nothing else", () => {
+  test("plans the bucket, its six controls and its KMS key with its policy and alias, nothing else", () => {
     expect(created(plan).map((c) => [c.type, c.change.actions])).toEqual(STATE_BUCKET_TYPES.map((type) => [type, ["create"]]));
   });
 });
@@ -219,6 +220,13 @@ describe.each<[SynthConfigName, { regions: string[]; domain: string; labels: str
       expect(new Set(pairs.map(([provider]) => provider))).toEqual(new Set(expected.regions.map((r) => `aws.${r}`)));
       expect(created(plan, "aws_cloudwatch_dashboard").map((d) => keys.get(d.address))).toEqual([`aws.${expected.regions[0]}`]);
       expect(plan.output_changes?.dashboard_url).toBeDefined();
+    });
+
+    test(`the drill's replication fault: ${expected.regions.length > 2 ? "an FIS template in the primary region (drill.replicationFault)" : "none (off by default)"}`, () => {
+      const templates = created(plan, "aws_fis_experiment_template");
+      expect(templates.map((t) => keys.get(t.address))).toEqual(
+        expected.regions.length > 2 ? [`aws.${expected.regions[0]}`] : [],
+      );
     });
 
     test("every replica of both tables gets a deletion-denying resource policy in its own region", () => {

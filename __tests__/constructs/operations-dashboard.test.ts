@@ -18,18 +18,21 @@ const TABLES = [
   { label: "idempotency", tableName: "SXRTickets-idempotency", operations: tableOperations("idempotencyTableActions") },
 ];
 
-const { json } = synthScope((scope) => {
-  const dashboard = new OperationsDashboard(scope, "operations", {
-    provider: regionalProvider(scope, "eu-west-1"),
-    region: "eu-west-1",
-    dashboardName: "tickets-operations",
-    regions: REGIONS,
-    tables: TABLES,
-    route53MetricsRegion: "us-east-1",
-    alarmArns: ["arn:alarm-1", "arn:alarm-2"],
+/** OperationsDashboard alone in eu-west-1 over the two regions and tables above; its URL becomes the output `url`. */
+const synthDashboard = (alarmArns: readonly string[]) =>
+  synthScope((scope) => {
+    const dashboard = new OperationsDashboard(scope, "operations", {
+      provider: regionalProvider(scope, "eu-west-1"),
+      region: "eu-west-1",
+      dashboardName: "tickets-operations",
+      regions: REGIONS,
+      tables: TABLES,
+      route53MetricsRegion: "us-east-1",
+      alarmArns,
+    });
+    exposeValue(scope, "url", dashboard.url);
   });
-  exposeValue(scope, "url", dashboard.url);
-});
+const { json } = synthDashboard(["arn:alarm-1", "arn:alarm-2"]);
 const dashboard = expectOnlyResource(json, CloudwatchDashboard);
 const widgets = JSON.parse(dashboard.dashboard_body).widgets as { type: string; properties: Record<string, any> }[];
 const metricsIn = (region: string) =>
@@ -105,17 +108,7 @@ describe("OperationsDashboard", () => {
 
 test("alarms beyond 100 go to a second alarm-status widget (one takes at most 100)", () => {
   const arns = Array.from({ length: 130 }, (_, i) => `arn:alarm-${i}`);
-  const { json: many } = synthScope((scope) => {
-    new OperationsDashboard(scope, "operations", {
-      provider: regionalProvider(scope, "eu-west-1"),
-      region: "eu-west-1",
-      dashboardName: "tickets-operations",
-      regions: REGIONS,
-      tables: TABLES,
-      route53MetricsRegion: "us-east-1",
-      alarmArns: arns,
-    });
-  });
+  const { json: many } = synthDashboard(arns);
   const body = JSON.parse(expectOnlyResource(many, CloudwatchDashboard).dashboard_body);
   const alarmLists = body.widgets.filter((w: { type: string }) => w.type === "alarm").map((w: any) => w.properties.alarms);
   expect(alarmLists.map((list: string[]) => list.length)).toEqual([100, 30]);

@@ -121,9 +121,11 @@ export function synthesizedFunctions(stack: TerraformJson): SynthesizedFunction[
 
 /** The (action, resource) pairs a policy allows, one per action and resource of each Allow statement. */
 export function allowedPairs(policy: SynthesizedFunction["policy"]): { action: string; resource: string }[] {
-  return policy.Statement.filter((s) => s.Effect === "Allow").flatMap((s) =>
-    s.Action.flatMap((action) => s.Resource.map((resource) => ({ action, resource }))),
-  );
+  return policy.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => {
+    // A NotAction statement would allow everything else: no function policy may have one.
+    if (!("Action" in s)) throw new Error(`a function policy statement with NotAction: ${JSON.stringify(s)}`);
+    return s.Action.flatMap((action) => s.Resource.map((resource) => ({ action, resource })));
+  });
 }
 
 /**

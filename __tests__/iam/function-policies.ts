@@ -232,15 +232,15 @@ export function describeFunctionPolicies(
         expect(await allowedOf(fn, cases)).toEqual([]);
       });
 
-      (READ_ONLY.includes(fn.handler) ? test : test.skip)(
-        "a read-only function can write nothing, on any table of any region",
-        async () => {
+      // Only the read-only functions get this test (tickets-post writes by design).
+      if (READ_ONLY.includes(fn.handler)) {
+        test("a read-only function can write nothing, on any table of any region", async () => {
           const cases = allRegions.flatMap((region) =>
             tableNames().flatMap((name) => DYNAMODB_WRITES.map((action) => ({ action, resource: tableArn(region, name) }))),
           );
           expect(await allowedOf(fn, cases)).toEqual([]);
-        },
-      );
+        });
+      }
 
       test("no dead permission: every allowed action on every resource is used by a recorded call", () => {
         const used = new Set(calls().map((call) => `${call.action} ${call.resource}`));

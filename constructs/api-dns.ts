@@ -108,6 +108,9 @@ export class ApiDns extends Construct {
       Token.isUnresolved(routing) ? Token.asNumber(Fn.conditional(Op.eq(routing, mode), 1, 0)) : undefined;
     const builds = (mode: RoutingMode) => Token.isUnresolved(routing) || routing === mode;
     const failoverRecords = builds("failover") ? this.failoverRecords(props, countFor("failover")) : [];
+    // Counted only since both modes share the module: a deployment from before holds these
+    // records without an instance key.
+    if (Token.isUnresolved(routing)) failoverRecords.forEach(markNewlyCounted);
     if (builds("active-active")) this.activeActiveRecords(props, countFor("active-active"), failoverRecords);
   }
 
@@ -121,21 +124,18 @@ export class ApiDns extends Construct {
       target: AliasTarget,
       options: { healthCheckId?: string; dependsOn?: Route53Record[] } = {},
     ) =>
-      this.counted(
-        new Route53Record(this, `api-${role.toLowerCase()}`, {
-          provider,
-          zoneId: hostedZoneId,
-          name: props.apiDomainName,
-          type: "A",
-          setIdentifier,
-          failoverRoutingPolicy: { type: role },
-          alias: { ...target, evaluateTargetHealth: options.healthCheckId !== undefined },
-          healthCheckId: options.healthCheckId,
-          dependsOn: options.dependsOn,
-          count,
-        }),
+      new Route53Record(this, `api-${role.toLowerCase()}`, {
+        provider,
+        zoneId: hostedZoneId,
+        name: props.apiDomainName,
+        type: "A",
+        setIdentifier,
+        failoverRoutingPolicy: { type: role },
+        alias: { ...target, evaluateTargetHealth: options.healthCheckId !== undefined },
+        healthCheckId: options.healthCheckId,
+        dependsOn: options.dependsOn,
         count,
-      );
+      });
 
     const primaryRecord = failoverRecord("PRIMARY", `${primary.label}-primary`, primary.apiTarget, {
       healthCheckId: this.healthChecks[primary.region]!.routing,
@@ -147,8 +147,8 @@ export class ApiDns extends Construct {
     }
 
     const standbySetName = props.standbySetDomainName;
-    const standbySet = standbys.map((standby) =>
-      this.counted(
+    const standbySet = standbys.map(
+      (standby) =>
         new Route53Record(this, `standby-${standby.region}`, {
           provider,
           zoneId: hostedZoneId,
@@ -160,8 +160,6 @@ export class ApiDns extends Construct {
           healthCheckId: this.healthChecks[standby.region]!.routing,
           count,
         }),
-        count,
-      ),
     );
     // An alias target must exist before the alias: hence the explicit dependency.
     const secondaryRecord = failoverRecord(
@@ -171,15 +169,6 @@ export class ApiDns extends Construct {
       { dependsOn: standbySet },
     );
     return [primaryRecord, secondaryRecord, ...standbySet];
-  }
-
-  /**
-   * The failover records had no `count` before both modes shared the module: a deployment
-   * from then holds them without an instance key.
-   */
-  private counted(record: Route53Record, count: ModeCount): Route53Record {
-    if (count !== undefined) markNewlyCounted(record);
-    return record;
   }
 
   /** One latency alias of `api.<domain>` per region, each healthy while its routing check is. */

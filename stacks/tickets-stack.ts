@@ -43,7 +43,7 @@ export class TicketsStack extends StableAddressStack {
     super(scope, id);
     this.pinAddresses(ticketsStatefulAddresses(props.config.regions.map((region) => region.name)));
     const config = { ...props.config, ...(props.deploymentVariables ? deploymentVariables(this, props.config) : {}) };
-    const [primary, ...standbys] = config.regions;
+    const [primary] = config.regions;
     const apiDomainName = `${API_LABEL}.${config.domainName}`;
 
     const backend = new S3Backend(this, {
@@ -62,7 +62,8 @@ export class TicketsStack extends StableAddressStack {
       tags: config.tags,
     });
     const primaryProvider = providers.forRegion(primary!.name);
-    const replicas = standbys.map(({ name }) => ({ region: name, provider: providers.forRegion(name) }));
+    const regionProviders = config.regions.map(({ name }) => ({ region: name, provider: providers.forRegion(name) }));
+    const replicas = regionProviders.slice(1);
     const healthSourceCidrs = healthCallers(config);
 
     const table = new GlobalTable(this, "global-table", {
@@ -184,7 +185,7 @@ export class TicketsStack extends StableAddressStack {
       { label: "idempotency", tableName: idempotencyTable.tableName, operations: tableOperations("idempotencyTableActions") },
     ];
     const replication = new ReplicationAlarms(this, "replication-alarms", {
-      regions: config.regions.map(({ name }) => ({ region: name, provider: providers.forRegion(name) })),
+      regions: regionProviders,
       tables: replicatedTables,
       namePrefix: config.namePrefix,
       rule: config.replicationAlarm,

@@ -20,29 +20,30 @@ const DELETE_SECONDS = 2;
 
 type Mode = "failover" | "active-active";
 
-/** The module's records that exist in one mode only, with the mode their `count` selects. */
-function modeRecords(): { name: string; mode: Mode; dependsOn: string[] }[] {
+/** The module's records that exist in one mode only, with their `count` and the mode it selects. */
+function modeRecords(): { name: string; count: string; mode: Mode; dependsOn: string[] }[] {
   const module = JSON.parse(readFileSync(join(TEST_CACHE, "module.json"), "utf8")) as Record<string, any>;
   return Object.entries<Record<string, any>>(module.resource[RECORD])
     .filter(([, record]) => typeof record.count === "string" && record.count.includes("var.routing"))
     .map(([name, record]) => ({
       name,
+      count: record.count as string,
       mode: /var\.routing == "([a-z-]+)"/.exec(record.count)![1] as Mode,
       dependsOn: ((record.depends_on ?? []) as string[]).filter((address) => address.startsWith(`${RECORD}.`)),
     }));
 }
 
 /** The records as `terraform_data` with the same `count` and `depends_on`, logging their lifecycle. */
-function standIns(records: ReturnType<typeof modeRecords>, module: Record<string, any>): object {
+function standIns(records: ReturnType<typeof modeRecords>): object {
   const log = (event: string) => `echo ${event} >> ${LOG}`;
   return {
     variable: { routing: { type: "string" } },
     resource: {
       terraform_data: Object.fromEntries(
-        records.map(({ name, dependsOn }) => [
+        records.map(({ name, count, dependsOn }) => [
           name,
           {
-            count: module.resource[RECORD][name].count,
+            count,
             depends_on: dependsOn.map((address) => address.replace(`${RECORD}.`, "terraform_data.")),
             provisioner: [
               { "local-exec": { command: log(`created ${name}`) } },
@@ -82,10 +83,9 @@ describeWithTerraform("switching the module's routing on a live deployment", () 
 
   beforeAll(() => {
     const binary = findTerraform()!;
-    const module = JSON.parse(readFileSync(join(TEST_CACHE, "module.json"), "utf8")) as Record<string, any>;
     rmSync(WORK_DIR, { recursive: true, force: true });
     mkdirSync(WORK_DIR, { recursive: true });
-    writeFileSync(join(WORK_DIR, "main.tf.json"), JSON.stringify(standIns(records, module), null, 2));
+    writeFileSync(join(WORK_DIR, "main.tf.json"), JSON.stringify(standIns(records), null, 2));
     terraform(binary, ["init", "-input=false", "-no-color"]);
     switchTo(binary, "failover");
     events = { toActiveActive: switchTo(binary, "active-active"), backToFailover: switchTo(binary, "failover") };

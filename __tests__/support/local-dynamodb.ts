@@ -43,18 +43,23 @@ function createServer(region: string, account: string): Server {
   }
 }
 
+/** An on-demand table keyed by one string attribute, like the stack's tables. */
+export function createHashKeyTable(client: DynamoDBClient, name: string, hashKey: string): Promise<unknown> {
+  return client.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: "S" }],
+      KeySchema: [{ AttributeName: hashKey, KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+}
+
 async function createTables(endpoint: string, region: string, account: string, tables: readonly LocalTable[]): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   try {
     for (const table of tables) {
-      await client.send(
-        new CreateTableCommand({
-          TableName: table.name,
-          AttributeDefinitions: [{ AttributeName: table.hashKey, AttributeType: "S" }],
-          KeySchema: [{ AttributeName: table.hashKey, KeyType: "HASH" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
+      await createHashKeyTable(client, table.name, table.hashKey);
       const tags = Object.entries(table.tags).map(([Key, Value]) => ({ Key, Value }));
       if (tags.length > 0) {
         await client.send(

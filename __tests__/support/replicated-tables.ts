@@ -20,17 +20,11 @@
  */
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  CreateTableCommand,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  type AttributeValue,
-} from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { startDynalite } from "../../tools/local-api/embedded-dynamodb";
 import { closeServer, LOCAL_HOST } from "../../tools/local-api/network";
 import { LOCAL_CREDENTIALS } from "../../lambdas/core/dynamo";
+import { createHashKeyTable } from "./local-dynamodb";
 
 // The SDK's notice that it will need Node 22 (the tests may run on 20), as helpers.ts does.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -206,16 +200,7 @@ export async function startReplicatedTables(options: ReplicatedTablesOptions): P
         },
       } as unknown as RegionState;
       regions.set(name, region);
-      for (const table of options.tables) {
-        await client.send(
-          new CreateTableCommand({
-            TableName: table.name,
-            AttributeDefinitions: [{ AttributeName: table.hashKey, AttributeType: "S" }],
-            KeySchema: [{ AttributeName: table.hashKey, KeyType: "HASH" }],
-            BillingMode: "PAY_PER_REQUEST",
-          }),
-        );
-      }
+      for (const table of options.tables) await createHashKeyTable(client, table.name, table.hashKey);
       region.proxy = createServer((incoming, outgoing) => {
         handle(region, incoming).then(
           (answer) => outgoing.writeHead(answer.status, answer.headers).end(answer.body),

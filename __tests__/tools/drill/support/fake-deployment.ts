@@ -11,6 +11,7 @@
  * subnet, Route 53 asks from us-east-1's resolver: the fake answers the first region's order.
  */
 import { EventEmitter } from "node:events";
+import { HEALTH_CHECKER_REGIONS } from "../../../../config/route53-health-checkers";
 import {
   ChangeTagsForResourceCommand,
   GetHealthCheckStatusCommand,
@@ -59,17 +60,8 @@ import { FakeClock } from "./fake-clock";
 export const FAKE_START = Date.UTC(2026, 10, 30, 9, 0, 0);
 export const ROUTE53_LATENCY_MS = 80;
 export const HTTP_LATENCY_MS = 150;
-/** Route 53 health-checker locations; two checkers in each. */
-const CHECKER_REGIONS = [
-  "us-east-1",
-  "us-west-1",
-  "us-west-2",
-  "eu-west-1",
-  "ap-southeast-1",
-  "ap-southeast-2",
-  "ap-northeast-1",
-  "sa-east-1",
-];
+/** Route 53 health-checker locations (every one Route 53 offers); two checkers in each. */
+const CHECKER_REGIONS = HEALTH_CHECKER_REGIONS;
 
 export const TWO_REGIONS = [
   { name: "eu-west-1", label: "ireland" },

@@ -140,36 +140,58 @@ interface Row {
   readonly computedOnly: boolean;
 }
 
-function walk(path: Step[], before: Side, after: Side, rows: Row[]): void {
-  const leaf = (): void => {
-    rows.push({
-      path,
-      before: shown(before.value, before.sensitive, undefined),
-      after: shown(after.value, after.sensitive, after.unknown),
-      computedOnly: after.unknown === true && isEmpty(before.value),
-    });
+/** The row for a changed leaf: the attribute as a whole, shown on each side. */
+function leafRow(path: Step[], before: Side, after: Side): Row {
+  return {
+    path,
+    before: shown(before.value, before.sensitive, undefined),
+    after: shown(after.value, after.sensitive, after.unknown),
+    computedOnly: after.unknown === true && isEmpty(before.value),
   };
-  if (after.unknown === true) return leaf();
-  if (before.sensitive === true || after.sensitive === true) {
-    if (!isDeepStrictEqual(before.value, after.value) || before.sensitive !== after.sensitive) leaf();
-    return;
+}
+
+/** Compares two sides and adds a row for each changed leaf, going into maps, lists and JSON documents. */
+function walk(path: Step[], before: Side, after: Side, rows: Row[]): void {
+  if (after.unknown === true) {
+    rows.push(leafRow(path, before, after));
+  } else if (before.sensitive === true || after.sensitive === true) {
+    // A sensitive value is one leaf: its parts are not shown, even when they differ.
+    if (!isDeepStrictEqual(before.value, after.value) || before.sensitive !== after.sensitive)
+      rows.push(leafRow(path, before, after));
+  } else if (isObject(before.value) && isObject(after.value)) {
+    walkMap(path, before, after, rows);
+  } else if (Array.isArray(before.value) && Array.isArray(after.value)) {
+    walkList(path, before, after, rows);
+  } else {
+    walkScalar(path, before, after, rows);
   }
-  if (isObject(before.value) && isObject(after.value)) {
-    // Terraform leaves unknown values out of `after`; their keys are in `after_unknown`.
-    const unknownKeys = isObject(after.unknown) ? Object.keys(after.unknown) : [];
-    const keys = [...new Set([...Object.keys(before.value), ...Object.keys(after.value), ...unknownKeys])].sort();
-    for (const key of keys) walk([...path, key], stepInto(before, key), stepInto(after, key), rows);
-    return;
+}
+
+function walkMap(path: Step[], before: Side, after: Side, rows: Row[]): void {
+  // Terraform leaves unknown values out of `after`; their keys are in `after_unknown`.
+  const unknownKeys = isObject(after.unknown) ? Object.keys(after.unknown) : [];
+  const beforeKeys = Object.keys(before.value as Record<string, unknown>);
+  const afterKeys = Object.keys(after.value as Record<string, unknown>);
+  const keys = [...new Set([...beforeKeys, ...afterKeys, ...unknownKeys])].sort();
+  for (const key of keys) walk([...path, key], stepInto(before, key), stepInto(after, key), rows);
+}
+
+/** A leaf, unless both sides are strings holding different JSON documents: those are compared as JSON. */
+function walkScalar(path: Step[], before: Side, after: Side, rows: Row[]): void {
+  const documents = changedJsonDocuments(before.value, after.value);
+  if (documents !== undefined) {
+    walk([...path, JSON_STEP], { ...ABSENT, value: documents.before }, { ...ABSENT, value: documents.after }, rows);
+  } else if (!isDeepStrictEqual(before.value, after.value)) {
+    rows.push(leafRow(path, before, after));
   }
-  if (Array.isArray(before.value) && Array.isArray(after.value)) return walkList(path, before, after, rows);
-  if (typeof before.value === "string" && typeof after.value === "string" && before.value !== after.value) {
-    const [beforeDoc, afterDoc] = [parseJsonDocument(before.value), parseJsonDocument(after.value)];
-    if (beforeDoc !== undefined && afterDoc !== undefined && !isDeepStrictEqual(beforeDoc, afterDoc)) {
-      walk([...path, JSON_STEP], { ...ABSENT, value: beforeDoc }, { ...ABSENT, value: afterDoc }, rows);
-      return;
-    }
-  }
-  if (!isDeepStrictEqual(before.value, after.value)) leaf();
+}
+
+/** Both values are strings holding JSON documents that differ as JSON, parsed; else `undefined`. */
+function changedJsonDocuments(before: unknown, after: unknown): { before: unknown; after: unknown } | undefined {
+  if (typeof before !== "string" || typeof after !== "string" || before === after) return undefined;
+  const [beforeDoc, afterDoc] = [parseJsonDocument(before), parseJsonDocument(after)];
+  if (beforeDoc === undefined || afterDoc === undefined || isDeepStrictEqual(beforeDoc, afterDoc)) return undefined;
+  return { before: beforeDoc, after: afterDoc };
 }
 
 /**

@@ -132,6 +132,17 @@ function firstIssue(error: z.ZodError): string {
 
 /** Parses the text of `terraform show -json`; throws `PlanInputError` with a one-line reason. */
 export function parsePlan(text: string, source = "input"): Plan {
+  const json = parseJsonObject(text, source);
+  checkFormatVersion(json.format_version, source);
+  const parsed = planSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new PlanInputError(`${source} is not a Terraform plan: ${firstIssue(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/** The JSON object in `text`; anything else (not JSON, an array, a string) is not a plan. */
+function parseJsonObject(text: string, source: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -144,7 +155,11 @@ export function parsePlan(text: string, source = "input"): Plan {
       `${source} is not a Terraform plan: expected the object of \`terraform show -json <planfile>\`, got ${kind}`,
     );
   }
-  const { format_version: version } = json as { format_version?: unknown };
+  return json as Record<string, unknown>;
+}
+
+/** A `format_version` of the major version this tool reads (`1.2`); before the schema, so an old or new format says so. */
+function checkFormatVersion(version: unknown, source: string): void {
   if (typeof version !== "string") {
     throw new PlanInputError(
       `${source} is not a Terraform plan: "format_version" is missing (expected the output of \`terraform show -json <planfile>\`)`,
@@ -154,11 +169,6 @@ export function parsePlan(text: string, source = "input"): Plan {
   if (major === undefined || Number(major) !== SUPPORTED_FORMAT_MAJOR) {
     throw new PlanInputError(`${source}: unsupported plan format_version "${version}" (supported: ${SUPPORTED_FORMAT_MAJOR}.x)`);
   }
-  const parsed = planSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new PlanInputError(`${source} is not a Terraform plan: ${firstIssue(parsed.error)}`);
-  }
-  return parsed.data;
 }
 
 /** Reads `{ constant_value }` / `{ references }` out of an expression, tolerating anything else. */

@@ -5,7 +5,7 @@
  * `region` argument. Resources that are no longer configured (deletions) fall back to what
  * their prior state says.
  */
-import { type ModuleConfig, type Plan, type PlanResourceChange, readExpression } from "./plan-schema";
+import { type ModuleConfig, type Plan, type PlanExpression, type PlanResourceChange, readExpression } from "./plan-schema";
 
 export interface ResourcePlacement {
   /** The provider configuration key, e.g. `aws.eu-west-1`; `undefined` when not configured. */
@@ -24,19 +24,34 @@ function configKey(modulePath: string, resourceAddress: string): string {
   return modulePath === "" ? resourceAddress : `${modulePath}.${resourceAddress}`;
 }
 
-/** Every configured resource, keyed by module path + address, mapped to its provider key. */
-export function providerKeysByResource(root: ModuleConfig | undefined): Map<string, string | undefined> {
-  const keys = new Map<string, string | undefined>();
+/**
+ * The configuration key of a resource change: its module's path without instance keys plus the
+ * resource's address (`module.region.module.api.aws_lambda_function.tickets_get`), as
+ * configuredResources keys the configuration's resources.
+ */
+export function configAddress(change: PlanResourceChange): string {
+  const address = `${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
+  return configKey(moduleConfigPath(change.module_address), address);
+}
+
+export type ConfigResource = NonNullable<ModuleConfig["resources"]>[number];
+
+/** Every resource of the configuration, in the root module and each module it calls, with its configuration key. */
+export function configuredResources(root: ModuleConfig | undefined): { key: string; resource: ConfigResource }[] {
+  const found: { key: string; resource: ConfigResource }[] = [];
   const visit = (module: ModuleConfig, modulePath: string): void => {
-    for (const resource of module.resources ?? []) {
-      keys.set(configKey(modulePath, resource.address), resource.provider_config_key);
-    }
+    for (const resource of module.resources ?? []) found.push({ key: configKey(modulePath, resource.address), resource });
     for (const [name, call] of Object.entries(module.module_calls ?? {})) {
       if (call.module !== undefined) visit(call.module, configKey(modulePath, `module.${name}`));
     }
   };
   if (root !== undefined) visit(root, "");
-  return keys;
+  return found;
+}
+
+/** Every configured resource, keyed by module path + address, mapped to its provider key. */
+export function providerKeysByResource(root: ModuleConfig | undefined): Map<string, string | undefined> {
+  return new Map(configuredResources(root).map(({ key, resource }) => [key, resource.provider_config_key]));
 }
 
 /** The `region` argument of each provider configuration: a literal, or a root variable's value. */
@@ -44,15 +59,21 @@ export function regionsByProvider(plan: Plan): Map<string, string | undefined> {
   const regions = new Map<string, string | undefined>();
   for (const [key, provider] of Object.entries(plan.configuration?.provider_config ?? {})) {
     const region = readExpression(provider.expressions?.region);
-    let value: unknown = region?.constant_value;
-    const variable = region?.references?.find((reference) => reference.startsWith("var."));
-    // Only root providers can read plan.variables; a module's `var.x` is a different scope.
-    if (value === undefined && variable !== undefined && !key.includes(":")) {
-      value = plan.variables?.[variable.slice("var.".length)]?.value;
-    }
+    const literal = region?.constant_value;
+    const value = literal !== undefined ? literal : rootVariableValue(plan, key, region);
     regions.set(key, typeof value === "string" ? value : undefined);
   }
   return regions;
+}
+
+/**
+ * The value of the root variable an expression reads (`var.region`), for a root provider only:
+ * a module's provider (`module.x:aws`) reads `var.x` in its module's scope, which plan.variables is not.
+ */
+function rootVariableValue(plan: Plan, providerKey: string, expression: PlanExpression | undefined): unknown {
+  const variable = expression?.references?.find((reference) => reference.startsWith("var."));
+  if (variable === undefined || providerKey.includes(":")) return undefined;
+  return plan.variables?.[variable.slice("var.".length)]?.value;
 }
 
 /** The region in an ARN (`arn:aws:dynamodb:eu-west-1:…`); empty for global services. */
@@ -74,8 +95,7 @@ export function placeResources(plan: Plan): (change: PlanResourceChange) => Reso
   const providerKeys = providerKeysByResource(plan.configuration?.root_module);
   const regions = regionsByProvider(plan);
   return (change) => {
-    const address = `${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
-    const provider = providerKeys.get(configKey(moduleConfigPath(change.module_address), address));
+    const provider = providerKeys.get(configAddress(change));
     const configured = provider === undefined ? undefined : regions.get(provider);
     if (configured !== undefined) return { provider, region: configured, regionSource: "configuration" };
     const recorded = regionFromState(change.change.before);

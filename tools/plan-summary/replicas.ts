@@ -7,7 +7,9 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Plan, PlanResourceChange } from "./plan-schema";
-import { moduleConfigPath } from "./provider-regions";
+import { configuredResources } from "./provider-regions";
+
+export { configAddress } from "./provider-regions";
 
 /**
  * Replica attributes whose change makes the AWS provider (hashicorp/aws 5.100.0, the version
@@ -84,13 +86,19 @@ export interface ReplicaMismatch {
 
 type Values = Record<string, unknown>;
 
+/** One replica block of one side of a change, with its `after_unknown` marks. */
+interface ReplicaBlock {
+  readonly values: Values;
+  readonly unknown: Values;
+}
+
 const isObject = (value: unknown): value is Values => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** The replica blocks of one side, each with its `after_unknown` marks, keyed by region. */
-function replicasByRegion(values: unknown, unknownMarks: unknown): Map<string, { values: Values; unknown: Values }> {
+function replicasByRegion(values: unknown, unknownMarks: unknown): Map<string, ReplicaBlock> {
   const replicas = isObject(values) && Array.isArray(values.replica) ? values.replica : [];
   const marks = isObject(unknownMarks) && Array.isArray(unknownMarks.replica) ? unknownMarks.replica : [];
-  const byRegion = new Map<string, { values: Values; unknown: Values }>();
+  const byRegion = new Map<string, ReplicaBlock>();
   replicas.forEach((replica: unknown, index) => {
     if (!isObject(replica) || typeof replica.region_name !== "string") return;
     const mark: unknown = marks[index];
@@ -99,7 +107,7 @@ function replicasByRegion(values: unknown, unknownMarks: unknown): Map<string, {
   return byRegion;
 }
 
-function valueOf(side: { values: Values; unknown: Values }, attribute: string): ReplicaValue {
+function valueOf(side: ReplicaBlock, attribute: string): ReplicaValue {
   return side.unknown[attribute] === true ? { known: false } : { known: true, value: side.values[attribute] ?? null };
 }
 
@@ -107,10 +115,19 @@ function valueOf(side: { values: Values; unknown: Values }, attribute: string): 
 const isUnset = (value: unknown) => value === null || value === undefined || value === "";
 
 /**
+ * Whether the provider, applying `will` over `was`, sees a change. An attribute known only after
+ * apply counts when it was set before: the provider compares whatever it becomes with the
+ * current value, so the plan cannot promise the replica survives.
+ */
+function replicaAttributeChanges(was: ReplicaValue, will: ReplicaValue): boolean {
+  if (!will.known) return was.known && !isUnset(was.value);
+  const old = was.known ? was.value : null;
+  return !(isUnset(old) && isUnset(will.value)) && !isDeepStrictEqual(old, will.value);
+}
+
+/**
  * Regions whose replica an update of `change` deletes and creates again (see
- * REPLICA_RECREATING_ATTRIBUTES), sorted. An attribute known only after apply counts when it
- * was set before: the provider compares whatever it becomes with the current value, so the
- * plan cannot promise the replica survives.
+ * REPLICA_RECREATING_ATTRIBUTES), sorted, each with the first attribute that re-creates it.
  */
 export function recreatedReplicas(change: PlanResourceChange): RecreatedReplica[] {
   if (change.type !== "aws_dynamodb_table" || !change.change.actions.includes("update")) return [];
@@ -120,19 +137,18 @@ export function recreatedReplicas(change: PlanResourceChange): RecreatedReplica[
   for (const [region, old] of before) {
     const next = after.get(region);
     if (next === undefined) continue;
-    for (const attribute of REPLICA_RECREATING_ATTRIBUTES) {
-      const [was, will] = [valueOf(old, attribute), valueOf(next, attribute)];
-      const changes = will.known
-        ? !(isUnset(was.known ? was.value : null) && isUnset(will.value)) &&
-          !isDeepStrictEqual(was.known ? was.value : null, will.value)
-        : was.known && !isUnset(was.value);
-      if (changes) {
-        recreated.push({ region, attribute, before: was, after: will });
-        break;
-      }
-    }
+    const attribute = REPLICA_RECREATING_ATTRIBUTES.find((name) =>
+      replicaAttributeChanges(valueOf(old, name), valueOf(next, name)),
+    );
+    if (attribute !== undefined)
+      recreated.push({ region, attribute, before: valueOf(old, attribute), after: valueOf(next, attribute) });
   }
-  return recreated.sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+  return recreated.sort((a, b) => compareText(a.region, b.region));
+}
+
+/** Byte order of two strings: -1, 0 or 1. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Which customer managed keys a table's configuration names: its own, and each replica's. */
@@ -150,36 +166,26 @@ export interface EncryptionConfig {
  */
 export function encryptionConfigs(plan: Plan): Map<string, EncryptionConfig> {
   const byResource = new Map<string, EncryptionConfig>();
-  const visit = (module: NonNullable<NonNullable<Plan["configuration"]>["root_module"]>, path: string): void => {
-    for (const resource of module.resources ?? []) {
-      if (resource.type !== "aws_dynamodb_table") continue;
-      // Block expressions: one object per block, an attribute's key only when it is set.
-      const expressions = (resource as { expressions?: unknown }).expressions;
-      const sse = isObject(expressions) ? expressions.server_side_encryption : undefined;
-      const tableKey = Array.isArray(sse) && isObject(sse[0]) && sse[0].kms_key_arn !== undefined;
-      const replicaKeys = new Map<string, boolean>();
-      const blocks = isObject(expressions) ? expressions.replica : undefined;
-      for (const block of Array.isArray(blocks) ? (blocks as unknown[]) : []) {
-        if (!isObject(block) || !isObject(block.region_name)) continue;
-        const region = block.region_name.constant_value;
-        if (typeof region === "string") replicaKeys.set(region, block.kms_key_arn !== undefined);
-      }
-      byResource.set(path === "" ? resource.address : `${path}.${resource.address}`, { tableKey, replicaKeys });
-    }
-    for (const [name, call] of Object.entries(module.module_calls ?? {})) {
-      if (call.module !== undefined) visit(call.module, path === "" ? `module.${name}` : `${path}.module.${name}`);
-    }
-  };
-  const root = plan.configuration?.root_module;
-  if (root !== undefined) visit(root, "");
+  for (const { key, resource } of configuredResources(plan.configuration?.root_module)) {
+    if (resource.type !== "aws_dynamodb_table") continue;
+    // Block expressions: one object per block, an attribute's key only when it is set.
+    const expressions = (resource as { expressions?: unknown }).expressions;
+    byResource.set(key, encryptionConfig(isObject(expressions) ? expressions : {}));
+  }
   return byResource;
 }
 
-/** The configuration key of a resource change (no instance keys), as encryptionConfigs keys it. */
-export function configAddress(change: PlanResourceChange): string {
-  const path = moduleConfigPath(change.module_address);
-  const address = `${change.type}.${change.name}`;
-  return path === "" ? address : `${path}.${address}`;
+/** The keys one table's block expressions name. */
+function encryptionConfig(expressions: Values): EncryptionConfig {
+  const sse = firstBlock(expressions, "server_side_encryption");
+  const replicaKeys = new Map<string, boolean>();
+  const blocks = Array.isArray(expressions.replica) ? (expressions.replica as unknown[]) : [];
+  for (const block of blocks) {
+    if (!isObject(block) || !isObject(block.region_name)) continue;
+    const region = block.region_name.constant_value;
+    if (typeof region === "string") replicaKeys.set(region, block.kms_key_arn !== undefined);
+  }
+  return { tableKey: sse?.kms_key_arn !== undefined, replicaKeys };
 }
 
 /** The first block of a nested `list` block (`point_in_time_recovery`, `server_side_encryption`). */
@@ -190,79 +196,99 @@ function firstBlock(values: Values, name: string): Values | undefined {
 
 const onOff = (enabled: boolean) => (enabled ? "on" : "off");
 
+/** The table's settings, after the plan, that its replicas should share; `undefined` where known only after apply. */
+interface TableSettings {
+  readonly pointInTimeRecovery: boolean | undefined;
+  /** The customer managed key's ARN, `(known after apply)`, or `undefined` for none. */
+  readonly keyText: string | undefined;
+  readonly deletionProtection: boolean | undefined;
+}
+
+function tableSettings(after: Values, marks: Values): TableSettings {
+  // Point-in-time recovery: the table's block (the replica's is a boolean, unset = off).
+  const pitr = firstBlock(after, "point_in_time_recovery");
+  const pitrUnknown = marks.point_in_time_recovery === true || firstBlock(marks, "point_in_time_recovery")?.enabled === true;
+  // Encryption: whether a customer managed key encrypts the table (`server_side_encryption`
+  // with a `kms_key_arn`). A replica can't choose between the AWS owned and the AWS managed
+  // key: it follows its table.
+  const sse = firstBlock(after, "server_side_encryption");
+  const sseKeyUnknown =
+    marks.server_side_encryption === true || firstBlock(marks, "server_side_encryption")?.kms_key_arn === true;
+  return {
+    pointInTimeRecovery: pitrUnknown ? undefined : pitr?.enabled === true,
+    keyText: sseKeyUnknown ? "(known after apply)" : keyArnText(sse?.kms_key_arn),
+    deletionProtection: marks.deletion_protection_enabled === true ? undefined : after.deletion_protection_enabled === true,
+  };
+}
+
+/** A key ARN as text; `undefined` when no key is set. */
+const keyArnText = (arn: unknown): string | undefined => (isUnset(arn) ? undefined : String(arn));
+
+/** A replica without the table's point-in-time recovery, or with it where the table has none. */
+function pitrMismatch(region: string, replica: ReplicaBlock, table: TableSettings): ReplicaMismatch | undefined {
+  const tablePitr = table.pointInTimeRecovery;
+  const pitrValue = valueOf(replica, "point_in_time_recovery");
+  if (tablePitr === undefined || !pitrValue.known || tablePitr === (pitrValue.value === true)) return undefined;
+  return { region, field: "point_in_time_recovery", table: onOff(tablePitr), replica: onOff(!tablePitr), failsCheck: tablePitr };
+}
+
+/** A replica encrypted by another kind of key than its table: a customer managed key or not. */
+function keyMismatch(
+  region: string,
+  replica: ReplicaBlock,
+  table: TableSettings,
+  encryption: EncryptionConfig | undefined,
+): ReplicaMismatch | undefined {
+  const replicaKey = encryption?.replicaKeys.get(region);
+  if (encryption === undefined || replicaKey === undefined || replicaKey === encryption.tableKey) return undefined;
+  const keyValue = valueOf(replica, "kms_key_arn");
+  const replicaKeyText = keyValue.known ? keyArnText(keyValue.value) : "(known after apply)";
+  // "" for no customer managed key; the key's ARN, or "(known after apply)", for one.
+  const keyText = (configured: boolean, text: string | undefined) => (configured ? (text ?? "(known after apply)") : "");
+  return {
+    region,
+    field: "kms_key_arn",
+    table: keyText(encryption.tableKey, table.keyText),
+    replica: keyText(replicaKey, replicaKeyText),
+    failsCheck: false,
+  };
+}
+
+/** A replica protected from deletion unlike its table; only providers whose replica block has the attribute (6.x) say. */
+function protectionMismatch(region: string, replica: ReplicaBlock, table: TableSettings): ReplicaMismatch | undefined {
+  const tableProtected = table.deletionProtection;
+  if (!Object.prototype.hasOwnProperty.call(replica.values, "deletion_protection_enabled") || tableProtected === undefined) {
+    return undefined;
+  }
+  const replicaProtected = valueOf(replica, "deletion_protection_enabled");
+  if (!replicaProtected.known || (replicaProtected.value === true) === tableProtected) return undefined;
+  return {
+    region,
+    field: "deletion_protection_enabled",
+    table: String(tableProtected),
+    replica: String(!tableProtected),
+    failsCheck: false,
+  };
+}
+
 /**
  * Replicas that, after the plan, differ from their table in point-in-time recovery, in the
  * kind of key that encrypts them, or (providers whose replica block has it, 6.x) in deletion
- * protection. Values known only after apply are not compared. `encryption` is the table's
- * configuration (encryptionConfigs); without it, or for a replica whose region is not a literal
- * there, encryption is not compared.
+ * protection, sorted by region and field. Values known only after apply are not compared.
+ * `encryption` is the table's configuration (encryptionConfigs); without it, or for a replica
+ * whose region is not a literal there, encryption is not compared.
  */
 export function replicaMismatches(change: PlanResourceChange, encryption: EncryptionConfig | undefined): ReplicaMismatch[] {
   if (change.type !== "aws_dynamodb_table" || change.mode !== "managed") return [];
   const { after, after_unknown: unknownMarks } = change.change;
   if (!isObject(after)) return [];
-  const marks = isObject(unknownMarks) ? unknownMarks : {};
-  const mismatches: ReplicaMismatch[] = [];
-
-  // Point-in-time recovery: the table's block, the replica's boolean (unset = off).
-  const pitr = firstBlock(after, "point_in_time_recovery");
-  const pitrUnknown = marks.point_in_time_recovery === true || firstBlock(marks, "point_in_time_recovery")?.enabled === true;
-  const tablePitr = pitrUnknown ? undefined : pitr?.enabled === true;
-
-  // Encryption: whether a customer managed key encrypts the table (`server_side_encryption`
-  // with a `kms_key_arn`) and the replica (its own `kms_key_arn`, that region's key). A replica
-  // can't choose between the AWS owned and the AWS managed key: it follows its table.
-  const sse = firstBlock(after, "server_side_encryption");
-  const sseKeyUnknown =
-    marks.server_side_encryption === true || firstBlock(marks, "server_side_encryption")?.kms_key_arn === true;
-  const tableKeyText = sseKeyUnknown ? "(known after apply)" : isUnset(sse?.kms_key_arn) ? undefined : String(sse?.kms_key_arn);
-
-  const tableProtected = marks.deletion_protection_enabled === true ? undefined : after.deletion_protection_enabled === true;
-
-  for (const [region, replica] of replicasByRegion(after, unknownMarks)) {
-    const pitrValue = valueOf(replica, "point_in_time_recovery");
-    if (tablePitr !== undefined && pitrValue.known && tablePitr !== (pitrValue.value === true)) {
-      mismatches.push({
-        region,
-        field: "point_in_time_recovery",
-        table: onOff(tablePitr),
-        replica: onOff(!tablePitr),
-        failsCheck: tablePitr,
-      });
-    }
-
-    const replicaKey = encryption?.replicaKeys.get(region);
-    if (encryption !== undefined && replicaKey !== undefined && replicaKey !== encryption.tableKey) {
-      const keyValue = valueOf(replica, "kms_key_arn");
-      const replicaKeyText = !keyValue.known
-        ? "(known after apply)"
-        : isUnset(keyValue.value)
-          ? undefined
-          : String(keyValue.value);
-      // "" for no customer managed key; the key's ARN, or "(known after apply)", for one.
-      const keyText = (configured: boolean, text: string | undefined) => (configured ? (text ?? "(known after apply)") : "");
-      mismatches.push({
-        region,
-        field: "kms_key_arn",
-        table: keyText(encryption.tableKey, tableKeyText),
-        replica: keyText(replicaKey, replicaKeyText),
-        failsCheck: false,
-      });
-    }
-
-    // Only providers whose replica block has the attribute (6.x) say what the replica's is.
-    if (Object.prototype.hasOwnProperty.call(replica.values, "deletion_protection_enabled") && tableProtected !== undefined) {
-      const replicaProtected = valueOf(replica, "deletion_protection_enabled");
-      if (replicaProtected.known && (replicaProtected.value === true) !== tableProtected) {
-        mismatches.push({
-          region,
-          field: "deletion_protection_enabled",
-          table: String(tableProtected),
-          replica: String(!tableProtected),
-          failsCheck: false,
-        });
-      }
-    }
-  }
-  return mismatches.sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : a.field < b.field ? -1 : 1));
+  const table = tableSettings(after, isObject(unknownMarks) ? unknownMarks : {});
+  const mismatches = [...replicasByRegion(after, unknownMarks)].flatMap(([region, replica]) =>
+    [
+      pitrMismatch(region, replica, table),
+      keyMismatch(region, replica, table, encryption),
+      protectionMismatch(region, replica, table),
+    ].filter((mismatch) => mismatch !== undefined),
+  );
+  return mismatches.sort((a, b) => compareText(a.region, b.region) || compareText(a.field, b.field));
 }

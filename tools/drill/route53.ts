@@ -10,6 +10,8 @@ import {
   ListTagsForResourceCommand,
   TestDNSAnswerCommand,
   UpdateHealthCheckCommand,
+  type HealthCheck,
+  type HealthCheckConfig,
   type Route53Client,
 } from "@aws-sdk/client-route-53";
 import type { ClientSubnet } from "./client-subnets";
@@ -47,6 +49,23 @@ export interface DnsAnswer {
   readonly addresses: readonly string[];
 }
 
+/** What the drill reads of one health check of ListHealthChecks. */
+function healthCheckInfo(check: HealthCheck): HealthCheckInfo {
+  const config: Partial<HealthCheckConfig> = check.HealthCheckConfig ?? {};
+  return {
+    id: check.Id ?? "",
+    type: config.Type ?? "",
+    fqdn: config.FullyQualifiedDomainName?.toLowerCase().replace(/\.$/, ""),
+    path: config.ResourcePath,
+    port: config.Port,
+    inverted: config.Inverted ?? false,
+    disabled: config.Disabled ?? false,
+    version: check.HealthCheckVersion ?? 0,
+    requestInterval: config.RequestInterval,
+    failureThreshold: config.FailureThreshold,
+  };
+}
+
 export class DrillRoute53 {
   constructor(private readonly client: Route53Client) {}
 
@@ -60,21 +79,7 @@ export class DrillRoute53 {
     do {
       const page = await this.client.send(new ListHealthChecksCommand({ Marker: marker }), { abortSignal: signal });
       signal?.throwIfAborted();
-      for (const check of page.HealthChecks ?? []) {
-        const config = check.HealthCheckConfig;
-        checks.push({
-          id: check.Id ?? "",
-          type: config?.Type ?? "",
-          fqdn: config?.FullyQualifiedDomainName?.toLowerCase().replace(/\.$/, ""),
-          path: config?.ResourcePath,
-          port: config?.Port,
-          inverted: config?.Inverted ?? false,
-          disabled: config?.Disabled ?? false,
-          version: check.HealthCheckVersion ?? 0,
-          requestInterval: config?.RequestInterval,
-          failureThreshold: config?.FailureThreshold,
-        });
-      }
+      checks.push(...(page.HealthChecks ?? []).map(healthCheckInfo));
       marker = page.IsTruncated ? page.NextMarker : undefined;
     } while (marker !== undefined);
     return checks;

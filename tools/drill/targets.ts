@@ -84,32 +84,8 @@ export function drillTargets(config: TicketsConfig, options: DrillTargetOptions 
   const [primary, ...standbys] = regions;
   // The schema guarantees two or more regions; this only narrows the type.
   if (primary === undefined) throw new Error("config.regions: no primary region");
-  const listed = regions.map(describeRegion).join(", ");
-  const drilled =
-    options.region === undefined
-      ? primary
-      : regions.find((region) => region.name === options.region || region.label === options.region);
-  if (drilled === undefined) {
-    throw new UsageError(`--region: "${options.region}" is not a region of this deployment; its regions: ${listed}`);
-  }
-  if (config.routing === "failover" && drilled !== primary) {
-    throw new UsageError(
-      `--region: ${describeRegion(drilled)} is a standby; in failover mode (config routing "failover") the drill ` +
-        `always breaks the primary, ${describeRegion(primary)}, and api.${config.domainName} fails over to the standbys`,
-    );
-  }
-  if (config.routing === "failover" && options.clientSubnet !== undefined) {
-    throw new UsageError(
-      `--client-subnet: only for active-active drills; in failover mode Route 53 answers every client the same`,
-    );
-  }
-  let clientSubnet: ClientSubnet | undefined;
-  if (config.routing === "active-active") {
-    clientSubnet = options.clientSubnet ?? regionClientSubnet(drilled.name);
-    // The schema limits regions to AWS_REGIONS, every one of which has a vendored subnet.
-    if (clientSubnet === undefined)
-      throw new UsageError(`--client-subnet: no vendored client subnet for ${drilled.name}; give one`);
-  }
+  const drilled = drilledRegion(config, regions, primary, options.region);
+  const clientSubnet = drillClientSubnet(config, drilled, options.clientSubnet);
   return {
     domainName: config.domainName,
     hostedZoneId: config.hostedZoneId,
@@ -131,6 +107,54 @@ export function drillTargets(config: TicketsConfig, options: DrillTargetOptions 
     tableNames: [config.tableName, `${config.tableName}-idempotency`],
     replicationFaultTemplate: config.drill.replicationFault,
   };
+}
+
+/**
+ * The region `--region` names (a code or a label), the primary without it. In failover mode only
+ * the primary can be drilled: api.<domain> fails over from it to the standbys.
+ */
+function drilledRegion(
+  config: TicketsConfig,
+  regions: readonly RegionTarget[],
+  primary: RegionTarget,
+  wanted: string | undefined,
+): RegionTarget {
+  const drilled = wanted === undefined ? primary : regions.find((region) => region.name === wanted || region.label === wanted);
+  if (drilled === undefined) {
+    const listed = regions.map(describeRegion).join(", ");
+    throw new UsageError(`--region: "${wanted}" is not a region of this deployment; its regions: ${listed}`);
+  }
+  if (config.routing === "failover" && drilled !== primary) {
+    throw new UsageError(
+      `--region: ${describeRegion(drilled)} is a standby; in failover mode (config routing "failover") the drill ` +
+        `always breaks the primary, ${describeRegion(primary)}, and api.${config.domainName} fails over to the standbys`,
+    );
+  }
+  return drilled;
+}
+
+/**
+ * The client subnet an active-active drill asks Route 53 from: `--client-subnet`, else the drilled
+ * region's vendored one. A failover drill asks from nowhere in particular and takes no subnet.
+ */
+function drillClientSubnet(
+  config: TicketsConfig,
+  drilled: RegionTarget,
+  given: ClientSubnet | undefined,
+): ClientSubnet | undefined {
+  if (config.routing === "failover") {
+    if (given !== undefined) {
+      throw new UsageError(
+        `--client-subnet: only for active-active drills; in failover mode Route 53 answers every client the same`,
+      );
+    }
+    return undefined;
+  }
+  const clientSubnet = given ?? regionClientSubnet(drilled.name);
+  // The schema limits regions to AWS_REGIONS, every one of which has a vendored subnet.
+  if (clientSubnet === undefined)
+    throw new UsageError(`--client-subnet: no vendored client subnet for ${drilled.name}; give one`);
+  return clientSubnet;
 }
 
 /** `eu-west-1 (ireland)` */

@@ -6,7 +6,7 @@
  */
 import { DEFAULTS } from "../config/schema";
 import { HEALTH_PATH } from "../contract/handlers";
-import { XRAY_WRITE_ACTIONS } from "../constructs/regional-api";
+import { XRAY_WRITE_ACTIONS } from "../constructs/api-function";
 import { dataSourcesOf, resourcesOf, synthStacks } from "./support/synth";
 
 const { tickets, stateBootstrap } = synthStacks({ alarmEmail: "oncall@example.com" });

@@ -6,6 +6,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { pinTerraformName } from "./terraform-address";
 
 export interface AlarmTopicProps {
   /** Provider of the alarms' region: CloudWatch notifies only topics in its own region. */
@@ -14,8 +15,16 @@ export interface AlarmTopicProps {
   readonly topicName: string;
   /** What the key encrypts, for its description. */
   readonly purpose: string;
-  /** Address subscribed to the topic. @default - no subscription */
+  /**
+   * Address subscribed to the topic.
+   * @default - no subscription
+   */
   readonly email?: string;
+  /**
+   * The Terraform names of the key and the topic, pinned (see `pinTerraformName`): a replaced
+   * key strands what it encrypted, a replaced topic loses its confirmed subscriptions.
+   */
+  readonly terraformNames: { readonly key: string; readonly topic: string };
 }
 
 export interface AlarmTopic {
@@ -38,6 +47,7 @@ export function alarmTopic(scope: Construct, props: AlarmTopicProps): AlarmTopic
     enableKeyRotation: true,
     deletionWindowInDays: 30,
   });
+  pinTerraformName(key, props.terraformNames.key);
   // The account id, read from the key's own ARN: no AWS call at plan time.
   const accountId = Fn.element(Fn.split(":", key.arn), 4);
   const document = new DataAwsIamPolicyDocument(scope, "topic-key-policy-document", {
@@ -63,6 +73,7 @@ export function alarmTopic(scope: Construct, props: AlarmTopicProps): AlarmTopic
   const keyPolicy = new KmsKeyPolicy(scope, "topic-key-policy", { provider, keyId: key.id, policy: document.json });
 
   const topic = new SnsTopic(scope, "topic", { provider, name: props.topicName, kmsMasterKeyId: key.arn });
+  pinTerraformName(topic, props.terraformNames.topic);
   if (props.email !== undefined) {
     new SnsTopicSubscription(scope, "email", {
       provider,

@@ -4,7 +4,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DynamodbResourcePolicy } from "@cdktf/provider-aws/lib/dynamodb-resource-policy";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { terraformAddress } from "./terraform-address";
+import { pinTerraformName, terraformAddress } from "./terraform-address";
 
 export interface GlobalTableProps {
   /** Table name, the same in every region. */
@@ -18,8 +18,16 @@ export interface GlobalTableProps {
    * replica's resource policy is set in the replica's own region.
    */
   readonly replicas: readonly { readonly region: string; readonly provider: AwsProvider }[];
-  /** Attribute holding each item's expiry (epoch seconds); DynamoDB deletes expired items. @default - no TTL */
+  /**
+   * Attribute holding each item's expiry (epoch seconds); DynamoDB deletes expired items.
+   * @default - no TTL
+   */
   readonly ttlAttribute?: string;
+  /**
+   * The table's Terraform name, pinned (see `pinTerraformName`): a replaced table starts
+   * empty in every region, so moving or renaming this construct must not rename it.
+   */
+  readonly terraformName: string;
 }
 
 /**
@@ -91,6 +99,7 @@ export class GlobalTable extends Construct {
       })),
       timeouts: { ...TABLE_TIMEOUTS },
     });
+    pinTerraformName(this.table, props.terraformName);
     this.tableName = this.table.name;
 
     for (const { region, provider } of props.replicas) {

@@ -43,6 +43,7 @@ export class HealthAlarms extends Construct {
       topicName: `${namePrefix}-health-alarms`,
       purpose: `${namePrefix} health alarm notifications`,
       email: props.email,
+      terraformNames: { key: "alarm_topic_key", topic: "alarm_topic" },
     });
 
     this.alarmArns = props.healthChecks.map(({ label, endpoint, healthCheckId }) => {

@@ -1,35 +1,19 @@
 import { Construct } from "constructs";
-import { Fn, type IResolvable, TerraformCount, type TerraformResource, Token } from "cdktf";
+import { Fn, type IResolvable, type TerraformResource, Token } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayRestApiPolicy } from "@cdktf/provider-aws/lib/api-gateway-rest-api-policy";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { ticketsApiDocument } from "../contract/openapi";
-import { BUNDLE_HANDLER, HANDLER_ENV, HANDLER_NAMES, HANDLERS, type HandlerName, STAGE_NAME } from "../contract/handlers";
+import { HANDLER_NAMES, HANDLERS, type HandlerName, STAGE_NAME } from "../contract/handlers";
+import { API_FUNCTION_DEFAULTS, ApiFunction, type FunctionTable } from "./api-function";
+import { ApiGatewayLogging } from "./api-gateway-logging";
 import type { LambdaBundle } from "./lambda-bundles";
-import { peerAttribute } from "./terraform-address";
-
-/** Runtime and architecture of every function. */
-export const LAMBDA_RUNTIME = "nodejs22.x";
-export const LAMBDA_ARCHITECTURE = "arm64";
-/** `<namePrefix>-<suffix>`: `tickets-get`, `tickets-post`, `tickets-health` by default. */
-const FUNCTION_NAME_SUFFIX: Readonly<Record<HandlerName, string>> = {
-  "tickets-get": "get",
-  "tickets-post": "post",
-  health: "health",
-};
-/** What active tracing needs; X-Ray supports no resource-level permissions for them. */
-export const XRAY_WRITE_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;
+import { pinTerraformName, terraformName } from "./terraform-address";
 
 /** One line of JSON per request in the access log. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -50,23 +34,35 @@ export interface RegionalApiProps {
   readonly region: string;
   /** Provider of `region`: every resource of this construct uses it. */
   readonly provider: AwsProvider;
-  /** Prefix of every resource name. */
+  /** Prefix of every resource name (`<namePrefix>-api`, `<namePrefix>-get`, ...). */
   readonly namePrefix: string;
-  readonly tableName: string;
-  /** ARN of the table or replica in this region: the only table the functions may touch. */
-  readonly tableArn: string;
+  /** The tickets table in this region: the only table the functions may touch. */
+  readonly table: FunctionTable;
   /**
    * The idempotency table in this region, for the functions whose manifest entry lists
    * `idempotencyTableActions` (they get its name and exactly those actions on its ARN).
    */
-  readonly idempotencyTable: { readonly tableName: string; readonly tableArn: string };
+  readonly idempotencyTable: FunctionTable;
+  /** Each handler's zip, shared by every region (see LambdaBundles). */
   readonly bundles: Readonly<Record<HandlerName, LambdaBundle>>;
   /** `Access-Control-Allow-Origin` of every response. */
   readonly corsAllowOrigin: string;
-  readonly memorySize: number;
-  /** Timeout of the ticket functions (the health function has its own, shorter one). */
-  readonly timeout: number;
-  readonly logRetentionDays: number;
+  /**
+   * Memory of every function, in MB.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout of the ticket functions in seconds (the health function keeps its own, shorter one).
+   * @default 10
+   */
+  readonly timeout?: number;
+  /**
+   * Days every log group of the region's API keeps events: the functions', the access and
+   * the execution logs.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
   /** Stage throttling for client traffic; `/health` has its own, see {@link HEALTH_THROTTLING}. */
   readonly throttling: Throttling;
   /**
@@ -84,16 +80,19 @@ export interface RegionalApiProps {
    */
   readonly healthSourceCidrs: readonly string[];
   /**
-   * Manage the account-level API Gateway CloudWatch role (`aws_api_gateway_account`, one per
-   * account and region). Turn it off where another stack or the organisation manages it. A
+   * Manage the account-level API Gateway logging setting of the region (see
+   * ApiGatewayLogging). Turn it off where another stack or the organisation manages it. A
    * Terraform expression (a module input) decides at plan time, through `count`.
    * @default true
    */
   readonly manageApiGatewayAccount?: boolean | IResolvable;
 }
 
+/** A stage's or method's throttle (API Gateway's token bucket). */
 export interface Throttling {
+  /** Steady-state requests per second. */
   readonly rateLimit: number;
+  /** Requests the bucket holds for a burst. */
   readonly burstLimit: number;
 }
 
@@ -107,14 +106,16 @@ export interface Throttling {
 export const HEALTH_THROTTLING: Throttling = { rateLimit: 100, burstLimit: 200 };
 
 /**
- * The ticket API in one region: per function a least-privilege role and its own log group;
- * a REGIONAL REST API defined by the shared OpenAPI document; a deployment replaced whenever
- * that document changes; stage `prod` with access logs and throttling.
+ * The ticket API in one region: an ApiFunction per handler; a REGIONAL REST API defined by
+ * the shared OpenAPI document; a deployment replaced whenever that document or the resource
+ * policy changes; stage `prod` with access logs and throttling; the region's API Gateway
+ * logging setting (ApiGatewayLogging) unless it is managed elsewhere.
  */
 export class RegionalApi extends Construct {
   readonly restApiId: string;
   /** The REST API's name: API Gateway's metrics are dimensioned by it. */
   readonly apiName: string;
+  /** The stage's name (`prod`): API Gateway's metrics are dimensioned by it too. */
   readonly stageName: string;
   /** `https://<id>.execute-api.<region>.amazonaws.com/prod/` */
   readonly invokeUrl: string;
@@ -123,25 +124,66 @@ export class RegionalApi extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionalApiProps) {
     super(scope, id);
-    const { provider, region, namePrefix } = props;
+    const functions = Object.fromEntries(HANDLER_NAMES.map((handler) => [handler, this.apiFunction(handler, props)])) as Record<
+      HandlerName,
+      ApiFunction
+    >;
+    this.functionNames = Object.fromEntries(HANDLER_NAMES.map((handler) => [handler, functions[handler].functionName])) as Record<
+      HandlerName,
+      string
+    >;
 
-    const lambdaFunctions = Object.fromEntries(
-      HANDLER_NAMES.map((handler) => [handler, this.apiFunction(handler, props)]),
-    ) as Record<HandlerName, LambdaFunction>;
-    this.functionNames = Object.fromEntries(
-      HANDLER_NAMES.map((handler) => [handler, lambdaFunctions[handler].functionName]),
-    ) as Record<HandlerName, string>;
+    const api = this.restApi(props, functions);
+    const stage = this.stage(props, api);
+    for (const handler of HANDLER_NAMES) {
+      const { method, path } = HANDLERS[handler].route;
+      new LambdaPermission(this, `${handler}-invoke`, {
+        provider: props.provider,
+        statementId: "AllowInvokeFromApiStage",
+        action: "lambda:InvokeFunction",
+        functionName: functions[handler].functionName,
+        principal: "apigateway.amazonaws.com",
+        // Only this API's prod stage, only this function's own route.
+        sourceArn: `${api.executionArn}/${STAGE_NAME}/${method}${path}`,
+      });
+    }
 
+    this.restApiId = api.id;
+    this.apiName = api.name;
+    this.stageName = stage.stageName;
+    this.invokeUrl = `${stage.invokeUrl}/`;
+  }
+
+  private apiFunction(handler: HandlerName, props: RegionalApiProps): ApiFunction {
+    return new ApiFunction(this, handler, {
+      handler,
+      region: props.region,
+      provider: props.provider,
+      namePrefix: props.namePrefix,
+      bundle: props.bundles[handler],
+      table: props.table,
+      idempotencyTable: props.idempotencyTable,
+      corsAllowOrigin: props.corsAllowOrigin,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      logRetentionDays: props.logRetentionDays,
+      reservedConcurrency: handler === "health" ? props.healthReservedConcurrency : undefined,
+    });
+  }
+
+  /** The REST API from the OpenAPI document, its resource policy, and its deployment. */
+  private restApi(props: RegionalApiProps, functions: Record<HandlerName, ApiFunction>) {
+    const { provider, namePrefix } = props;
     const api = new ApiGatewayRestApi(this, "rest-api", {
       provider,
       name: `${namePrefix}-api`,
-      description: `Wild Rydes ticket API (${region})`,
+      description: `Wild Rydes ticket API (${props.region})`,
       endpointConfiguration: { types: ["REGIONAL"] },
       body: JSON.stringify(
         ticketsApiDocument({
           title: `${namePrefix}-api`,
           corsAllowOrigin: props.corsAllowOrigin,
-          integrationUri: (handler) => lambdaFunctions[handler].invokeArn,
+          integrationUri: (handler) => functions[handler].invokeArn,
         }),
       ),
     });
@@ -155,7 +197,6 @@ export class RegionalApi extends Construct {
       restApiId: api.id,
       policy: Token.isUnresolved(props.healthSourceCidrs) ? Fn.jsonencode(policy) : JSON.stringify(policy),
     });
-
     const deployment = new ApiGatewayDeployment(this, "deployment", {
       provider,
       restApiId: api.id,
@@ -164,184 +205,82 @@ export class RegionalApi extends Construct {
       triggers: { redeployment: Fn.sha1(Fn.jsonencode([api.body, resourcePolicy.policy])) },
       lifecycle: { createBeforeDestroy: true },
     });
+    return { id: api.id, name: api.name, executionArn: api.executionArn, deploymentId: deployment.id };
+  }
 
+  /** Stage `prod` with its access and execution logs, and its throttling. */
+  private stage(props: RegionalApiProps, api: { id: string; deploymentId: string }): ApiGatewayStage {
+    const { provider, region } = props;
     const manageAccount = props.manageApiGatewayAccount ?? true;
-    const cloudwatchRole =
+    const logging =
       manageAccount === false
         ? undefined
-        : this.apiGatewayCloudwatchRole(props, manageAccount === true ? undefined : manageAccount);
+        : new ApiGatewayLogging(this, "api-gateway-logging", {
+            region,
+            provider,
+            namePrefix: props.namePrefix,
+            enabled: manageAccount === true ? undefined : manageAccount,
+          });
+    const logRetention = props.logRetentionDays ?? API_FUNCTION_DEFAULTS.logRetentionDays;
     const accessLogs = new CloudwatchLogGroup(this, "access-logs", {
       provider,
-      name: `/aws/apigateway/${namePrefix}-api/${STAGE_NAME}/access`,
-      retentionInDays: props.logRetentionDays,
+      name: `/aws/apigateway/${props.namePrefix}-api/${STAGE_NAME}/access`,
+      retentionInDays: logRetention,
     });
+    pinTerraformName(accessLogs, terraformName("api_access_logs", region));
     const stage = new ApiGatewayStage(this, "stage", {
       provider,
       restApiId: api.id,
-      deploymentId: deployment.id,
+      deploymentId: api.deploymentId,
       stageName: STAGE_NAME,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
       xrayTracingEnabled: true,
-      dependsOn: cloudwatchRole === undefined ? undefined : [cloudwatchRole],
+      dependsOn: logging === undefined ? undefined : [logging.account],
     });
     // API Gateway would create the execution log group itself, without retention.
     const executionLogs = new CloudwatchLogGroup(this, "execution-logs", {
       provider,
       name: `API-Gateway-Execution-Logs_${api.id}/${STAGE_NAME}`,
-      retentionInDays: props.logRetentionDays,
+      retentionInDays: logRetention,
     });
-    const methodSettings = (id: string, methodPath: string, throttling: Throttling, after: TerraformResource) =>
-      new ApiGatewayMethodSettings(this, id, {
-        provider,
-        restApiId: api.id,
-        stageName: stage.stageName,
-        methodPath,
-        settings: {
-          throttlingRateLimit: throttling.rateLimit,
-          throttlingBurstLimit: throttling.burstLimit,
-          metricsEnabled: true,
-          loggingLevel: "ERROR",
-          dataTraceEnabled: false,
-        },
-        dependsOn: [after],
-      });
-    const stageSettings = methodSettings("stage-settings", "*/*", props.throttling, executionLogs);
+    pinTerraformName(executionLogs, terraformName("api_execution_logs", region));
+    const target = { restApiId: api.id, stageName: stage.stageName };
+    const stageSettings = this.methodSettings("stage-settings", props, target, "*/*", props.throttling, executionLogs);
     // A method's own settings replace the stage-wide ones for that method. One after the other:
     // both update the same stage, and API Gateway refuses concurrent modifications of it.
     const health = HANDLERS.health.route;
-    methodSettings("health-settings", `${health.path.slice(1)}/${health.method}`, HEALTH_THROTTLING, stageSettings);
-
-    for (const handler of HANDLER_NAMES) {
-      const { method, path } = HANDLERS[handler].route;
-      new LambdaPermission(this, `${handler}-invoke`, {
-        provider,
-        statementId: "AllowInvokeFromApiStage",
-        action: "lambda:InvokeFunction",
-        functionName: lambdaFunctions[handler].functionName,
-        principal: "apigateway.amazonaws.com",
-        // Only this API's prod stage, only this function's own route.
-        sourceArn: `${api.executionArn}/${STAGE_NAME}/${method}${path}`,
-      });
-    }
-
-    this.restApiId = api.id;
-    this.apiName = api.name;
-    this.stageName = stage.stageName;
-    this.invokeUrl = `${stage.invokeUrl}/`;
+    this.methodSettings(
+      "health-settings",
+      props,
+      target,
+      `${health.path.slice(1)}/${health.method}`,
+      HEALTH_THROTTLING,
+      stageSettings,
+    );
+    return stage;
   }
 
-  /** A function with its own log group and a role that may do only what its handler needs. */
-  private apiFunction(handler: HandlerName, props: RegionalApiProps): LambdaFunction {
-    const { provider, region, namePrefix } = props;
-    const spec = HANDLERS[handler];
-    const functionName = `${namePrefix}-${FUNCTION_NAME_SUFFIX[handler]}`;
-    const scope = new Construct(this, handler);
-
-    const logGroup = new CloudwatchLogGroup(scope, "log-group", {
-      provider,
-      name: `/aws/lambda/${functionName}`,
-      retentionInDays: props.logRetentionDays,
-    });
-    const role = new IamRole(scope, "role", {
-      provider,
-      // IAM is global: the region keeps the names of the regions' roles apart.
-      name: `${functionName}-${region}`,
-      description: `${spec.description} (${region})`,
-      assumeRolePolicy: assumeRolePolicy(scope, provider, "lambda.amazonaws.com"),
-    });
-    const permissions = new DataAwsIamPolicyDocument(scope, "permissions", {
-      provider,
-      statement: [
-        { sid: "TicketsTable", effect: "Allow", actions: [...spec.tableActions], resources: [props.tableArn] },
-        ...("idempotencyTableActions" in spec
-          ? [
-              {
-                sid: "IdempotencyTable",
-                effect: "Allow",
-                actions: [...spec.idempotencyTableActions],
-                resources: [props.idempotencyTable.tableArn],
-              },
-            ]
-          : []),
-        {
-          sid: "OwnLogGroup",
-          effect: "Allow",
-          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [`${logGroup.arn}:*`],
-        },
-        // X-Ray has no resource-level permissions for these two actions: "*" is the only form.
-        { sid: "XRayTraces", effect: "Allow", actions: [...XRAY_WRITE_ACTIONS], resources: ["*"] },
-      ],
-    });
-    const rolePolicy = new IamRolePolicy(scope, "role-policy", {
-      provider,
-      role: role.name,
-      name: "least-privilege",
-      policy: permissions.json,
-    });
-
-    const timeout = "timeoutSeconds" in spec ? Math.min(spec.timeoutSeconds, props.timeout) : props.timeout;
-    return new LambdaFunction(scope, "function", {
-      provider,
-      functionName,
-      description: spec.description,
-      role: role.arn,
-      runtime: LAMBDA_RUNTIME,
-      architectures: [LAMBDA_ARCHITECTURE],
-      handler: BUNDLE_HANDLER,
-      filename: props.bundles[handler].filename,
-      sourceCodeHash: props.bundles[handler].sourceCodeHash,
-      memorySize: props.memorySize,
-      timeout,
-      reservedConcurrentExecutions: handler === "health" ? props.healthReservedConcurrency : undefined,
-      tracingConfig: { mode: "Active" },
-      environment: {
-        variables: {
-          [HANDLER_ENV.tableName]: props.tableName,
-          [HANDLER_ENV.corsAllowOrigin]: props.corsAllowOrigin,
-          ...("idempotencyTableActions" in spec ? { [HANDLER_ENV.idempotencyTableName]: props.idempotencyTable.tableName } : {}),
-        },
+  private methodSettings(
+    id: string,
+    props: RegionalApiProps,
+    stage: { readonly restApiId: string; readonly stageName: string },
+    methodPath: string,
+    throttling: Throttling,
+    after: TerraformResource,
+  ): ApiGatewayMethodSettings {
+    return new ApiGatewayMethodSettings(this, id, {
+      provider: props.provider,
+      restApiId: stage.restApiId,
+      stageName: stage.stageName,
+      methodPath,
+      settings: {
+        throttlingRateLimit: throttling.rateLimit,
+        throttlingBurstLimit: throttling.burstLimit,
+        metricsEnabled: true,
+        loggingLevel: "ERROR",
+        dataTraceEnabled: false,
       },
-      // Naming the log group ties the function to it: Terraform creates the group first,
-      // so Lambda never creates one without retention.
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-      // Lambda refuses active tracing while the role can't write to X-Ray yet.
-      dependsOn: [rolePolicy],
-    });
-  }
-
-  /**
-   * API Gateway writes access logs through one role per region, set on the account. (An
-   * account-level setting: another stack in the same account and region that manages
-   * `aws_api_gateway_account` would fight over it.)
-   */
-  private apiGatewayCloudwatchRole(props: RegionalApiProps, decidedBy?: IResolvable): ApiGatewayAccount {
-    const { provider, region, namePrefix } = props;
-    const scope = new Construct(this, "api-gateway-logging");
-    // Decided at plan time: each resource exists once or not at all, and refers to its
-    // counted peers by index.
-    const count = decidedBy === undefined ? undefined : TerraformCount.of(Token.asNumber(Fn.conditional(decidedBy, 1, 0)));
-    const role = new IamRole(scope, "role", {
-      provider,
-      count,
-      name: `${namePrefix}-apigateway-logs-${region}`,
-      description: `API Gateway access logging (${region})`,
-      assumeRolePolicy: assumeRolePolicy(scope, provider, "apigateway.amazonaws.com"),
-    });
-    const attachment = new IamRolePolicyAttachment(scope, "managed-policy", {
-      provider,
-      count,
-      role: peerAttribute(role, "name", count !== undefined),
-      policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
-    });
-    // API Gateway checks the role's permissions when the setting is made: attach them first.
-    return new ApiGatewayAccount(scope, "account", {
-      provider,
-      count,
-      cloudwatchRoleArn: peerAttribute(role, "arn", count !== undefined),
-      // No reset_on_delete: provider 5.100 deprecates it (6.x always resets). A destroy leaves
-      // the account's setting pointing at the deleted role until another stack sets it.
-      dependsOn: [attachment],
+      dependsOn: [after],
     });
   }
 }
@@ -367,18 +306,4 @@ export function healthRestrictedPolicy(executionArn: string, healthSourceCidrs: 
       },
     ],
   };
-}
-
-/** A trust policy that lets only `service` assume the role. */
-function assumeRolePolicy(scope: Construct, provider: AwsProvider, service: string): string {
-  return new DataAwsIamPolicyDocument(scope, "trust", {
-    provider,
-    statement: [
-      {
-        effect: "Allow",
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: [service] }],
-      },
-    ],
-  }).json;
 }

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { alarmTopic, type AlarmTopic } from "./alarm-topic";
+import { terraformName } from "./terraform-address";
 
 /** When a replica counts as behind. */
 export interface ReplicationLagRule {
@@ -64,6 +65,10 @@ export class ReplicationAlarms extends Construct {
         topicName: `${props.namePrefix}-replication-alarms`,
         purpose: `${props.namePrefix} replication alarm notifications (${source})`,
         email: props.email,
+        terraformNames: {
+          key: terraformName("replication_alarm_topic_key", source),
+          topic: terraformName("replication_alarm_topic", source),
+        },
       });
       topicArns[source] = topic.topicArn;
       for (const table of props.tables) {

@@ -13,6 +13,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { FisExperimentTemplate } from "@cdktf/provider-aws/lib/fis-experiment-template";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { assumeRolePolicy } from "./service-role";
 
 /** The FIS action, its target's resource type and key, as the FIS user guide names them. */
 export const REPLICATION_PAUSE = {
@@ -98,20 +99,10 @@ export class ReplicationFault extends Construct {
   /** The role FIS assumes: the four DynamoDB actions on exactly the tables' and replicas' ARNs. */
   private configureRole(props: ReplicationFaultProps): IamRole {
     const { provider, namePrefix } = props;
-    const assume = new DataAwsIamPolicyDocument(this, "assume-role-policy", {
-      provider,
-      statement: [
-        {
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["fis.amazonaws.com"] }],
-          actions: ["sts:AssumeRole"],
-        },
-      ],
-    });
     const role = new IamRole(this, "role", {
       provider,
       name: `${namePrefix}-drill-replication-fault`,
-      assumeRolePolicy: assume.json,
+      assumeRolePolicy: assumeRolePolicy(this, provider, "fis.amazonaws.com", "assume-role-policy"),
     });
     const permissions = new DataAwsIamPolicyDocument(this, "role-policy-document", {
       provider,

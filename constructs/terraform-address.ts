@@ -30,3 +30,28 @@ export const NEWLY_COUNTED = "tickets:newly-counted";
 export function markNewlyCounted(resource: TerraformResource): void {
   resource.node.addMetadata(NEWLY_COUNTED, true);
 }
+
+/**
+ * Metadata on a resource whose Terraform name is fixed by its construct rather than derived
+ * from its construct path: the resources whose replacement loses data (a table, a log group,
+ * a key, a topic with its subscriptions). Moving or renaming the construct then can't plan a
+ * destroy and create of them by accident; a stack test checks that every stateful resource
+ * carries it.
+ */
+export const PINNED_NAME = "tickets:pinned-name";
+
+/**
+ * Fixes `resource`'s Terraform name to `name` (see {@link PINNED_NAME}). Call it right after
+ * creating the resource, before anything refers to it. To rename one on purpose, add a
+ * `moved` block from the old name (`resource.moveFromId`) and check that the plan shows a
+ * move, not a replacement.
+ */
+export function pinTerraformName(resource: TerraformResource, name: string): void {
+  resource.overrideLogicalId(name);
+  resource.node.addMetadata(PINNED_NAME, name);
+}
+
+/** A Terraform name from parts (`tickets-get`, `logs`, `eu-west-1` -> `tickets_get_logs_eu_west_1`). */
+export function terraformName(...parts: readonly string[]): string {
+  return parts.join("_").replaceAll("-", "_");
+}

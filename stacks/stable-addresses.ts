@@ -2,56 +2,10 @@ import { Construct, type Node } from "constructs";
 import { TerraformDataSource, type TerraformElement, TerraformResource, TerraformStack } from "cdktf";
 import { AWS_REGIONS } from "../config/aws-regions";
 import { NEWLY_COUNTED } from "../constructs/terraform-address";
-
-/**
- * The Terraform names of the resources whose replacement loses data (the table, the state
- * bucket and its key, log groups, the alarm key and topic), by construct path under their
- * stack. Every other name follows its construct path ({@link readableName}), so renaming or
- * moving a construct renames its resources; these names don't follow the path, so a
- * refactoring can't plan destroy + create of the table and its data by accident, and a test
- * fails when a stateful resource is not in this list.
- *
- * To rename one on purpose, change its name here, add a `moved` block from the old name
- * (`resource.moveFromId`), and check that the plan shows a move, not a replacement.
- */
-export function ticketsStatefulAddresses(regions: readonly string[]): Record<string, string> {
-  const perRegion = regions.flatMap((region) => {
-    const suffix = region.replaceAll("-", "_");
-    return [
-      [`api-${region}/tickets-get/log-group`, `tickets_get_logs_${suffix}`],
-      [`api-${region}/tickets-post/log-group`, `tickets_post_logs_${suffix}`],
-      [`api-${region}/health/log-group`, `health_logs_${suffix}`],
-      [`api-${region}/access-logs`, `api_access_logs_${suffix}`],
-      [`api-${region}/execution-logs`, `api_execution_logs_${suffix}`],
-      [`replication-alarms/${region}/topic-key`, `replication_alarm_topic_key_${suffix}`],
-      [`replication-alarms/${region}/topic`, `replication_alarm_topic_${suffix}`],
-    ];
-  });
-  return Object.fromEntries([
-    ["global-table/table", "tickets_table"],
-    ["idempotency-table/table", "idempotency_table"],
-    ["health-alarms/topic-key", "alarm_topic_key"],
-    ["health-alarms/topic", "alarm_topic"],
-    ...perRegion,
-  ]);
-}
+import { ValidationError } from "../constructs/validation-error";
 
 /** The Terraform version cdktf asks for `moved` blocks. */
 export const MOVED_BLOCKS_TERRAFORM = ">= 1.5.0";
-
-/** The state bootstrap stack's stateful resources. */
-export const STATE_STACK_ADDRESSES: Readonly<Record<string, string>> = {
-  "state-key": "state_key",
-  "state-bucket": "state_bucket",
-  "state-versioning": "state_versioning",
-};
-
-/** The same for the state bucket's replica, when the config asks for one. */
-export const STATE_REPLICA_ADDRESSES: Readonly<Record<string, string>> = {
-  "replica-key": "replica_key",
-  "replica-bucket": "replica_bucket",
-  "replica-versioning": "replica_versioning",
-};
 
 /** A region code as one dash-separated part of a construct id (`health-check-eu-west-1`). */
 const REGION_IN_ID = new RegExp(`(?:^|-)(${[...AWS_REGIONS].sort((a, b) => b.length - a.length).join("|")})(?=-|$)`);
@@ -78,15 +32,13 @@ export function readableName(path: string): string {
 }
 
 /**
- * A stack whose resources and data sources get readable names (see {@link readableName}), and
- * whose listed ones (the stateful resources) their fixed names, instead of cdktf's path
- * hashes. Names are allocated when an element first asks for its id (before any reference to
+ * A stack whose resources and data sources get readable names (see {@link readableName})
+ * instead of cdktf's path hashes, except the stateful resources, whose constructs pin their
+ * names (`pinTerraformName` in constructs/terraform-address.ts). Names are allocated when an element first asks for its id (before any reference to
  * it is rendered), and every resource gets a `moved` block from the hashed name cdktf gave it
  * before, so a deployment made before the names changed moves instead of replacing.
  */
 export abstract class StableAddressStack extends TerraformStack {
-  private readonly stableAddresses = new Map<string, string>();
-
   /**
    * Tells cdktf's synthesizer there are no resource moves, so that it doesn't add its check
    * of the Terraform version: that check runs `terraform version` once per stack in every
@@ -99,26 +51,18 @@ export abstract class StableAddressStack extends TerraformStack {
     return false;
   }
 
-  /** Pins the names of `addresses` (construct path under this stack -> Terraform name). */
-  protected pinAddresses(addresses: Readonly<Record<string, string>>): void {
-    for (const [path, name] of Object.entries(addresses)) this.stableAddresses.set(path, name);
-  }
-
   protected override allocateLogicalId(element: TerraformElement | Node): string {
     const node = element instanceof Construct ? element.node : element;
     const path = this.relativePath(node);
-    const pinned = this.stableAddresses.get(path);
-    if (pinned !== undefined) return pinned;
     const named = element instanceof TerraformResource || element instanceof TerraformDataSource;
     return named ? readableName(path) : super.allocateLogicalId(element);
   }
 
   /**
-   * Call once every construct exists: adds the `moved` blocks, and fails on a listed path that
-   * matches no resource (a renamed construct would otherwise lose its pin silently) and on two
-   * resources or data sources of one type with one name (Terraform JSON would keep only one).
+   * Call once every construct exists: adds the `moved` blocks, and fails on two resources or
+   * data sources of one type with one name (Terraform JSON would keep only one of them).
    */
-  protected checkPinnedAddresses(): void {
+  protected addMovedBlocks(): void {
     const elements = this.node
       .findAll()
       .filter((node) => node instanceof TerraformResource || node instanceof TerraformDataSource);
@@ -127,18 +71,13 @@ export abstract class StableAddressStack extends TerraformStack {
         .filter((node): node is TerraformResource => node instanceof TerraformResource)
         .map((resource) => [this.relativePath(resource.node), resource]),
     );
-    for (const path of this.stableAddresses.keys()) {
-      if (!resources.has(path)) {
-        throw new Error(`${this.node.id}: no resource at "${path}" for its pinned address; was a construct renamed?`);
-      }
-    }
     const addresses = new Map<string, string>();
     for (const element of elements) {
       const { terraformResourceType: type, friendlyUniqueId: name } = element as TerraformResource | TerraformDataSource;
       const address = `${element instanceof TerraformDataSource ? "data." : ""}${type}.${name}`;
       const path = this.relativePath(element.node);
       const other = addresses.get(address);
-      if (other !== undefined) throw new Error(`${this.node.id}: "${path}" and "${other}" would both be ${address}`);
+      if (other !== undefined) throw new ValidationError(`"${path}" and "${other}" would both be ${address}`, this);
       addresses.set(address, path);
     }
     // Data sources hold no state: only resources move, and only those whose name changed.

@@ -17,7 +17,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import type { TicketsConfig } from "../config/schema";
 import { stateKeyAlias } from "../config/state-backend";
-import { MOVED_BLOCKS_TERRAFORM, StableAddressStack, STATE_REPLICA_ADDRESSES, STATE_STACK_ADDRESSES } from "./stable-addresses";
+import { MOVED_BLOCKS_TERRAFORM, StableAddressStack } from "./stable-addresses";
+import { pinTerraformName } from "../constructs/terraform-address";
 
 export interface StateBootstrapStackProps {
   readonly config: TicketsConfig;
@@ -35,8 +36,6 @@ export const NONCURRENT_STATE_RETENTION_DAYS = 90;
 export class StateBootstrapStack extends StableAddressStack {
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);
-    this.pinAddresses(STATE_STACK_ADDRESSES);
-    if (props.config.stateBackend.replica !== undefined) this.pinAddresses(STATE_REPLICA_ADDRESSES);
     const { stateBackend, tags } = props.config;
 
     new LocalBackend(this, { path: props.localStatePath });
@@ -64,7 +63,7 @@ export class StateBootstrapStack extends StableAddressStack {
       new TerraformOutput(this, "backend_replica_region", { value: replica.region, description: "Region of the replica" });
     }
 
-    this.checkPinnedAddresses();
+    this.addMovedBlocks();
 
     new TerraformOutput(this, "backend_bucket", {
       value: primary.bucket.bucket,
@@ -161,19 +160,41 @@ function stateBucket(
     deletionWindowInDays: 30,
     lifecycle: { preventDestroy: true },
   });
+  pinTerraformName(key, `${prefix}_key`);
   stateKeyPolicy(scope, prefix, key, { region, provider });
   new KmsAlias(scope, `${prefix}-key-alias`, { provider, name: alias, targetKeyId: key.keyId });
   const bucket = new S3Bucket(scope, `${prefix}-bucket`, { provider, bucket: name, lifecycle: { preventDestroy: true } });
+  pinTerraformName(bucket, `${prefix}_bucket`);
   const versioning = new S3BucketVersioningA(scope, `${prefix}-versioning`, {
     provider,
     bucket: bucket.id,
     versioningConfiguration: { status: "Enabled" },
   });
+  pinTerraformName(versioning, `${prefix}_versioning`);
   new S3BucketServerSideEncryptionConfigurationA(scope, `${prefix}-encryption`, {
     provider,
     bucket: bucket.id,
     rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
   });
+  bucketAccessControls(scope, prefix, bucket, provider);
+  new S3BucketLifecycleConfiguration(scope, `${prefix}-lifecycle`, {
+    provider,
+    bucket: bucket.id,
+    rule: [
+      {
+        id: "expire-noncurrent-state-versions",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_STATE_RETENTION_DAYS }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+      },
+    ],
+  });
+  return { bucket, key, region, versioning };
+}
+
+/** All public access blocked, ACLs off (the bucket owns every object), TLS only. */
+function bucketAccessControls(scope: Construct, prefix: string, bucket: S3Bucket, provider: AwsProvider | undefined): void {
   const publicAccessBlock = new S3BucketPublicAccessBlock(scope, `${prefix}-public-access-block`, {
     provider,
     bucket: bucket.id,
@@ -205,20 +226,6 @@ function stateBucket(
     }),
     dependsOn: [publicAccessBlock],
   });
-  new S3BucketLifecycleConfiguration(scope, `${prefix}-lifecycle`, {
-    provider,
-    bucket: bucket.id,
-    rule: [
-      {
-        id: "expire-noncurrent-state-versions",
-        status: "Enabled",
-        filter: [{ prefix: "" }],
-        noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_STATE_RETENTION_DAYS }],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-      },
-    ],
-  });
-  return { bucket, key, region, versioning };
 }
 
 /** The IAM actions S3 replication needs, by side (Amazon S3 User Guide, "Replicating encrypted objects"). */

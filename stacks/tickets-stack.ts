@@ -22,7 +22,7 @@ import { PROJECT_ROOT } from "../build/project-root";
 import { healthCheckerCidrs } from "../config/route53-health-checkers";
 import { deploymentVariables } from "./deployment-inputs";
 import { RUNBOOK_SECTIONS } from "./runbook";
-import { StableAddressStack, ticketsStatefulAddresses } from "./stable-addresses";
+import { StableAddressStack } from "./stable-addresses";
 
 export interface TicketsStackProps {
   readonly config: TicketsConfig;
@@ -41,7 +41,6 @@ export interface TicketsStackProps {
 export class TicketsStack extends StableAddressStack {
   constructor(scope: Construct, id: string, props: TicketsStackProps) {
     super(scope, id);
-    this.pinAddresses(ticketsStatefulAddresses(props.config.regions.map((region) => region.name)));
     const config = { ...props.config, ...(props.deploymentVariables ? deploymentVariables(this, props.config) : {}) };
     const [primary] = config.regions;
     const apiDomainName = `${API_LABEL}.${config.domainName}`;
@@ -71,6 +70,7 @@ export class TicketsStack extends StableAddressStack {
       primaryRegion: primary!.name,
       provider: primaryProvider,
       replicas,
+      terraformName: "tickets_table",
     });
     // Powertools' idempotency records of POST /ticket: replicated like the tickets, expiring by TTL.
     const idempotencyTable = new GlobalTable(this, "idempotency-table", {
@@ -79,6 +79,7 @@ export class TicketsStack extends StableAddressStack {
       provider: primaryProvider,
       replicas,
       ttlAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
+      terraformName: "idempotency_table",
     });
     const { bundles } = new LambdaBundles(this, "lambda-bundles", {
       buildDir: join(PROJECT_ROOT, "dist", "lambdas"),
@@ -101,8 +102,7 @@ export class TicketsStack extends StableAddressStack {
         region,
         provider,
         namePrefix: config.namePrefix,
-        tableName: table.tableName,
-        tableArn: table.arnIn(region),
+        table: { tableName: table.tableName, tableArn: table.arnIn(region) },
         idempotencyTable: { tableName: idempotencyTable.tableName, tableArn: idempotencyTable.arnIn(region) },
         bundles,
         corsAllowOrigin: config.corsAllowOrigin,
@@ -248,7 +248,7 @@ export class TicketsStack extends StableAddressStack {
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }
-    this.checkPinnedAddresses();
+    this.addMovedBlocks();
   }
 }
 

@@ -27,6 +27,7 @@ function synthTable(
     const table = new GlobalTable(scope, "table", {
       tableName: "SXRTickets",
       primaryRegion,
+      terraformName: "tickets_table",
       ...rest,
       replicas: replicaRegions.map((region) => ({ region, provider: regionalProvider(scope, region) })),
       provider: regionalProvider(scope, primaryRegion),

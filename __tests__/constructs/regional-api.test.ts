@@ -15,13 +15,8 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from "../../contract/handlers";
 import { ticketsApiDocument } from "../../contract/openapi";
 import type { LambdaBundle } from "../../constructs/lambda-bundles";
-import {
-  HEALTH_THROTTLING,
-  healthRestrictedPolicy,
-  RegionalApi,
-  type RegionalApiProps,
-  XRAY_WRITE_ACTIONS,
-} from "../../constructs/regional-api";
+import { HEALTH_THROTTLING, healthRestrictedPolicy, RegionalApi, type RegionalApiProps } from "../../constructs/regional-api";
+import { XRAY_WRITE_ACTIONS } from "../../constructs/api-function";
 import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
 import { ACCOUNT, evaluate } from "../support/iam-simulation";
 import {
@@ -51,8 +46,7 @@ const BUNDLES = Object.fromEntries(
 const PROPS: Omit<RegionalApiProps, "provider"> = {
   region: REGION,
   namePrefix: "tickets",
-  tableName: "SXRTickets",
-  tableArn: TABLE_ARN,
+  table: { tableName: "SXRTickets", tableArn: TABLE_ARN },
   idempotencyTable: { tableName: "SXRTickets-idempotency", tableArn: IDEMPOTENCY_TABLE_ARN },
   bundles: BUNDLES,
   corsAllowOrigin: "*",
@@ -479,7 +473,7 @@ describe("RegionalApi props", () => {
 
   test("the region names the global IAM roles, and the table ARN is the only table the functions may touch", () => {
     const tableArn = "arn:aws:dynamodb:ap-southeast-1:123456789012:table/SXRTickets";
-    const { json } = synthApi({ region: "ap-southeast-1", tableArn });
+    const { json } = synthApi({ region: "ap-southeast-1", table: { tableName: "SXRTickets", tableArn } });
     expect(
       expectResources(json, IamRole, 4)
         .map((role) => role.name)

@@ -63,6 +63,18 @@ function packageOf(path: string): string | undefined {
   return packages.length === 0 ? undefined : packages.join(" › ");
 }
 
+/** Frames without a URL, by function name: V8's own work and node's native calls. */
+const NATIVE_FRAMES: ReadonlyMap<string, string> = new Map([
+  ["(garbage collector)", "V8: garbage collection"],
+  ["(idle)", "idle (waiting for I/O or the CPU)"],
+  ["(program)", "V8: compiling and running (unattributed)"],
+  ["(root)", "V8: compiling and running (unattributed)"],
+  ["internalModuleStat", "node: module loading"],
+]);
+
+/** Node's own modules that load modules (`require`, `import`). */
+const MODULE_LOADING_URLS = ["node:internal/modules", "node:internal/deps/cjs-module-lexer"];
+
 /** The row a frame's self time goes to. */
 export function moduleOf(
   frame: { functionName: string; url: string; lineNumber: number },
@@ -70,22 +82,18 @@ export function moduleOf(
   bundles: readonly BundleLayout[],
 ): string {
   const { url, functionName } = frame;
-  if (url === "") {
-    if (functionName === "(garbage collector)") return "V8: garbage collection";
-    if (functionName === "(idle)") return "idle (waiting for I/O or the CPU)";
-    if (functionName === "(program)" || functionName === "(root)") return "V8: compiling and running (unattributed)";
-    if (functionName === "internalModuleStat") return "node: module loading";
-    return "node: native calls (fs, crypto)";
+  if (url === "") return NATIVE_FRAMES.get(functionName) ?? "node: native calls (fs, crypto)";
+  if (url.startsWith("node:")) {
+    return MODULE_LOADING_URLS.some((prefix) => url.startsWith(prefix)) ? "node: module loading" : url;
   }
-  if (url.startsWith("node:internal/modules") || url.startsWith("node:internal/deps/cjs-module-lexer"))
-    return "node: module loading";
-  if (url.startsWith("node:")) return url;
   const bundle = bundles.find((layout) => layout.url === url);
-  const path =
-    bundle === undefined ? (url.startsWith("file://") ? fileURLToPath(url) : url) : sourceInBundle(bundle, frame.lineNumber);
-  const owner = packageOf(path);
-  if (owner !== undefined) return bundle === undefined ? owner : `${owner} (bundled)`;
-  return bundle === undefined ? relative(root, path) : path;
+  if (bundle !== undefined) {
+    const source = sourceInBundle(bundle, frame.lineNumber);
+    const owner = packageOf(source);
+    return owner === undefined ? source : `${owner} (bundled)`;
+  }
+  const path = url.startsWith("file://") ? fileURLToPath(url) : url;
+  return packageOf(path) ?? relative(root, path);
 }
 
 /** Self time per module, the `top` largest rows and "other". */

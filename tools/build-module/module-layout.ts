@@ -116,6 +116,20 @@ const fileIn = (files: Map<string, TerraformJson>, name: string, holds: string) 
   return file;
 };
 
+/** The blocks of a `resource` or `data` block, which is keyed by type, then name. */
+function resourceBlocks(byType: TerraformJson): { type: string; name: string; block: TerraformJson }[] {
+  return Object.entries<TerraformJson>(byType).flatMap(([type, byName]) =>
+    Object.entries<TerraformJson>(byName).map(([name, block]) => ({ type, name, block })),
+  );
+}
+
+/** Puts a resource or data source block into a configuration, at `<kind>.<type>.<name>`. */
+function putResource(into: TerraformJson, kind: string, type: string, name: string, block: TerraformJson): void {
+  into[kind] ??= {};
+  into[kind][type] ??= {};
+  into[kind][type][name] = block;
+}
+
 /**
  * The module's body (everything but the `terraform` block) as files by concern: file name ->
  * content, in a stable order (fixed files first, then the concerns' files by name). Throws
@@ -126,15 +140,9 @@ export function splitModule(body: TerraformJson): Record<string, TerraformJson> 
   const files = new Map<string, TerraformJson>();
   for (const [kind, content] of Object.entries<any>(body)) {
     if (kind === "resource" || kind === "data") {
-      for (const [type, byName] of Object.entries<TerraformJson>(content)) {
-        for (const [name, block] of Object.entries<TerraformJson>(byName)) {
-          const address = `${kind === "data" ? "data." : ""}${type}.${name}`;
-          const concern = concernOf(address, block);
-          const file = fileIn(files, concern.file, concern.holds);
-          file[kind] ??= {};
-          file[kind][type] ??= {};
-          file[kind][type][name] = block;
-        }
+      for (const { type, name, block } of resourceBlocks(content)) {
+        const concern = concernOf(`${kind === "data" ? "data." : ""}${type}.${name}`, block);
+        putResource(fileIn(files, concern.file, concern.holds), kind, type, name, block);
       }
     } else if (BLOCK_FILES[kind] !== undefined) {
       fileIn(files, BLOCK_FILES[kind], FIXED_FILES[BLOCK_FILES[kind]]!)[kind] = content;
@@ -160,36 +168,40 @@ const NAMED = ["variable", "output", "locals"];
 export function mergeModuleFiles(files: Readonly<Record<string, TerraformJson>>): TerraformJson {
   const merged: TerraformJson = {};
   const seen = new Map<string, string>();
-  const claim = (key: string, file: string) => {
-    const earlier = seen.get(key);
-    if (earlier !== undefined) throw new Error(`${key} is defined in both ${earlier} and ${file}`);
-    seen.set(key, file);
-  };
   for (const [file, content] of Object.entries(files)) {
+    const claim = (key: string) => {
+      const earlier = seen.get(key);
+      if (earlier !== undefined) throw new Error(`${key} is defined in both ${earlier} and ${file}`);
+      seen.set(key, file);
+    };
     for (const [kind, value] of Object.entries<any>(content)) {
-      if (kind === "//") continue;
-      if (kind === "resource" || kind === "data") {
-        for (const [type, byName] of Object.entries<TerraformJson>(value)) {
-          for (const [name, block] of Object.entries<TerraformJson>(byName)) {
-            claim(`${kind}.${type}.${name}`, file);
-            merged[kind] ??= {};
-            merged[kind][type] ??= {};
-            merged[kind][type][name] = block;
-          }
-        }
-      } else if (NAMED.includes(kind)) {
-        for (const [name, block] of Object.entries<TerraformJson>(value)) {
-          claim(`${kind}.${name}`, file);
-          merged[kind] ??= {};
-          merged[kind][name] = block;
-        }
-      } else if (Array.isArray(value)) {
-        merged[kind] = [...(merged[kind] ?? []), ...value];
-      } else {
-        claim(kind, file);
-        merged[kind] = value;
-      }
+      if (kind !== "//") mergeBlock(merged, kind, value, claim);
     }
   }
   return merged;
+}
+
+/**
+ * Adds one top-level block of a file to the merged configuration: resources and data sources
+ * block by block, named blocks (`variable`) name by name, lists (`moved`) appended, anything
+ * else whole. `claim` throws for a block an earlier file defined.
+ */
+function mergeBlock(merged: TerraformJson, kind: string, value: any, claim: (key: string) => void): void {
+  if (kind === "resource" || kind === "data") {
+    for (const { type, name, block } of resourceBlocks(value)) {
+      claim(`${kind}.${type}.${name}`);
+      putResource(merged, kind, type, name, block);
+    }
+  } else if (NAMED.includes(kind)) {
+    for (const [name, block] of Object.entries<TerraformJson>(value)) {
+      claim(`${kind}.${name}`);
+      merged[kind] ??= {};
+      merged[kind][name] = block;
+    }
+  } else if (Array.isArray(value)) {
+    merged[kind] = [...(merged[kind] ?? []), ...value];
+  } else {
+    claim(kind);
+    merged[kind] = value;
+  }
 }

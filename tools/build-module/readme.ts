@@ -7,6 +7,7 @@
  */
 import { ROUTE53_METRICS_REGION } from "../../config/aws-regions";
 import { AWS_PROVIDER_VERSION } from "../terraform/toolchain";
+import { markdownTable } from "../report-format";
 import { FIXED_FILES } from "./module-layout";
 import type { ModuleFiles, ProjectRelease, TerraformJson } from "./module-json";
 
@@ -22,8 +23,6 @@ export interface ModuleReadmeInput {
   readonly build: BuildTimeSettings;
 }
 
-/** Inside a table cell: pipes would end the cell, line breaks the row. */
-const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
 /** Prose from the module's descriptions: `api.<domain_name>` must not read as an HTML tag. */
 const prose = (text: string) => text.replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 /** Sorts by UTF-16 code units: unlike `localeCompare`, the same on every Node and ICU build. */
@@ -32,13 +31,6 @@ const code = (text: string) => `\`${text}\``;
 /** terraform-docs' link text: underscores escaped so Markdown doesn't read emphasis. */
 const anchored = (kind: string, name: string) =>
   `<a name="${kind}_${name}"></a> [${name.replaceAll("_", "\\_")}](#${kind}\\_${name.replaceAll("_", "\\_")})`;
-
-function table(headers: readonly string[], rows: readonly (readonly string[])[], align?: readonly ("left" | "center")[]): string {
-  const rule = headers.map((header, i) =>
-    align?.[i] === "center" ? `:${"-".repeat(Math.max(header.length, 3) - 2)}:` : "-".repeat(Math.max(header.length, 3)),
-  );
-  return [headers, rule, ...rows.map((row) => row.map(cell))].map((row) => `| ${row.join(" | ")} |`).join("\n");
-}
 
 /** A Terraform value as HCL would show it (`"text"`, `10`, `null`). */
 const hclValue = (value: unknown) => (value === undefined || value === null ? "null" : JSON.stringify(value));
@@ -128,7 +120,7 @@ function fixedAtBuild({ build }: ModuleReadmeInput): string {
   return [
     "## Fixed when the module is built",
     "",
-    table(
+    markdownTable(
       ["Setting", "In this build", "Why it is not an input"],
       [
         [
@@ -167,7 +159,7 @@ function stableAddresses({ files }: ModuleReadmeInput): string {
     "",
     "Every resource's address is its construct path in snake case with the region last (`aws_lambda_function.api_tickets_get_function_eu_west_1`), never a hash, and the resources whose replacement loses data (tables, log groups, the alarm topic and its key) have fixed addresses. `moved.tf.json` carries a `moved` block from the address an earlier build gave each resource, so an older deployment moves instead of replacing:",
     "",
-    table(
+    markdownTable(
       ["Address", "Moved from"],
       [...moved].sort((a, b) => byCodeUnits(a.to, b.to)).map(({ from, to }) => [code(to), code(from)]),
     ),
@@ -182,7 +174,7 @@ function requirements({ files }: ModuleReadmeInput): string {
   return [
     "## Requirements",
     "",
-    table(
+    markdownTable(
       ["Name", "Version"],
       [
         [anchored("requirement", "terraform"), terraformVersion],
@@ -223,11 +215,11 @@ function providers(input: ModuleReadmeInput): string {
   return [
     "## Providers",
     "",
-    table(["Name", "Version"], [[anchored("provider", "aws"), aws.version]]),
+    markdownTable(["Name", "Version"], [[anchored("provider", "aws"), aws.version]]),
     "",
     "The module sets no provider itself; it asks for these configurations of `aws` (`configuration_aliases`). A region's API is its functions, REST API, certificate and custom domains.",
     "",
-    table(
+    markdownTable(
       ["Alias", "Region", "What it is for", "Resources"],
       aliases.map((alias) => {
         const region = alias.slice("aws.".length);
@@ -309,7 +301,7 @@ function layoutSection({ files }: ModuleReadmeInput): string {
     "",
     "Terraform reads every `.tf.json` file of the folder as one configuration; each holds one concern:",
     "",
-    table(["File", "What it holds", "Blocks"], rows),
+    markdownTable(["File", "What it holds", "Blocks"], rows),
   ].join("\n");
 }
 
@@ -347,12 +339,12 @@ function resources({ files }: ModuleReadmeInput): string {
     "",
     `${managed.length} resource blocks of ${byType.size} types:`,
     "",
-    table(
+    markdownTable(
       ["Type", "Count"],
       [...byType.entries()].map(([type, group]) => [code(type), counted(group)]),
     ),
     "",
-    table(
+    markdownTable(
       ["Name", "Type", "File"],
       entries.map((entry) => [
         `[${entry.type}.${entry.name}](${docsUrl(entry)})`,
@@ -376,7 +368,7 @@ function inputs({ files }: ModuleReadmeInput): string {
   return [
     "## Inputs",
     "",
-    table(
+    markdownTable(
       ["Name", "Description", "Type", "Default", "Required"],
       variables.map(([name, variable]) => {
         const required = !("default" in variable);
@@ -401,7 +393,7 @@ function outputs({ files }: ModuleReadmeInput): string {
     "",
     entries.length === 0
       ? "No outputs."
-      : table(
+      : markdownTable(
           ["Name", "Description"],
           entries.map(([name, output]) => [anchored("output", name), prose(output.description ?? "")]),
         ),

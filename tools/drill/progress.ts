@@ -3,6 +3,7 @@
  * status (elapsed time, health, DNS answer). On a terminal the status rewrites one line; in
  * a log (CI, a pipe) it prints a plain line when the state changes and every 30 s.
  */
+import { formatMsAsSeconds } from "../report-format";
 import type { Clock } from "./clock";
 
 export interface Output {
@@ -12,9 +13,11 @@ export interface Output {
 
 const PLAIN_HEARTBEAT_MS = 30_000;
 
-export function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
+/**
+ * @deprecated Takes milliseconds: use `formatMsAsSeconds` from tools/report-format. Kept only
+ * until observe.ts and faults/replication.ts import that instead.
+ */
+export const formatSeconds = formatMsAsSeconds;
 
 export class Progress {
   private statusShown = false;
@@ -28,7 +31,7 @@ export class Progress {
   ) {}
 
   private stamp(): string {
-    return `[${formatSeconds(this.clock.now() - this.startedAt).padStart(8)}]`;
+    return `[${formatMsAsSeconds(this.clock.now() - this.startedAt).padStart(8)}]`;
   }
 
   private clearStatus(): void {

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatSeconds } from "./progress";
+import { formatMsAsMinutes, formatMsAsSeconds, markdownTable } from "../report-format";
 import { describeClientSubnet } from "./client-subnets";
 import { faultMilestoneLabels, MILESTONES, probeOutcome, type DrillRecord, type MilestoneName } from "./record";
 import { theDrilled } from "./targets";
@@ -169,70 +169,52 @@ export function reportJson(record: DrillRecord): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-
-function table(header: readonly string[], align: readonly ("l" | "r")[], rows: readonly (readonly string[])[]): string[] {
-  return [
-    `| ${header.join(" | ")} |`,
-    `|${align.map((side) => (side === "r" ? "---:" : "---")).join("|")}|`,
-    ...rows.map((row) => `| ${row.map(cell).join(" | ")} |`),
-  ];
-}
-
-function duration(ms: number): string {
-  const total = Math.round(ms / 1000);
-  return total < 60 ? `${total} s` : `${Math.floor(total / 60)} min ${total % 60} s`;
-}
-
 function measured(ms: number | undefined): string {
-  return ms === undefined ? "not observed" : formatSeconds(ms);
+  return ms === undefined ? "not observed" : formatMsAsSeconds(ms);
+}
+
+/** Where the API moved and back, in a sentence; `timeToFailOver` was measured. */
+function failedOverSentence(record: DrillRecord, timeToFailOver: number, timeToFailBack: number | undefined): string {
+  const { targets } = record;
+  const region = targets.drilled.name;
+  const [moved, checkOf, back] =
+    targets.routing === "active-active"
+      ? [`For clients in ${region}'s area, \`${targets.apiName}\` moved from ${region} to`, `${region}'s`, `${region} there`]
+      : [`\`${targets.apiName}\` failed over from ${targets.primary.name} to`, "the primary's", targets.primary.name];
+  const returned =
+    timeToFailBack === undefined
+      ? `; it was not seen answering ${back} again.`
+      : `, and answered ${back} again ${formatMsAsSeconds(timeToFailBack)} after the health check was restored.`;
+  return `${moved} ${record.failoverRegion} ${formatMsAsSeconds(timeToFailOver)} after ${checkOf} health check was inverted${returned}`;
+}
+
+/** What happened to the routing: refused, failed over (and back), or not seen to. */
+function routingSentence(record: DrillRecord): string {
+  const { targets } = record;
+  const timings = drillTimings(record);
+  if (record.outcome === "refused") {
+    return "The drill refused to start: preflight found the problems listed below. Nothing was changed.";
+  }
+  if (timings.timeToFailOver !== undefined) return failedOverSentence(record, timings.timeToFailOver, timings.timeToFailBack);
+  if (record.milestones.broken === undefined)
+    return `The drill stopped before ${theDrilled(targets)}'s health check was inverted.`;
+  return targets.routing === "failover"
+    ? `\`${targets.apiName}\` was not seen failing over.`
+    : `\`${targets.apiName}\` was not seen moving away from ${targets.drilled.name} in its area.`;
+}
+
+function probesSentence(record: DrillRecord): string {
+  const probes = probeSummary(record);
+  const problems = [
+    ...(probes.lost > 0 ? [`${probes.lost} lost`] : []),
+    ...(probes.failed > 0 ? [`${probes.failed} not written`] : []),
+    ...(probes.unverified > 0 ? [`${probes.unverified} not verified`] : []),
+  ];
+  return `${probes.verified} of ${record.settings.probes} probe tickets were written and found in every region${problems.map((problem) => `; ${problem}`).join("")}.`;
 }
 
 function summary(record: DrillRecord): string {
-  const { targets } = record;
-  const timings = drillTimings(record);
-  const probes = probeSummary(record);
-  const sentences: string[] = [];
-  if (record.outcome === "refused") {
-    sentences.push("The drill refused to start: preflight found the problems listed below. Nothing was changed.");
-  } else if (timings.timeToFailOver !== undefined && targets.routing === "active-active") {
-    const region = targets.drilled.name;
-    sentences.push(
-      `For clients in ${region}'s area, \`${targets.apiName}\` moved from ${region} to ${record.failoverRegion} ` +
-        `${formatSeconds(timings.timeToFailOver)} after ${region}'s health check was inverted`,
-    );
-    sentences[0] +=
-      timings.timeToFailBack === undefined
-        ? `; it was not seen answering ${region} there again.`
-        : `, and answered ${region} there again ${formatSeconds(timings.timeToFailBack)} after the health check was restored.`;
-  } else if (timings.timeToFailOver !== undefined) {
-    sentences.push(
-      `\`${targets.apiName}\` failed over from ${targets.primary.name} to ${record.failoverRegion} ` +
-        `${formatSeconds(timings.timeToFailOver)} after the primary's health check was inverted`,
-    );
-    sentences[0] +=
-      timings.timeToFailBack === undefined
-        ? `; it was not seen answering ${targets.primary.name} again.`
-        : `, and answered ${targets.primary.name} again ${formatSeconds(timings.timeToFailBack)} after the health check was restored.`;
-  } else if (record.milestones.broken !== undefined) {
-    sentences.push(
-      targets.routing === "failover"
-        ? `\`${targets.apiName}\` was not seen failing over.`
-        : `\`${targets.apiName}\` was not seen moving away from ${targets.drilled.name} in its area.`,
-    );
-  } else {
-    sentences.push(`The drill stopped before ${theDrilled(targets)}'s health check was inverted.`);
-  }
-  if (record.probes.length > 0) {
-    sentences.push(
-      `${probes.verified} of ${record.settings.probes} probe tickets were written and found in every region` +
-        `${probes.lost > 0 ? `; ${probes.lost} lost` : ""}${probes.failed > 0 ? `; ${probes.failed} not written` : ""}` +
-        `${probes.unverified > 0 ? `; ${probes.unverified} not verified` : ""}.`,
-    );
-  }
-  return sentences.join(" ");
+  return [routingSentence(record), ...(record.probes.length > 0 ? [probesSentence(record)] : [])].join(" ");
 }
 
 function budgetRows(record: DrillRecord): string[][] {
@@ -258,7 +240,7 @@ function budgetRows(record: DrillRecord): string[][] {
       "clients fail over: cached answers expired",
       timings.timeToFailOver === undefined
         ? "not observed"
-        : `at most ${formatSeconds(timings.timeToFailOver + budget.recordTtlSeconds * 1000)}`,
+        : `at most ${formatMsAsSeconds(timings.timeToFailOver + budget.recordTtlSeconds * 1000)}`,
       `${budget.clientFailoverSeconds} s`,
       `fail over + record TTL ${budget.recordTtlSeconds} s (an alias record has the TTL of its API Gateway target)`,
     ],
@@ -297,7 +279,7 @@ function budgetSection(record: DrillRecord): string[] {
             "(the same routing check, the same alias-target TTL); clients elsewhere never moved.",
           "",
         ]),
-    ...table(["", "measured", "budget", "budget from"], ["l", "r", "r", "l"], budgetRows(record)),
+    markdownTable(["", "measured", "budget", "budget from"], budgetRows(record), ["left", "right", "right", "left"]),
     "",
   ];
   // A poll sees a change up to one polling interval late: only the earliest possible time counts against the budget.
@@ -306,7 +288,7 @@ function budgetSection(record: DrillRecord): string[] {
   if (over > 0) {
     lines.push(
       `> [!WARNING]`,
-      `> Failing over took at least ${formatSeconds(over)} longer than the budget (the measured time less one polling interval).`,
+      `> Failing over took at least ${formatMsAsSeconds(over)} longer than the budget (the measured time less one polling interval).`,
       "",
     );
   }
@@ -357,14 +339,13 @@ function headerSection(record: DrillRecord): string[] {
       ? `# Failover drill \`${record.drillId}\`: ${record.outcome}`
       : `# Active-active drill \`${record.drillId}\` of ${targets.drilled.name}: ${record.outcome}`,
     "",
-    ...table(
+    markdownTable(
       ["", ""],
-      ["l", "l"],
       [
         ["API", `\`${targets.apiName}\` in hosted zone \`${targets.hostedZoneId}\``],
         ...regionRows(record),
         ["fault", `\`${record.fault.kind}\`: ${record.fault.title}`],
-        ["started", `${iso(record.startedAt)}, took ${duration(record.finishedAt - record.startedAt)}`],
+        ["started", `${iso(record.startedAt)}, took ${formatMsAsMinutes(record.finishedAt - record.startedAt)}`],
         ["config", record.configSource],
         [
           "settings",
@@ -395,9 +376,8 @@ function faultSection(record: DrillRecord): string[] {
       ? "The fault was never put in place."
       : `In place from ${shown(window.fromSeconds)} to ${shown(window.toSeconds)} (${shown(window.seconds)})${window.open ? ", and not undone: see the problems" : ""}.`,
     "",
-    ...table(
+    markdownTable(
       ["", "measured"],
-      ["l", "r"],
       [
         ["time to detect", shown(fault.timeToDetectSeconds)],
         ["time to fail over", shown(fault.timeToFailOverSeconds, noFailover)],
@@ -411,6 +391,7 @@ function faultSection(record: DrillRecord): string[] {
         ["probes written", `${fault.probesWritten} of ${record.settings.probes}`],
         ["probes readable in every region at the end", String(fault.probesReadableEverywhere)],
       ],
+      ["left", "right"],
     ),
     "",
     "Terraform drift while the fault was in place:",
@@ -425,16 +406,16 @@ function stepsSection(record: DrillRecord): string[] {
   return [
     "## Steps",
     "",
-    ...table(
+    markdownTable(
       ["step", "at", "took", "outcome", "detail"],
-      ["l", "r", "r", "l", "l"],
       record.steps.map((step) => [
         step.name,
-        formatSeconds(step.startedAt),
-        formatSeconds(step.endedAt - step.startedAt),
+        formatMsAsSeconds(step.startedAt),
+        formatMsAsSeconds(step.endedAt - step.startedAt),
         step.outcome,
         step.detail,
       ]),
+      ["left", "right", "right"],
     ),
     "",
   ];
@@ -444,8 +425,8 @@ function milestonesSection(record: DrillRecord): string[] {
   const labels = faultMilestoneLabels(record.targets, record.fault.kind);
   const rows = (Object.keys(MILESTONES) as MilestoneName[])
     .filter((name) => record.milestones[name] !== undefined)
-    .map((name) => [labels[name], formatSeconds(record.milestones[name]!), iso(record.startedAt + record.milestones[name]!)]);
-  return rows.length === 0 ? [] : ["## Milestones", "", ...table(["", "at", "time"], ["l", "r", "l"], rows), ""];
+    .map((name) => [labels[name], formatMsAsSeconds(record.milestones[name]!), iso(record.startedAt + record.milestones[name]!)]);
+  return rows.length === 0 ? [] : ["## Milestones", "", markdownTable(["", "at", "time"], rows, ["left", "right"]), ""];
 }
 
 function probesSection(record: DrillRecord): string[] {
@@ -457,18 +438,18 @@ function probesSection(record: DrillRecord): string[] {
     "",
     `Written with \`POST ${targets.apiUrl}ticket\` to an address of Route 53's current answer, then read back with \`GET /ticket\` on each region's own endpoint.`,
     "",
-    ...table(
+    markdownTable(
       ["#", "at", "sent to", "HTTP", "ticket", ...regions, "result"],
-      ["r", "r", "l", "r", "l", ...regions.map((): "l" => "l"), "l"],
       record.probes.map((probe) => [
         String(probe.index),
-        formatSeconds(probe.at),
+        formatMsAsSeconds(probe.at),
         `${probe.servedBy ?? "unknown region"}${probe.address === undefined ? "" : ` (${probe.address})`}`,
         `${probe.httpStatus ?? "—"}${probe.attempts > 1 ? ` (${probe.attempts} attempts)` : ""}`,
         probe.ticketId === undefined ? (probe.error ?? "—") : `\`${probe.ticketId}\``,
         ...regions.map((region) => probe.readBack?.[region] ?? "—"),
         probeOutcome(probe),
       ]),
+      ["right", "right", "left", "right"],
     ),
     "",
   ];

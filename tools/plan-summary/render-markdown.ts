@@ -10,6 +10,7 @@
  * attribute tables, then table rows of stateless creates and updates. Stateful changes are
  * never left out.
  */
+import { escapeXml, markdownTable } from "../report-format";
 import type { AttributeChange, ShownValue } from "./attribute-diff";
 import { commitUrl, type GitHubRun, runUrl } from "./github-run";
 import { RECREATION_REASONS, type RecreatedReplica, type ReplicaMismatch } from "./replicas";
@@ -60,24 +61,6 @@ export function code(text: string): string {
   const fence = "`".repeat(longestRun + 1);
   const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
   return `${fence}${pad}${text}${pad}${fence}`;
-}
-
-/** One table cell: a `|` would end the cell (GFM unescapes `\|` even inside code spans). */
-export function tableCell(text: string): string {
-  return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
-}
-
-/** Text inside HTML (`<summary>`), where Markdown is not rendered. */
-function html(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
-function tableRow(cells: readonly string[]): string {
-  return `| ${cells.map(tableCell).join(" | ")} |`;
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [tableRow(header), `|${header.map(() => "---").join("|")}|`, ...rows.map(tableRow)];
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {
@@ -146,7 +129,7 @@ function keepRows<T extends ObjectChange>(
   };
 }
 
-function totalsTable(summary: PlanSummary, listed: readonly ResourceChangeSummary[]): string[] {
+function totalsTable(summary: PlanSummary, listed: readonly ResourceChangeSummary[]): string {
   const columns: [string, number][] = [
     ["Create", summary.counts.create],
     ["Update", summary.counts.update],
@@ -162,7 +145,7 @@ function totalsTable(summary: PlanSummary, listed: readonly ResourceChangeSummar
   ] as const) {
     if (count > 0) columns.push([label, count]);
   }
-  return table(
+  return markdownTable(
     columns.map(([label]) => label),
     [columns.map(([, count]) => String(count))],
   );
@@ -315,9 +298,9 @@ function attributeDetails(change: ObjectChange, action: string): string[] {
   const rows = change.attributeChanges;
   const region = change.region === undefined ? "" : ` in ${change.region}`;
   return [
-    `<details><summary><code>${html(change.address)}</code>: ${html(action)}${html(region)}, ${plural(rows.length, "attribute")}</summary>`,
+    `<details><summary><code>${escapeXml(change.address)}</code>: ${escapeXml(action)}${escapeXml(region)}, ${plural(rows.length, "attribute")}</summary>`,
     "",
-    ...table(["Attribute", "Before", "After"], rows.slice(0, MAX_ATTRIBUTE_ROWS).map(attributeRow)),
+    markdownTable(["Attribute", "Before", "After"], rows.slice(0, MAX_ATTRIBUTE_ROWS).map(attributeRow)),
     ...(rows.length > MAX_ATTRIBUTE_ROWS ? ["", `…and ${rows.length - MAX_ATTRIBUTE_ROWS} more attributes.`] : []),
     "",
     "</details>",
@@ -351,7 +334,7 @@ function driftSection(drift: readonly ObjectChange[], detail: Detail, omitted: O
       "",
       "Terraform's refresh found these objects changed since the last apply. The plan starts from what is there now: it sets back what the configuration sets, and recreates what was deleted.",
       "",
-      ...table(
+      markdownTable(
         ["Address", "Change", "Region", "Attributes"],
         rows.map((change) => [
           code(change.address),
@@ -370,7 +353,7 @@ function replacementsTable(replacements: readonly ResourceChangeSummary[]): stri
   return [
     `#### Replacements (${replacements.length})`,
     "",
-    ...table(
+    markdownTable(
       ["Address", "Forced by", "Order"],
       replacements.map((change) => [
         addressOf(change),
@@ -394,7 +377,7 @@ function importsSection(imports: readonly ResourceChangeSummary[], detail: Detai
     "",
     "Existing objects that `import` blocks bring under Terraform's management.",
     "",
-    ...table(
+    markdownTable(
       ["Address", "Import ID", "Then"],
       rows.map((change) => [code(change.address), code(change.importId ?? ""), thenOf(change)]),
     ),
@@ -409,7 +392,7 @@ function movesSection(moves: readonly ResourceChangeSummary[], detail: Detail, o
     "",
     "Objects that keep existing under a new address (`moved` blocks): nothing is destroyed by the move.",
     "",
-    ...table(
+    markdownTable(
       ["From", "To", "Then"],
       rows.map((change) => [code(change.previousAddress ?? ""), code(change.address), thenOf(change)]),
     ),
@@ -424,7 +407,7 @@ function forgetsSection(forgets: readonly ResourceChangeSummary[], detail: Detai
     "",
     "Terraform stops managing these (`removed` blocks with `destroy = false`); the objects and their data stay in AWS.",
     "",
-    ...table(
+    markdownTable(
       ["Address", "Provider", "Region"],
       rows.map((change) => [
         code(change.address),
@@ -442,7 +425,7 @@ function changesTable(changes: readonly ResourceChangeSummary[], detail: Detail,
   return [
     `<details><summary>All changed resources (${changes.length}${shown})</summary>`,
     "",
-    ...table(
+    markdownTable(
       ["Address", "Action", "Provider", "Region", "Why"],
       rows.map((change) => [
         addressOf(change),
@@ -477,49 +460,81 @@ export interface RenderOptions {
   readonly maxLength?: number;
 }
 
-function renderAt(summary: PlanSummary, options: RenderOptions, detail: Detail, maxLength: number): string {
-  const omitted: Omissions = { attributeTables: 0, rows: 0 };
-  const listed = summary.changes.filter(isListed);
+/** What a reader must see first: a failed-over deployment, the totals, and the callouts on stateful resources. */
+function overviewBlocks(summary: PlanSummary, listed: readonly ResourceChangeSummary[]): string[][] {
+  const blocks: string[][] = [];
+  // Before anything else: whoever reads this plan during an incident must see it first.
+  if (summary.failedOver.length > 0) blocks.push(failedOverCallout(summary.failedOver));
+  // Unchanged tables too: the check stays red until the replica is fixed.
+  const mismatched = summary.changes.filter((change) => change.replicaMismatches.length > 0);
+  const mismatchBlocks = mismatched.length > 0 ? [replicaMismatchCallout(mismatched)] : [];
+  if (listed.length === 0) {
+    return [
+      ...blocks,
+      ["**No changes.** The infrastructure matches the configuration.", ...notListed(summary)],
+      ...mismatchBlocks,
+    ];
+  }
   const losing = listed.filter((change) => change.losesData);
   const statefulInPlace = listed.filter(
     (change) =>
       change.statefulReason !== undefined && !change.losesData && (change.kind === "update" || change.kind === "forget"),
   );
+  return [
+    ...blocks,
+    [totalsTable(summary, listed), ...notListed(summary)],
+    ...(losing.length > 0 ? [dataLossCallout(losing)] : []),
+    ...mismatchBlocks,
+    ...(statefulInPlace.length > 0 ? [inPlaceNote(statefulInPlace)] : []),
+  ];
+}
+
+/** Changes to what Terraform tracks, beyond create/update/delete: drift, replacements, imports, moves, forgets. */
+function stateChangeBlocks(
+  summary: PlanSummary,
+  listed: readonly ResourceChangeSummary[],
+  detail: Detail,
+  omitted: Omissions,
+): string[][] {
   const replacements = listed.filter((change) => change.kind === "replace");
   const imports = listed.filter((change) => change.importId !== undefined);
   const moves = listed.filter((change) => change.previousAddress !== undefined);
   const forgets = listed.filter((change) => change.kind === "forget");
+  return [
+    ...(summary.drift.length > 0 ? driftSection(summary.drift, detail, omitted) : []),
+    ...(replacements.length > 0 ? [replacementsTable(replacements)] : []),
+    ...(imports.length > 0 ? [importsSection(imports, detail, omitted)] : []),
+    ...(moves.length > 0 ? [movesSection(moves, detail, omitted)] : []),
+    ...(forgets.length > 0 ? [forgetsSection(forgets, detail, omitted)] : []),
+  ];
+}
+
+/** The collapsed table of every change and each one's attribute changes. */
+function changeDetailBlocks(listed: readonly ResourceChangeSummary[], detail: Detail, omitted: Omissions): string[][] {
+  if (listed.length === 0) return [];
+  const table = changesTable(listed, detail, omitted);
+  const attributes = attributeSections(listed, actionOf, detail, omitted);
+  return [table, ...(attributes.length > 0 ? [[`#### Attribute changes (${attributes.length})`], ...attributes] : [])];
+}
+
+function footerBlocks(summary: PlanSummary): string[][] {
   const outputs = summary.outputChanges.map((output) => `${code(output.name)} (${output.kind})`);
+  return [
+    ...(outputs.length > 0 ? [[`Output changes: ${outputs.join(", ")}.`]] : []),
+    ...(summary.terraformVersion === undefined ? [] : [[`<sub>Terraform ${summary.terraformVersion}</sub>`]]),
+  ];
+}
 
-  const head: string[][] = [[`### ${options.title ?? "Terraform plan"}`]];
-  if (options.run !== undefined) head.push([runLine(options.run)]);
-  const body: string[][] = [];
-  // Before anything else: whoever reads this plan during an incident must see it first.
-  if (summary.failedOver.length > 0) body.push(failedOverCallout(summary.failedOver));
-  // Unchanged tables too: the check stays red until the replica is fixed.
-  const mismatched = summary.changes.filter((change) => change.replicaMismatches.length > 0);
-  if (listed.length === 0) {
-    body.push(["**No changes.** The infrastructure matches the configuration.", ...notListed(summary)]);
-    if (mismatched.length > 0) body.push(replicaMismatchCallout(mismatched));
-  } else {
-    body.push([...totalsTable(summary, listed), ...notListed(summary)]);
-    if (losing.length > 0) body.push(dataLossCallout(losing));
-    if (mismatched.length > 0) body.push(replicaMismatchCallout(mismatched));
-    if (statefulInPlace.length > 0) body.push(inPlaceNote(statefulInPlace));
-  }
-  if (summary.drift.length > 0) body.push(...driftSection(summary.drift, detail, omitted));
-  if (replacements.length > 0) body.push(replacementsTable(replacements));
-  if (imports.length > 0) body.push(importsSection(imports, detail, omitted));
-  if (moves.length > 0) body.push(movesSection(moves, detail, omitted));
-  if (forgets.length > 0) body.push(forgetsSection(forgets, detail, omitted));
-  if (listed.length > 0) {
-    body.push(changesTable(listed, detail, omitted));
-    const attributes = attributeSections(listed, actionOf, detail, omitted);
-    if (attributes.length > 0) body.push([`#### Attribute changes (${attributes.length})`], ...attributes);
-  }
-  if (outputs.length > 0) body.push([`Output changes: ${outputs.join(", ")}.`]);
-  if (summary.terraformVersion !== undefined) body.push([`<sub>Terraform ${summary.terraformVersion}</sub>`]);
-
+function renderAt(summary: PlanSummary, options: RenderOptions, detail: Detail, maxLength: number): string {
+  const omitted: Omissions = { attributeTables: 0, rows: 0 };
+  const listed = summary.changes.filter(isListed);
+  const head = [[`### ${options.title ?? "Terraform plan"}`], ...(options.run === undefined ? [] : [[runLine(options.run)]])];
+  const body = [
+    ...overviewBlocks(summary, listed),
+    ...stateChangeBlocks(summary, listed, detail, omitted),
+    ...changeDetailBlocks(listed, detail, omitted),
+    ...footerBlocks(summary),
+  ];
   const shortened = omitted.attributeTables + omitted.rows > 0 ? [shortenedNote(maxLength, omitted)] : [];
   return `${[...head, ...shortened, ...body].map((lines) => lines.join("\n")).join("\n\n")}\n`;
 }

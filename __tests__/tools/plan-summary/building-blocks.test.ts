@@ -3,7 +3,8 @@ import { attributeChanges, formatAttributePath, MAX_VALUE_CHARS } from "../../..
 import { githubRunFromEnv, runUrl } from "../../../tools/plan-summary/github-run";
 import { parsePlan, type PlanResourceChange } from "../../../tools/plan-summary/plan-schema";
 import { moduleConfigPath, placeResources } from "../../../tools/plan-summary/provider-regions";
-import { code, tableCell } from "../../../tools/plan-summary/render-markdown";
+import { tableCell } from "../../../tools/report-format";
+import { code } from "../../../tools/plan-summary/render-markdown";
 import { STATEFUL_RESOURCE_TYPES } from "../../../tools/plan-summary/stateful-resources";
 import { changeKind } from "../../../tools/plan-summary/summarize";
 

@@ -33,7 +33,9 @@ describe("plan summary over the comment limit", () => {
 
   test("keeps every stateful change in view, and the stateful attribute table", () => {
     const visible = outsideDetails(fitted);
-    expect(visible).toContain("| Create | Update | Replace | Delete |\n|---|---|---|---|\n| 0 | 201 | 0 | 1 |");
+    expect(visible).toContain(
+      "| Create | Update | Replace | Delete |\n| ------ | ------ | ------- | ------ |\n| 0 | 201 | 0 | 1 |",
+    );
     expect(visible).toContain(CAUTION);
     expect(visible).toContain(STATEFUL_UPDATE);
     expect(attributeRows(fitted, "aws_cloudwatch_log_group.api")).toEqual(["| `retention_in_days` | `14` | `30` |"]);

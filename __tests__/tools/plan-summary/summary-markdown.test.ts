@@ -13,7 +13,9 @@ describe("plan summary of real plans", () => {
     const { summary, markdown } = summarizeFixture(PLAN_FIXTURES.createOnly);
 
     test("totals the creations and counts the deferred data source read without listing it", () => {
-      expect(markdown).toContain("| Create | Update | Replace | Delete |\n|---|---|---|---|\n| 3 | 0 | 0 | 0 |");
+      expect(markdown).toContain(
+        "| Create | Update | Replace | Delete |\n| ------ | ------ | ------- | ------ |\n| 3 | 0 | 0 | 0 |",
+      );
       expect(markdown).toContain("Not listed: 1 data source to read.");
       expect(markdown).not.toContain("data.aws_iam_policy_document");
     });
@@ -84,7 +86,7 @@ describe("plan summary of real plans", () => {
           "### Terraform plan",
           "",
           "| Create | Update | Replace | Delete |",
-          "|---|---|---|---|",
+          "| ------ | ------ | ------- | ------ |",
           "| 0 | 0 | 1 | 0 |",
           "",
           "> [!CAUTION]",
@@ -97,13 +99,13 @@ describe("plan summary of real plans", () => {
           "#### Replacements (1)",
           "",
           "| Address | Forced by | Order |",
-          "|---|---|---|",
+          "| ------- | --------- | ----- |",
           "| `aws_dynamodb_table.tickets` | `hash_key` | destroy, then create |",
           "",
           "<details><summary>All changed resources (1)</summary>",
           "",
           "| Address | Action | Provider | Region | Why |",
-          "|---|---|---|---|---|",
+          "| ------- | ------ | -------- | ------ | --- |",
           "| `aws_dynamodb_table.tickets` | **replace** (stateful) | `aws.eu-west-1` | eu-west-1 | an argument cannot be changed in place |",
           "",
           "</details>",
@@ -113,7 +115,7 @@ describe("plan summary of real plans", () => {
           "<details><summary><code>aws_dynamodb_table.tickets</code>: replace in eu-west-1, 5 attributes</summary>",
           "",
           "| Attribute | Before | After |",
-          "|---|---|---|",
+          "| --------- | ------ | ----- |",
           '| `arn` | `"arn:aws:dynamodb:eu-west-1:123456789012:table/tickets"` | _(known after apply)_ |',
           '| `attribute[0].name` | `"id"` | `"ticketId"` |',
           '| `hash_key` **forces replacement** | `"id"` | `"ticketId"` |',
@@ -234,7 +236,9 @@ describe("plan summary of real plans", () => {
 
     test("keeps the totals and the stateful note in view and collapses the tables", () => {
       const visible = outsideDetails(markdown);
-      expect(visible).toContain("| Create | Update | Replace | Delete |\n|---|---|---|---|\n| 0 | 3 | 0 | 0 |");
+      expect(visible).toContain(
+        "| Create | Update | Replace | Delete |\n| ------ | ------ | ------- | ------ |\n| 0 | 3 | 0 | 0 |",
+      );
       expect(visible).toContain("> - `aws_dynamodb_table.rides`: update in eu-west-1");
       expect(visible).toContain("#### Attribute changes (3)");
       expect(visible).not.toContain("| Address | Action |");

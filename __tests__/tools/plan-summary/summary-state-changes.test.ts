@@ -42,7 +42,7 @@ describe("plan summary: state changes", () => {
 
     test("lists the import with its id and what else happens to the object", () => {
       expect(outsideDetails(markdown)).toContain(
-        "| Create | Update | Replace | Delete | Import |\n|---|---|---|---|---|\n| 1 | 2 | 0 | 0 | 1 |",
+        "| Create | Update | Replace | Delete | Import |\n| ------ | ------ | ------- | ------ | ------ |\n| 1 | 2 | 0 | 0 | 1 |",
       );
       expect(rowOf(tableAfter(markdown, "#### Imports (1)"), "aws_dynamodb_table.legacy")).toBe(
         "| `aws_dynamodb_table.legacy` | `legacy-rides` | update |",
@@ -66,7 +66,7 @@ describe("plan summary: state changes", () => {
 
     test("counts moves and forgets beside the usual totals", () => {
       expect(outsideDetails(markdown)).toContain(
-        "| Create | Update | Replace | Delete | Move | Forget |\n|---|---|---|---|---|---|\n| 0 | 1 | 0 | 0 | 2 | 1 |",
+        "| Create | Update | Replace | Delete | Move | Forget |\n| ------ | ------ | ------- | ------ | ---- | ------ |\n| 0 | 1 | 0 | 0 | 2 | 1 |",
       );
     });
 

@@ -1,0 +1,7 @@
+/**
+ * What the tools' reports share (bench, drill, plan summary, module README): one Markdown
+ * table, one XML escape, the duration formatters and the SVG charts' scaffolding.
+ */
+export { type Alignment, markdownTable, tableCell } from "./markdown-table";
+export { escapeXml } from "./xml";
+export { formatMs, formatMsAsMinutes, formatMsAsSeconds, formatSeconds } from "./time";

@@ -11,7 +11,6 @@ import {
   errorOutcome,
   INTERNAL_ERROR_MESSAGE,
   InvalidInputError,
-  NotFoundError,
   PayloadTooLargeError,
 } from "../../lambdas/core/errors";
 import { checkTableHealth, HEALTH_SENTINEL_KEY } from "../../lambdas/core/health";
@@ -250,7 +249,6 @@ describe("page tokens", () => {
 describe("errorOutcome: the one error -> status mapping", () => {
   test.each([
     [new InvalidInputError("description is required", "description"), 400, "description is required"],
-    [new NotFoundError("no such ticket"), 404, "no such ticket"],
     [new ConflictError("a ticket with this id already exists"), 409, "a ticket with this id already exists"],
     [new PayloadTooLargeError("body is larger than 16384 bytes"), 413, "body is larger than 16384 bytes"],
   ])("%p -> %i with its own message", (error, statusCode, message) => {

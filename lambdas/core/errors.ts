@@ -37,13 +37,6 @@ export class PayloadTooLargeError extends ApiError {
   }
 }
 
-export class NotFoundError extends ApiError {
-  override readonly name = "NotFoundError";
-  constructor(message: string) {
-    super(404, message);
-  }
-}
-
 /** The resource is in a state that refuses the request; with `retryAfterSeconds` when that will pass. */
 export class ConflictError extends ApiError {
   override readonly name = "ConflictError";

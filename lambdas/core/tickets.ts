@@ -1,16 +1,8 @@
 import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "./dynamo";
-import { ConflictError, InvalidInputError } from "./errors";
+import { ConflictError } from "./errors";
 import type { CoreLogger } from "./logger";
-import {
-  NEXT_TOKEN_LIMITS,
-  OPTIONAL_TICKET_FIELDS,
-  PAGE_LIMITS,
-  type Ticket,
-  type TicketInput,
-} from "../../contract/ticket-json-schema";
-
-export { PAGE_LIMITS };
+import { OPTIONAL_TICKET_FIELDS, type Ticket, type TicketInput } from "../../contract/ticket-json-schema";
 
 export interface TicketTable {
   documentClient: DocumentClient;
@@ -109,13 +101,13 @@ export interface TicketKey {
 
 export interface TicketPage {
   tickets: Ticket[];
-  /** Opaque token of the next page; absent on the last page. */
-  nextToken?: string;
+  /** The key to continue after (`ListTicketsQuery.startKey` of the next page); absent on the last page. */
+  lastKey?: TicketKey;
 }
 
 /**
  * One bounded `Scan` per call. DynamoDB may return fewer than `limit` items together with a
- * LastEvaluatedKey (1 MB page cap, filtered items); the token simply continues from there.
+ * LastEvaluatedKey (1 MB page cap, filtered items); the next page simply continues from there.
  */
 export async function listTickets(query: ListTicketsQuery, deps: TicketTable): Promise<TicketPage> {
   const output = await deps.documentClient.send(
@@ -123,62 +115,10 @@ export async function listTickets(query: ListTicketsQuery, deps: TicketTable): P
   );
   const tickets = ((output.Items ?? []) as Ticket[]).map(orderedTicket);
   const lastKey = output.LastEvaluatedKey;
-  return lastKey === undefined ? { tickets } : { tickets, nextToken: encodePageToken(toTicketKey(lastKey)) };
+  return lastKey === undefined ? { tickets } : { tickets, lastKey: toTicketKey(lastKey) };
 }
 
 function toTicketKey(key: Record<string, unknown>): TicketKey {
   if (typeof key.id !== "string") throw new Error("LastEvaluatedKey has no string id");
   return { id: key.id };
-}
-
-/** Query parameters of `GET /ticket`, validated strictly; anything else is a 400 naming it. */
-export function parseListQuery(params: Record<string, string | undefined> | null | undefined): ListTicketsQuery {
-  const query: ListTicketsQuery = { limit: PAGE_LIMITS.default };
-  const limit = params?.limit;
-  if (limit !== undefined) {
-    // Digits only: rejects "1.5", "1e3", " 10", "0x10" that Number() would accept.
-    const value = /^[0-9]{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
-    if (!(value >= 1 && value <= PAGE_LIMITS.max)) {
-      throw new InvalidInputError(`limit must be an integer from 1 to ${PAGE_LIMITS.max}`, "limit");
-    }
-    query.limit = value;
-  }
-  const nextToken = params?.nextToken;
-  if (nextToken !== undefined) query.startKey = decodePageToken(nextToken);
-  return query;
-}
-
-const TOKEN_PATTERN = new RegExp(NEXT_TOKEN_LIMITS.pattern);
-
-/** base64url of the JSON key: opaque to clients, trivially decodable for us. */
-export function encodePageToken(key: TicketKey): string {
-  return Buffer.from(JSON.stringify({ id: key.id }), "utf8").toString("base64url");
-}
-
-/**
- * Accepts only what `encodePageToken` produces: canonical base64url of a JSON object whose
- * only key is a string `id` of 1 to 2,048 UTF-8 bytes (DynamoDB's limit for a key; a longer or
- * ill-formed one would reach the Scan and fail there as a 500). A forged key with other
- * attributes never reaches the Scan as ExclusiveStartKey.
- */
-export function decodePageToken(token: string): TicketKey {
-  const malformed = () =>
-    new InvalidInputError("nextToken is malformed: pass the X-Next-Token of the previous page", "nextToken");
-  if (token.length === 0 || token.length > NEXT_TOKEN_LIMITS.maxLength || !TOKEN_PATTERN.test(token)) throw malformed();
-  const bytes = Buffer.from(token, "base64url");
-  if (bytes.toString("base64url") !== token) throw malformed();
-  let key: unknown;
-  try {
-    key = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-  } catch {
-    throw malformed();
-  }
-  if (typeof key !== "object" || key === null || Array.isArray(key)) throw malformed();
-  const entries = Object.entries(key);
-  const id = entries[0]?.[1];
-  if (entries.length !== 1 || entries[0]?.[0] !== "id" || typeof id !== "string" || id === "") throw malformed();
-  // Well-formed (a JSON escape can smuggle in a lone surrogate, which DynamoDB refuses) and within the key limit.
-  const idBytes = Buffer.from(id, "utf8");
-  if (idBytes.toString("utf8") !== id || idBytes.byteLength > NEXT_TOKEN_LIMITS.maxIdBytes) throw malformed();
-  return { id };
 }

@@ -8,6 +8,7 @@ import type { ClientErrorAlarm } from "./client-error-alarms";
 import { FAILOVER_LEVER } from "./failover-lever";
 import type { AliasTarget } from "./regional-domains";
 import { markNewlyCounted } from "./terraform-address";
+import { ValidationError } from "./validation-error";
 
 const LEVER_IGNORED = [FAILOVER_LEVER.attribute, `tags["${FAILOVER_LEVER.markerTag}"]`];
 
@@ -99,7 +100,7 @@ export class ApiDns extends Construct {
   constructor(scope: Construct, id: string, props: ApiDnsProps) {
     super(scope, id);
     if (props.regions.length < 2) {
-      throw new Error("ApiDns: regions needs at least two regions (a primary and a standby, or two active regions)");
+      throw new ValidationError("regions needs at least two regions (a primary and a standby, or two active regions)", this);
     }
     this.healthChecks = Object.fromEntries(props.regions.map((entry) => [entry.region, this.regionChecks(entry, props)]));
 

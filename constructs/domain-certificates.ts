@@ -5,6 +5,7 @@ import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { peerAttribute, terraformAddress } from "./terraform-address";
+import { ValidationError } from "./validation-error";
 
 export interface CertificateRegion {
   readonly region: string;
@@ -113,7 +114,7 @@ export class DomainCertificates extends Construct {
   /** The certificate to use in `region`; for a new one, known only once it is validated. */
   arnIn(region: string): string {
     const arn = this.arns.get(region);
-    if (arn === undefined) throw new Error(`DomainCertificates: no certificate for "${region}"`);
+    if (arn === undefined) throw new ValidationError(`no certificate for "${region}"`, this);
     return arn;
   }
 }

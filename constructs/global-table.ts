@@ -5,6 +5,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { DynamodbResourcePolicy } from "@cdktf/provider-aws/lib/dynamodb-resource-policy";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { pinTerraformName, terraformAddress } from "./terraform-address";
+import { ValidationError } from "./validation-error";
 
 export interface GlobalTableProps {
   /** Table name, the same in every region. */
@@ -124,7 +125,7 @@ export class GlobalTable extends Construct {
    */
   arnIn(region: string): string {
     if (!this.regions.includes(region)) {
-      throw new Error(`GlobalTable: no table or replica in "${region}" (regions: ${this.regions.join(", ")})`);
+      throw new ValidationError(`no table or replica in "${region}" (regions: ${this.regions.join(", ")})`, this);
     }
     if (region === this.primaryRegion) return this.table.arn;
     return Token.asString(`\${${this.replicaArnExpression(region)}}`);

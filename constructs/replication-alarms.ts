@@ -3,6 +3,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { alarmTopic, type AlarmTopic } from "./alarm-topic";
 import { terraformName } from "./terraform-address";
+import { ValidationError } from "./validation-error";
 
 /** When a replica counts as behind. */
 export interface ReplicationLagRule {
@@ -55,7 +56,7 @@ export class ReplicationAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicationAlarmsProps) {
     super(scope, id);
-    if (props.regions.length < 2) throw new Error("ReplicationAlarms: regions needs at least two regions");
+    if (props.regions.length < 2) throw new ValidationError("regions needs at least two regions", this);
     const alarms: ReplicationAlarm[] = [];
     const topicArns: Record<string, string> = {};
     for (const { region: source, provider } of props.regions) {

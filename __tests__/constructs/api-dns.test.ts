@@ -5,7 +5,7 @@ import { FAILOVER_LEVER } from "../../constructs/failover-lever";
 import { HANDLERS } from "../../contract/handlers";
 import { TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
-import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
+import { exposedValue, exposeValue, regionalProvider, synthScope, validationErrorOf } from "../support/construct";
 import { addressOf, attributeRef, expectResources, type TerraformJson } from "../support/terraform-json";
 
 const ZONE = "Z0000000000EXAMPLE";
@@ -241,9 +241,10 @@ describe("ApiDns needs a second region", () => {
     ["no region", "failover", []],
     ["one region", "active-active", [IRELAND]],
   ] as const)("%s fails in %s mode, naming the construct and the field", (_case, routing, regions) => {
-    expect(() => synthDns(regions, { routing })).toThrow(
-      "ApiDns: regions needs at least two regions (a primary and a standby, or two active regions)",
-    );
+    expect(validationErrorOf(() => synthDns(regions, { routing }))).toEqual({
+      path: expect.stringMatching(/\/dns$/),
+      message: "regions needs at least two regions (a primary and a standby, or two active regions)",
+    });
   });
 });
 

@@ -4,7 +4,7 @@ import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { DomainCertificates } from "../../constructs/domain-certificates";
-import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
+import { exposedValue, exposeValue, regionalProvider, synthScope, validationErrorOf } from "../support/construct";
 import { addressOf, attributeRef, expectOnlyIn, expectResources } from "../support/terraform-json";
 
 const REGIONS = ["eu-west-1", "ap-southeast-1"] as const;
@@ -93,9 +93,10 @@ describe("DomainCertificates, every certificate new", () => {
   });
 
   test("arnIn a region it has no certificate for fails, naming the region", () => {
-    expect(() => synthCertificates({}, (certificates) => certificates.arnIn("us-west-2"))).toThrow(
-      'DomainCertificates: no certificate for "us-west-2"',
-    );
+    expect(validationErrorOf(() => synthCertificates({}, (certificates) => certificates.arnIn("us-west-2")))).toEqual({
+      path: expect.stringMatching(/\/certificates$/),
+      message: 'no certificate for "us-west-2"',
+    });
   });
 });
 

@@ -9,7 +9,7 @@ import {
   replicaProtectionStatement,
   TABLE_TIMEOUTS,
 } from "../../constructs/global-table";
-import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
+import { exposedValue, exposeValue, regionalProvider, synthScope, validationErrorOf } from "../support/construct";
 import { ACCOUNT, ADMINISTRATOR, evaluate, renderPolicyDocument } from "../support/iam-simulation";
 import { addressOf, dataSourcesOf, expectResources, policyDocument } from "../support/terraform-json";
 
@@ -106,9 +106,10 @@ describe("GlobalTable", () => {
   });
 
   test("arnIn a region with neither table nor replica fails, naming the region and the table's regions", () => {
-    expect(() => synthTable({}, (t) => t.arnIn("us-east-1"))).toThrow(
-      'GlobalTable: no table or replica in "us-east-1" (regions: eu-west-1, ap-southeast-1)',
-    );
+    expect(validationErrorOf(() => synthTable({}, (t) => t.arnIn("us-east-1")))).toEqual({
+      path: expect.stringMatching(/\/table$/),
+      message: 'no table or replica in "us-east-1" (regions: eu-west-1, ap-southeast-1)',
+    });
   });
 
   test("with three regions gets two replicas, in the given order", () => {

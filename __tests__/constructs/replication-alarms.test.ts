@@ -3,7 +3,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { ReplicationAlarms, type ReplicationAlarmsProps } from "../../constructs/replication-alarms";
-import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
+import { exposedValue, exposeValue, regionalProvider, synthScope, validationErrorOf } from "../support/construct";
 import { addressOf, attributeRef, expectResources } from "../support/terraform-json";
 
 const RULE = { thresholdSeconds: 60, periodSeconds: 60, evaluationPeriods: 5, treatMissingData: "notBreaching" };
@@ -102,6 +102,9 @@ describe("ReplicationAlarms settings", () => {
   });
 
   test("one region fails, naming the construct", () => {
-    expect(() => synthAlarms(["eu-west-1"])).toThrow("ReplicationAlarms: regions needs at least two regions");
+    expect(validationErrorOf(() => synthAlarms(["eu-west-1"]))).toEqual({
+      path: expect.stringMatching(/\/replication-alarms$/),
+      message: "regions needs at least two regions",
+    });
   });
 });

@@ -3,10 +3,17 @@
  * construct-path hash, in the app's stacks and in the plain module; and every resource moves
  * from the address cdktf gave it before, so an existing deployment replaces nothing.
  */
-import { Testing } from "cdktf";
-import { readableName } from "../../stacks/stable-addresses";
+import { Testing, TerraformResource } from "cdktf";
+import { Construct } from "constructs";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { PINNED_NAME } from "../../constructs/terraform-address";
+import { buildStacks } from "../../stacks/app";
+import { readableName, StableAddressStack } from "../../stacks/stable-addresses";
+import { STATEFUL_RESOURCE_TYPES } from "../../tools/plan-summary/stateful-resources";
+import { validationErrorOf } from "../support/construct";
 import { TicketsStack } from "../../stacks/tickets-stack";
 import { synthStacks, type TerraformJson, testConfig } from "../support/synth";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import before from "../fixtures/addresses-before-readable-names.json";
 
 const THREE_REGIONS = {
@@ -146,5 +153,42 @@ describe("records counted only since both routing modes share the module", () =>
   test("the app's stack counts nothing there: its moves name the records themselves", () => {
     const { tickets } = synthStacks();
     expect(moved(tickets).filter(({ to }) => to.endsWith("]"))).toEqual([]);
+  });
+});
+
+describe("stateful resources", () => {
+  test.each([
+    ["the default config", {}],
+    ["three regions, active-active, a state replica", THREE_REGIONS],
+  ])("in %s, each has the name its construct pinned, never its path's", (_case, overrides) => {
+    const stacks = buildStacks(Testing.app(), testConfig(overrides));
+    const stateful = Object.values(stacks)
+      .flatMap((stack) => stack.node.findAll())
+      .filter((node): node is TerraformResource => node instanceof TerraformResource)
+      // The types whose replacement loses data (the plan summary's list), and the alarm topics,
+      // whose confirmed e-mail subscriptions a replacement would drop.
+      .filter(({ terraformResourceType: type }) => type in STATEFUL_RESOURCE_TYPES || type === "aws_sns_topic");
+    expect(stateful.length).toBeGreaterThan(10);
+    for (const resource of stateful) {
+      const pinned = resource.node.metadata.find((entry) => entry.type === PINNED_NAME)?.data;
+      expect({ path: resource.node.path, name: resource.friendlyUniqueId }).toEqual({ path: resource.node.path, name: pinned });
+    }
+  });
+});
+
+test("two elements that would share a Terraform name fail the synth, naming the stack and both paths", () => {
+  class TwoTopics extends StableAddressStack {
+    constructor() {
+      super(Testing.app(), "tickets");
+      const provider = new AwsProvider(this, "aws", { region: "eu-west-1" });
+      // `alarm-topic/x` and `alarm/topic-x` both read as alarm_topic_x.
+      new SnsTopic(new Construct(this, "alarm-topic"), "x", { provider });
+      new SnsTopic(new Construct(this, "alarm"), "topic-x", { provider });
+      this.addMovedBlocks();
+    }
+  }
+  expect(validationErrorOf(() => new TwoTopics())).toEqual({
+    path: "tickets",
+    message: '"alarm/topic-x" and "alarm-topic/x" would both be aws_sns_topic.alarm_topic_x',
   });
 });

@@ -7,6 +7,7 @@ import "cdktf/lib/testing/adapters/jest";
 import { TerraformOutput, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ValidationError } from "../../constructs/validation-error";
 import type { TerraformJson } from "./terraform-json";
 
 Testing.setupJest();
@@ -45,4 +46,19 @@ export function exposedValue(json: TerraformJson, name: string): any {
   const output = json.output?.[outputName(name)];
   if (output === undefined) throw new Error(`no output ${name}`);
   return output.value;
+}
+
+/**
+ * The ValidationError `build` throws, as `{ path, message }` with the message's path prefix cut
+ * off; fails the test when it throws nothing or another error.
+ */
+export function validationErrorOf(build: () => unknown): { path: string; message: string } {
+  try {
+    build();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    expect(error.message.startsWith(`${error.constructPath}: `)).toBe(true);
+    return { path: error.constructPath, message: error.message.slice(error.constructPath.length + 2) };
+  }
+  throw new Error("expected a ValidationError, but nothing was thrown");
 }

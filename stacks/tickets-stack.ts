@@ -33,18 +33,70 @@ export interface TicketsStackProps {
   readonly deploymentVariables?: boolean;
 }
 
+/** The stack's config with the per-deployment settings as Terraform variables where asked. */
+type StackConfig = TicketsConfig;
+
+/** One region's API and what hangs off it. */
+interface RegionalParts {
+  readonly region: string;
+  readonly label: string;
+  readonly api: RegionalApi;
+  readonly domains: RegionalDomains;
+  readonly clientErrors: ClientErrorAlarms;
+}
+
+/** What the outputs and the dashboard read from the stack's monitoring. */
+interface Monitoring {
+  readonly alarms: HealthAlarms;
+  readonly replication: ReplicationAlarms;
+  readonly replicationFault?: ReplicationFault;
+}
+
 /**
  * The multi-region ticket API: in every configured region the functions, the REST API, its
  * custom domains and a table replica; Route 53 failover from the primary to the standbys;
  * health alarms in us-east-1. State lives in the bootstrap bucket.
  */
 export class TicketsStack extends StableAddressStack {
+  private readonly providers: RegionalProviders;
+
   constructor(scope: Construct, id: string, props: TicketsStackProps) {
     super(scope, id);
     const config = { ...props.config, ...(props.deploymentVariables ? deploymentVariables(this, props.config) : {}) };
-    const [primary] = config.regions;
-    const apiDomainName = `${API_LABEL}.${config.domainName}`;
+    this.stateBackend(config, id);
+    this.providers = new RegionalProviders(this, "providers", {
+      regions: config.regions.map((region) => region.name),
+      tags: config.tags,
+    });
+    const tables = this.tables(config);
+    const regional = this.regionalApis(config, tables);
+    // The id predates active-active: kept, since the records' and checks' addresses derive from it.
+    const dns = new ApiDns(this, "failover-dns", {
+      provider: this.primaryProvider(config),
+      hostedZoneId: config.hostedZoneId,
+      apiDomainName: apiDomainName(config),
+      standbySetDomainName: `${STANDBY_SET_LABEL}.${config.domainName}`,
+      regions: regional.map(({ region, label, domains, clientErrors }) => ({
+        region,
+        label,
+        regionalDomainName: domains.regionalDomainName,
+        regionalRecord: domains.regionalRecord,
+        apiTarget: domains.apiTarget,
+        clientErrorAlarms: clientErrors.alarms,
+      })),
+      routing: config.routing,
+      requestInterval: config.healthCheck.requestInterval,
+      failureThreshold: config.healthCheck.failureThreshold,
+      checkerRegions: config.healthCheck.checkerRegions,
+    });
+    const monitoring = this.monitoring(config, tables, regional, dns);
+    const dashboard = this.dashboard(config, tables, regional, dns, monitoring);
+    this.outputs(config, { tables, regional, dns, monitoring, dashboard });
+    this.addMovedBlocks();
+  }
 
+  /** State in the bootstrap bucket, under the state key, locked by S3 itself. */
+  private stateBackend(config: StackConfig, id: string): void {
     const backend = new S3Backend(this, {
       bucket: config.stateBackend.bucket,
       key: `${config.stateBackend.keyPrefix}/${id}.tfstate`,
@@ -55,55 +107,64 @@ export class TicketsStack extends StableAddressStack {
     // cdktf 0.21's S3Backend predates S3-native locking, which needs Terraform 1.10.
     backend.addOverride("use_lockfile", true);
     this.addOverride("terraform.required_version", ">= 1.10.0");
+  }
 
-    const providers = new RegionalProviders(this, "providers", {
-      regions: config.regions.map((region) => region.name),
-      tags: config.tags,
-    });
-    const primaryProvider = providers.forRegion(primary!.name);
-    const regionProviders = config.regions.map(({ name }) => ({ region: name, provider: providers.forRegion(name) }));
-    const replicas = regionProviders.slice(1);
-    const healthSourceCidrs = healthCallers(config);
+  private primaryProvider(config: StackConfig) {
+    return this.providers.forRegion(config.regions[0]!.name);
+  }
 
-    const table = new GlobalTable(this, "global-table", {
+  /** Every region but the primary, each with its provider. */
+  private regionProviders(config: StackConfig) {
+    return config.regions.map(({ name }) => ({ region: name, provider: this.providers.forRegion(name) }));
+  }
+
+  /** The tickets table and Powertools' idempotency records, both global tables. */
+  private tables(config: StackConfig) {
+    const common = {
+      primaryRegion: config.regions[0]!.name,
+      provider: this.primaryProvider(config),
+      replicas: this.regionProviders(config).slice(1),
+    };
+    const tickets = new GlobalTable(this, "global-table", {
+      ...common,
       tableName: config.tableName,
-      primaryRegion: primary!.name,
-      provider: primaryProvider,
-      replicas,
       terraformName: "tickets_table",
     });
     // Powertools' idempotency records of POST /ticket: replicated like the tickets, expiring by TTL.
-    const idempotencyTable = new GlobalTable(this, "idempotency-table", {
+    const idempotency = new GlobalTable(this, "idempotency-table", {
+      ...common,
       tableName: `${config.tableName}-idempotency`,
-      primaryRegion: primary!.name,
-      provider: primaryProvider,
-      replicas,
       ttlAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
       terraformName: "idempotency_table",
     });
+    return { tickets, idempotency };
+  }
+
+  /** Per region: the API, its client-error alarms and its custom domains. */
+  private regionalApis(config: StackConfig, tables: { tickets: GlobalTable; idempotency: GlobalTable }): RegionalParts[] {
     const { bundles } = new LambdaBundles(this, "lambda-bundles", {
       buildDir: join(PROJECT_ROOT, "dist", "lambdas"),
     });
     const certificates = new DomainCertificates(this, "certificates", {
       domainName: config.domainName,
       hostedZoneId: config.hostedZoneId,
-      dnsProvider: primaryProvider,
-      regions: config.regions.map(({ name }) => ({
-        region: name,
-        provider: providers.forRegion(name),
-        existingCertificateArn: config.certificateArns[name],
+      dnsProvider: this.primaryProvider(config),
+      regions: this.regionProviders(config).map(({ region, provider }) => ({
+        region,
+        provider,
+        existingCertificateArn: config.certificateArns[region],
       })),
     });
-
+    const healthSourceCidrs = healthCallers(config);
     let previousDomain: RegionalDomains | undefined;
-    const regional = config.regions.map(({ name: region, label }) => {
-      const provider = providers.forRegion(region);
+    return config.regions.map(({ name: region, label }) => {
+      const provider = this.providers.forRegion(region);
       const api = new RegionalApi(this, `api-${region}`, {
         region,
         provider,
         namePrefix: config.namePrefix,
-        table: { tableName: table.tableName, tableArn: table.arnIn(region) },
-        idempotencyTable: { tableName: idempotencyTable.tableName, tableArn: idempotencyTable.arnIn(region) },
+        table: { tableName: tables.tickets.tableName, tableArn: tables.tickets.arnIn(region) },
+        idempotencyTable: { tableName: tables.idempotency.tableName, tableArn: tables.idempotency.arnIn(region) },
         bundles,
         corsAllowOrigin: config.corsAllowOrigin,
         memorySize: config.lambda.memorySize,
@@ -125,7 +186,7 @@ export class TicketsStack extends StableAddressStack {
       const domains = new RegionalDomains(this, `domains-${region}`, {
         provider,
         hostedZoneId: config.hostedZoneId,
-        apiDomainName,
+        apiDomainName: apiDomainName(config),
         regionalDomainName: `${label}.${config.domainName}`,
         certificateArn: certificates.arnIn(region),
         restApiId: api.restApiId,
@@ -135,28 +196,18 @@ export class TicketsStack extends StableAddressStack {
       previousDomain = domains;
       return { region, label, api, domains, clientErrors };
     });
+  }
 
-    // The id predates active-active: kept, since the records' and checks' addresses derive from it.
-    const dns = new ApiDns(this, "failover-dns", {
-      provider: primaryProvider,
-      hostedZoneId: config.hostedZoneId,
-      apiDomainName,
-      standbySetDomainName: `${STANDBY_SET_LABEL}.${config.domainName}`,
-      regions: regional.map(({ region, label, domains, clientErrors }) => ({
-        region,
-        label,
-        regionalDomainName: domains.regionalDomainName,
-        regionalRecord: domains.regionalRecord,
-        apiTarget: domains.apiTarget,
-        clientErrorAlarms: clientErrors.alarms,
-      })),
-      routing: config.routing,
-      requestInterval: config.healthCheck.requestInterval,
-      failureThreshold: config.healthCheck.failureThreshold,
-      checkerRegions: config.healthCheck.checkerRegions,
-    });
+  /** Health alarms (us-east-1), the drill's replication fault if asked for, replication-lag alarms. */
+  private monitoring(
+    config: StackConfig,
+    tables: { tickets: GlobalTable; idempotency: GlobalTable },
+    regional: readonly RegionalParts[],
+    dns: ApiDns,
+  ): Monitoring {
+    const primary = config.regions[0]!.name;
     const alarms = new HealthAlarms(this, "health-alarms", {
-      provider: providers.forRegion(ROUTE53_METRICS_REGION),
+      provider: this.providers.forRegion(ROUTE53_METRICS_REGION),
       namePrefix: config.namePrefix,
       email: config.alarmEmail,
       healthChecks: regional.map(({ region, label }) => ({
@@ -166,35 +217,40 @@ export class TicketsStack extends StableAddressStack {
       })),
       runbookSection: RUNBOOK_SECTIONS.regionUnhealthy,
     });
-    let replicationFault: ReplicationFault | undefined;
-    if (config.drill.replicationFault) {
-      // FIS reads stop-condition alarms in the experiment's region only: the health alarms live in
-      // us-east-1 (Route 53's metrics), so they stop the experiment only when the primary is there.
-      replicationFault = new ReplicationFault(this, "drill-replication-fault", {
-        provider: primaryProvider,
-        namePrefix: config.namePrefix,
-        tables: [table, idempotencyTable].map((globalTable) => ({
-          primaryArn: globalTable.arnIn(primary!.name),
-          arns: globalTable.arns,
-        })),
-        stopConditionAlarmArns: primary!.name === ROUTE53_METRICS_REGION ? alarms.alarmArns : [],
-      });
-    }
-    const replicatedTables = [
-      { label: "tickets", tableName: table.tableName, operations: tableOperations("tableActions") },
-      { label: "idempotency", tableName: idempotencyTable.tableName, operations: tableOperations("idempotencyTableActions") },
-    ];
+    // FIS reads stop-condition alarms in the experiment's region only: the health alarms live in
+    // us-east-1 (Route 53's metrics), so they stop the experiment only when the primary is there.
+    const replicationFault = config.drill.replicationFault
+      ? new ReplicationFault(this, "drill-replication-fault", {
+          provider: this.primaryProvider(config),
+          namePrefix: config.namePrefix,
+          tables: [tables.tickets, tables.idempotency].map((globalTable) => ({
+            primaryArn: globalTable.arnIn(primary),
+            arns: globalTable.arns,
+          })),
+          stopConditionAlarmArns: primary === ROUTE53_METRICS_REGION ? alarms.alarmArns : [],
+        })
+      : undefined;
     const replication = new ReplicationAlarms(this, "replication-alarms", {
-      regions: regionProviders,
-      tables: replicatedTables,
+      regions: this.regionProviders(config),
+      tables: replicatedTables(tables),
       namePrefix: config.namePrefix,
       rule: config.replicationAlarm,
       email: config.alarmEmail,
       runbookSection: RUNBOOK_SECTIONS.replicationLag,
     });
-    const dashboard = new OperationsDashboard(this, "operations", {
-      provider: primaryProvider,
-      region: primary!.name,
+    return { alarms, replication, replicationFault };
+  }
+
+  private dashboard(
+    config: StackConfig,
+    tables: { tickets: GlobalTable; idempotency: GlobalTable },
+    regional: readonly RegionalParts[],
+    dns: ApiDns,
+    { alarms, replication }: Monitoring,
+  ): OperationsDashboard {
+    return new OperationsDashboard(this, "operations", {
+      provider: this.primaryProvider(config),
+      region: config.regions[0]!.name,
       dashboardName: `${config.namePrefix}-operations`,
       regions: regional.map(({ region, label, api }) => ({
         region,
@@ -204,7 +260,7 @@ export class TicketsStack extends StableAddressStack {
         functionNames: api.functionNames,
         healthChecks: dns.healthChecks[region]!,
       })),
-      tables: replicatedTables,
+      tables: replicatedTables(tables),
       route53MetricsRegion: ROUTE53_METRICS_REGION,
       alarmArns: [
         ...alarms.alarmArns,
@@ -212,8 +268,20 @@ export class TicketsStack extends StableAddressStack {
         ...replication.alarms.map((alarm) => alarm.alarmArn),
       ],
     });
+  }
 
-    const byRegion = <T>(value: (entry: (typeof regional)[number]) => T) =>
+  private outputs(
+    config: StackConfig,
+    parts: {
+      tables: { tickets: GlobalTable };
+      regional: readonly RegionalParts[];
+      dns: ApiDns;
+      monitoring: Monitoring;
+      dashboard: OperationsDashboard;
+    },
+  ): void {
+    const { tables, regional, dns, monitoring, dashboard } = parts;
+    const byRegion = <T>(value: (entry: RegionalParts) => T) =>
       Object.fromEntries(regional.map((entry) => [entry.region, value(entry)]));
     const outputs: Record<string, { value: unknown; description: string }> = {
       api_url: { value: apiUrl(config), description: apiUrlDescription(config.routing) },
@@ -227,11 +295,11 @@ export class TicketsStack extends StableAddressStack {
         value: byRegion(({ region }) => dns.healthChecks[region]!.routing),
         description: "Route 53 routing check per region: healthy while /health and the client routes are",
       },
-      table_name: { value: table.tableName, description: "DynamoDB global table name" },
-      table_arns: { value: table.arns, description: "ARN of the table (primary) and of each replica, per region" },
-      alarm_topic_arn: { value: alarms.topicArn, description: "SNS topic of the health-check alarms (us-east-1)" },
+      table_name: { value: tables.tickets.tableName, description: "DynamoDB global table name" },
+      table_arns: { value: tables.tickets.arns, description: "ARN of the table (primary) and of each replica, per region" },
+      alarm_topic_arn: { value: monitoring.alarms.topicArn, description: "SNS topic of the health-check alarms (us-east-1)" },
       replication_alarm_topic_arns: {
-        value: replication.topicArns,
+        value: monitoring.replication.topicArns,
         description: "SNS topic of the replication-lag alarms, per source region",
       },
       dashboard_url: {
@@ -239,17 +307,29 @@ export class TicketsStack extends StableAddressStack {
         description: "The deployment's CloudWatch dashboard: every region, table, check and alarm",
       },
     };
-    if (replicationFault !== undefined) {
+    if (monitoring.replicationFault !== undefined) {
       outputs.drill_replication_fault_template_id = {
-        value: replicationFault.templateId,
+        value: monitoring.replicationFault.templateId,
         description: "FIS experiment template of the drill's replication fault (npm run drill -- --fault replication)",
       };
     }
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }
-    this.addMovedBlocks();
   }
+}
+
+/** `api.<domain>`: the name clients use. */
+function apiDomainName(config: StackConfig): string {
+  return `${API_LABEL}.${config.domainName}`;
+}
+
+/** Both global tables as the replication alarms and the dashboard list them. */
+function replicatedTables(tables: { tickets: GlobalTable; idempotency: GlobalTable }) {
+  return [
+    { label: "tickets", tableName: tables.tickets.tableName, operations: tableOperations("tableActions") },
+    { label: "idempotency", tableName: tables.idempotency.tableName, operations: tableOperations("idempotencyTableActions") },
+  ];
 }
 
 /** What `api_url` is, in the stack's routing mode (either, when the mode is a module input). */

@@ -180,8 +180,11 @@ describe("bundleHandler", () => {
         IDEMPOTENCY_TABLE_NAME: "SXRTickets-idempotency",
         CORS_ALLOW_ORIGIN: "*",
         AWS_REGION: "eu-west-1",
-        // Nothing listens on port 9: the health read fails fast.
-        DYNAMODB_ENDPOINT: "http://127.0.0.1:9",
+        // Nothing listens on port 9: the health read fails fast. The SDK's own endpoint and
+        // credential variables: the bundles know no local endpoint.
+        AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:9",
+        AWS_ACCESS_KEY_ID: "local",
+        AWS_SECRET_ACCESS_KEY: "local",
         POWERTOOLS_LOG_LEVEL: "SILENT",
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       },

@@ -80,7 +80,10 @@ function invoke(
     TABLE_NAME: TABLE,
     CORS_ALLOW_ORIGIN: "https://app.example.com",
     AWS_REGION: "eu-west-1",
-    DYNAMODB_ENDPOINT: endpoint,
+    // The SDK's own endpoint and credential variables: the bundles know no local endpoint.
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
     POWERTOOLS_LOG_LEVEL: "SILENT",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     EVENTS: JSON.stringify(events),

@@ -9,7 +9,7 @@ import { DeleteItemCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-
 import type { APIGatewayProxyResult } from "aws-lambda";
 import type { ProxyHandler } from "../../lambdas/core/http";
 import { derivedTicketId } from "../../lambdas/core/ticket-id";
-import { LOCAL_CREDENTIALS } from "../../lambdas/core/dynamo";
+import { LOCAL_CREDENTIALS } from "../../tools/local-api/local-dynamodb-client";
 import { startReplicatedTables, type ReplicatedTables } from "../support/replicated-tables";
 import {
   coldStart,

@@ -23,13 +23,7 @@ import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dy
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { DEFAULTS, MIN_LAMBDA_TIMEOUT_SECONDS } from "../../config/schema";
-import {
-  createDynamoDbClient,
-  HEALTH_CALL_LIMITS,
-  LOCAL_REQUEST_TIMEOUT_ENV,
-  TICKET_CALL_LIMITS,
-  worstCaseCallMs,
-} from "../../lambdas/core/dynamo";
+import { createDynamoDbClient, HEALTH_CALL_LIMITS, TICKET_CALL_LIMITS, worstCaseCallMs } from "../../lambdas/core/dynamo";
 import { errorOutcome } from "../../lambdas/core/errors";
 import { transientFault } from "../../lambdas/core/faults";
 import { HEALTH_READ_TIMEOUT_MS } from "../../lambdas/core/health";
@@ -349,7 +343,7 @@ describe("time budget of the SDK settings", () => {
   });
 
   test("the client gets the limits: attempts, connect, request and idle timeouts, and the timeout throws", async () => {
-    const client = createDynamoDbClient(TICKET_CALL_LIMITS, { AWS_REGION: "eu-west-1" });
+    const client = createDynamoDbClient(TICKET_CALL_LIMITS, { region: "eu-west-1" });
     try {
       expect(await client.config.maxAttempts()).toBe(2);
       const handlerConfig = await (
@@ -364,28 +358,5 @@ describe("time budget of the SDK settings", () => {
     } finally {
       client.destroy();
     }
-  });
-
-  test(`${LOCAL_REQUEST_TIMEOUT_ENV} stretches the timeouts for a local endpoint only`, async () => {
-    const local = createDynamoDbClient(TICKET_CALL_LIMITS, {
-      DYNAMODB_ENDPOINT: "http://127.0.0.1:8000",
-      [LOCAL_REQUEST_TIMEOUT_ENV]: "30000",
-    });
-    try {
-      const handlerConfig = await (local.config.requestHandler as unknown as { configProvider: Promise<Record<string, unknown>> })
-        .configProvider;
-      expect(handlerConfig).toMatchObject({ connectionTimeout: 30_000, requestTimeout: 30_000 });
-    } finally {
-      local.destroy();
-    }
-    expect(() => createDynamoDbClient(TICKET_CALL_LIMITS, { [LOCAL_REQUEST_TIMEOUT_ENV]: "30000" })).toThrow(
-      "applies to a local DynamoDB only",
-    );
-    expect(() =>
-      createDynamoDbClient(TICKET_CALL_LIMITS, {
-        DYNAMODB_ENDPOINT: "http://127.0.0.1:8000",
-        [LOCAL_REQUEST_TIMEOUT_ENV]: "soon",
-      }),
-    ).toThrow("must be milliseconds");
   });
 });

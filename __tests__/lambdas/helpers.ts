@@ -3,7 +3,8 @@ import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { Context } from "aws-lambda";
 import { createIdempotencyTable, createTicketsTable, startDynalite } from "../../tools/local-api/embedded-dynamodb";
-import { invocationContext } from "../../tools/local-api/handlers";
+import { invocationContext, type HandlerModule } from "../../tools/local-api/handlers";
+import { localDynamoDbClients } from "../../tools/local-api/local-dynamodb-client";
 import type { ProxyHandler } from "../../lambdas/core/http";
 import { startReplicatedTables } from "../support/replicated-tables";
 import { startCallRecorder, type CallRecorder } from "../support/sdk-call-recorder";
@@ -65,7 +66,9 @@ export function handlerEnv(endpoint: string, tableName: string): Record<string, 
 
 /**
  * Imports a handler module fresh (a cold start) with `env` applied, then restores the
- * environment: the module has read what it needs by then.
+ * environment: the handler has read what it needs by then. With `DYNAMODB_ENDPOINT` in `env`
+ * the handler is created over the local API's clients for that endpoint (as `npm run
+ * api:local` creates it), otherwise it is the module's own `handler`, as Lambda runs it.
  */
 export function coldStart(name: HandlerName, env: Record<string, string | undefined>): ProxyHandler {
   const saved = { ...process.env };
@@ -76,7 +79,9 @@ export function coldStart(name: HandlerName, env: Record<string, string | undefi
     }
     let handler: ProxyHandler | undefined;
     jest.isolateModules(() => {
-      handler = (require(`../../${HANDLERS[name].entry.replace(/\.ts$/, "")}`) as { handler: ProxyHandler }).handler;
+      const module = require(`../../${HANDLERS[name].entry.replace(/\.ts$/, "")}`) as HandlerModule;
+      const dynamoDbClients = localDynamoDbClients(process.env);
+      handler = dynamoDbClients === undefined ? module.handler : module.createHandler(dynamoDbClients);
     });
     return handler!;
   } finally {

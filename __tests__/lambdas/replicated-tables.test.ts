@@ -12,7 +12,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
-import { LOCAL_CREDENTIALS } from "../../lambdas/core/dynamo";
+import { LOCAL_CREDENTIALS } from "../../tools/local-api/local-dynamodb-client";
 import { isNewer, startReplicatedTables, type ReplicatedTables } from "../support/replicated-tables";
 
 const TABLE = "Things";

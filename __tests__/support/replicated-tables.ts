@@ -23,7 +23,7 @@ import type { AddressInfo } from "node:net";
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { startDynalite } from "../../tools/local-api/embedded-dynamodb";
 import { closeServer, LOCAL_HOST } from "../../tools/local-api/network";
-import { LOCAL_CREDENTIALS } from "../../lambdas/core/dynamo";
+import { LOCAL_CREDENTIALS } from "../../tools/local-api/local-dynamodb-client";
 import { createHashKeyTable } from "./local-dynamodb";
 
 // The SDK's notice that it will need Node 22 (the tests may run on 20), as helpers.ts does.

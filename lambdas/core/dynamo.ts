@@ -1,18 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
-/** Points the functions at a local DynamoDB (dynalite) for the local API and the tests. */
-export const LOCAL_ENDPOINT_ENV = "DYNAMODB_ENDPOINT";
-/**
- * With a local endpoint only: another per-attempt timeout (ms), for connecting and for the
- * whole attempt. One local process serves many requests at once against a single-threaded
- * emulator, where queueing, not a fault, can outlast the deployed limits (a Lambda instance
- * runs one request at a time).
- */
-export const LOCAL_REQUEST_TIMEOUT_ENV = "DYNAMODB_REQUEST_TIMEOUT_MS";
-/** Static fake credentials for a local DynamoDB: real ones are never sent to it. */
-export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
-
 /** What the core needs from a document client (the real one, or aws-sdk-client-mock's). */
 export type DocumentClient = Pick<DynamoDBDocumentClient, "send">;
 
@@ -52,52 +40,30 @@ export const TICKET_CALL_LIMITS: DynamoDbCallLimits = { connectionTimeoutMs: 500
  */
 export const HEALTH_CALL_LIMITS: DynamoDbCallLimits = { connectionTimeoutMs: 300, requestTimeoutMs: 600, maxAttempts: 2 };
 
+/** Makes the DynamoDB client of a function from its call limits; the local API and the tests pass their own. */
+export type DynamoDbClientFactory = (limits: DynamoDbCallLimits) => DynamoDBClient;
+
 /**
- * The DynamoDB client a function uses. Without `DYNAMODB_ENDPOINT` it is the SDK default
- * (region and credentials from the Lambda environment). With it, the client talks to that
- * endpoint with fake static credentials, so real credentials are never sent to a local server;
- * the override is refused inside Lambda, where it can only be a misconfiguration.
+ * The DynamoDB client a deployed function uses: the SDK default (region and credentials from
+ * the Lambda environment) with `limits` on every call. `overrides` is for the local API and
+ * the tests (an endpoint, fake credentials); the functions pass none.
  */
-export function createDynamoDbClient(limits: DynamoDbCallLimits, env: NodeJS.ProcessEnv = process.env): DynamoDBClient {
-  const config: DynamoDBClientConfig = { maxAttempts: limits.maxAttempts };
-  let { connectionTimeoutMs, requestTimeoutMs } = limits;
-  const endpoint = env[LOCAL_ENDPOINT_ENV];
-  const localTimeout = env[LOCAL_REQUEST_TIMEOUT_ENV];
-  if (endpoint !== undefined && endpoint !== "") {
-    if (env.AWS_LAMBDA_FUNCTION_NAME !== undefined) {
-      throw new Error(`${LOCAL_ENDPOINT_ENV} is for local runs only and must not be set in Lambda`);
-    }
-    if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) {
-      throw new Error(`${LOCAL_ENDPOINT_ENV} must be an http(s) origin like http://127.0.0.1:8000, got "${endpoint}"`);
-    }
-    config.endpoint = endpoint;
-    config.region = env.AWS_REGION ?? "local";
-    config.credentials = LOCAL_CREDENTIALS;
-    if (localTimeout !== undefined && localTimeout !== "") {
-      if (!/^[1-9][0-9]{0,5}$/.test(localTimeout)) {
-        throw new Error(`${LOCAL_REQUEST_TIMEOUT_ENV} must be milliseconds from 1 to 999999, got "${localTimeout}"`);
-      }
-      requestTimeoutMs = connectionTimeoutMs = Number(localTimeout);
-    }
-  } else if (localTimeout !== undefined && localTimeout !== "") {
-    throw new Error(`${LOCAL_REQUEST_TIMEOUT_ENV} applies to a local DynamoDB only: set ${LOCAL_ENDPOINT_ENV} too, or unset it`);
-  }
-  config.requestHandler = {
-    connectionTimeout: connectionTimeoutMs,
-    requestTimeout: requestTimeoutMs,
-    // Without it, an exceeded requestTimeout only logs a warning and the call keeps waiting.
-    throwOnRequestTimeout: true,
-    // requestTimeout stops at the response headers; a body that stalls is cut by inactivity.
-    socketTimeout: requestTimeoutMs,
-  };
-  return new DynamoDBClient(config);
+export function createDynamoDbClient(limits: DynamoDbCallLimits, overrides: DynamoDBClientConfig = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    maxAttempts: limits.maxAttempts,
+    requestHandler: {
+      connectionTimeout: limits.connectionTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Without it, an exceeded requestTimeout only logs a warning and the call keeps waiting.
+      throwOnRequestTimeout: true,
+      // requestTimeout stops at the response headers; a body that stalls is cut by inactivity.
+      socketTimeout: limits.requestTimeoutMs,
+    },
+    ...overrides,
+  });
 }
 
-/** The document client over `createDynamoDbClient`'s client. */
-export function createDocumentClient(limits: DynamoDbCallLimits, env: NodeJS.ProcessEnv = process.env): DynamoDBDocumentClient {
-  return documentClientOf(createDynamoDbClient(limits, env));
-}
-
+/** The document client the core uses over `client`. */
 export function documentClientOf(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, {
     // Optional ticket fields the client omitted are left out of the item, not stored as null.

@@ -6,7 +6,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IDEMPOTENCY_TABLE } from "../../contract/handlers";
-import { LOCAL_CREDENTIALS } from "../../lambdas/core/dynamo";
+import { LOCAL_CREDENTIALS } from "./local-dynamodb-client";
 import { closeServer, LOCAL_HOST } from "./network";
 
 // dynalite ships no types; this is the part used here.

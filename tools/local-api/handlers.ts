@@ -4,18 +4,27 @@ import type { Context } from "aws-lambda";
 import { PROJECT_ROOT } from "../../build/project-root";
 import { DEFAULTS } from "../../config/schema";
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from "../../contract/handlers";
+import type { DynamoDbClientFactory } from "../../lambdas/core/dynamo";
 import type { ProxyHandler } from "../../lambdas/core/http";
 
+/** What every handler module exports besides Lambda's `handler`: the handler over other DynamoDB clients. */
+export interface HandlerModule {
+  handler: ProxyHandler;
+  createHandler: (dynamoDbClient: DynamoDbClientFactory) => ProxyHandler;
+}
+
+/** A handler module, required from source. */
+export function requireHandlerModule(name: HandlerName): HandlerModule {
+  return require(resolve(PROJECT_ROOT, HANDLERS[name].entry)) as HandlerModule;
+}
+
 /**
- * Every handler module, required from source. Call it only after the environment is set:
- * importing a handler is its cold start, where it reads its environment once.
+ * Every handler, from source, over the clients `dynamoDbClient` makes. Call it only after the
+ * environment is set: creating a handler is its cold start, where it reads its environment once.
  */
-export function loadHandlers(): Record<HandlerName, ProxyHandler> {
+export function loadHandlers(dynamoDbClient: DynamoDbClientFactory): Record<HandlerName, ProxyHandler> {
   return Object.fromEntries(
-    HANDLER_NAMES.map((name) => {
-      const module = require(resolve(PROJECT_ROOT, HANDLERS[name].entry)) as { handler: ProxyHandler };
-      return [name, module.handler];
-    }),
+    HANDLER_NAMES.map((name) => [name, requireHandlerModule(name).createHandler(dynamoDbClient)]),
   ) as Record<HandlerName, ProxyHandler>;
 }
 

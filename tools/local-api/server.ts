@@ -12,11 +12,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { HANDLER_ENV, type HandlerName } from "../../contract/handlers";
 import { routeTable, type HttpMethod, type PathRoutes } from "../../contract/openapi";
-import { LOCAL_ENDPOINT_ENV, LOCAL_REQUEST_TIMEOUT_ENV } from "../../lambdas/core/dynamo";
 import type { ProxyHandler } from "../../lambdas/core/http";
 import { DEFAULTS } from "../../config/schema";
 import { createIdempotencyTable, createTicketsTable, startDynalite } from "./embedded-dynamodb";
 import { invocationContext, loadHandlers } from "./handlers";
+import { LOCAL_ENDPOINT_ENV, LOCAL_REQUEST_TIMEOUT_ENV, localDynamoDbClients } from "./local-dynamodb-client";
 import { closeServer, LOCAL_HOST } from "./network";
 import { proxyEvent, readBody, sendProxyResult } from "./proxy-event";
 
@@ -47,8 +47,8 @@ const LOCAL_REQUEST_TIMEOUT_MS = 10_000;
 let started = false;
 
 /**
- * Starts dynalite and the HTTP server. The handler modules read their environment (table,
- * origin, DynamoDB endpoint) once, at import, exactly like a Lambda cold start; so a process
+ * Starts dynalite and the HTTP server. The handlers read their environment (table, origin)
+ * once, when created, exactly like a Lambda cold start; so a process
  * runs one local API in its life, and a second start is refused rather than half-working.
  */
 export async function startLocalApi(options: LocalApiOptions = {}): Promise<LocalApi> {
@@ -69,11 +69,14 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   process.env[HANDLER_ENV.tableName] = tableName;
   process.env[HANDLER_ENV.corsAllowOrigin] = corsAllowOrigin;
   process.env[HANDLER_ENV.idempotencyTableName] = idempotencyTableName;
-  process.env[LOCAL_ENDPOINT_ENV] = database.endpoint;
-  // One process, every request at once, one emulator thread: queueing is not a fault here.
-  process.env[LOCAL_REQUEST_TIMEOUT_ENV] ??= String(LOCAL_REQUEST_TIMEOUT_MS);
   process.env.AWS_REGION ??= "local";
-  const handlers = loadHandlers();
+  const dynamoDbClients = localDynamoDbClients({
+    ...process.env,
+    [LOCAL_ENDPOINT_ENV]: database.endpoint,
+    // One process, every request at once, one emulator thread: queueing is not a fault here.
+    [LOCAL_REQUEST_TIMEOUT_ENV]: process.env[LOCAL_REQUEST_TIMEOUT_ENV] ?? String(LOCAL_REQUEST_TIMEOUT_MS),
+  })!;
+  const handlers = loadHandlers(dynamoDbClients);
 
   const routes = routeTable(corsAllowOrigin);
   const server = createServer((request, response) => {

@@ -8,6 +8,7 @@
  * the PR comment.
  */
 import { isDeepStrictEqual } from "node:util";
+import { isJsonObject } from "./plan-schema";
 
 /** One side of a changed attribute, ready to print. */
 export type ShownValue =
@@ -57,14 +58,11 @@ export function formatAttributePath(path: readonly Step[]): string {
   return text;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
-
 /** Nothing there: absent, null, or an empty list or map. */
 function isEmpty(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (Array.isArray(value)) return value.length === 0;
-  return isObject(value) && Object.keys(value).length === 0;
+  return isJsonObject(value) && Object.keys(value).length === 0;
 }
 
 /** The mark (`true`, or a nested shape) for one key or index of a marked value. */
@@ -96,7 +94,7 @@ function compactText(value: unknown, sensitive: unknown, unknown: unknown): stri
   if (Array.isArray(value)) {
     return `[${value.map((item, index) => compactText(item, markAt(sensitive, index), markAt(unknown, index))).join(", ")}]`;
   }
-  if (isObject(value)) {
+  if (isJsonObject(value)) {
     const keys = Object.keys(value).sort();
     if (keys.length === 0) return "{}";
     const entries = keys.map((key) => {
@@ -124,7 +122,8 @@ interface Side {
 
 const ABSENT: Side = { value: undefined, sensitive: undefined, unknown: undefined };
 const stepInto = (side: Side, step: string | number): Side => ({
-  value: Array.isArray(side.value) || isObject(side.value) ? (side.value as Record<string | number, unknown>)[step] : undefined,
+  value:
+    Array.isArray(side.value) || isJsonObject(side.value) ? (side.value as Record<string | number, unknown>)[step] : undefined,
   sensitive: markAt(side.sensitive, step),
   unknown: markAt(side.unknown, step),
 });
@@ -158,7 +157,7 @@ function walk(path: Step[], before: Side, after: Side, rows: Row[]): void {
     // A sensitive value is one leaf: its parts are not shown, even when they differ.
     if (!isDeepStrictEqual(before.value, after.value) || before.sensitive !== after.sensitive)
       rows.push(leafRow(path, before, after));
-  } else if (isObject(before.value) && isObject(after.value)) {
+  } else if (isJsonObject(before.value) && isJsonObject(after.value)) {
     walkMap(path, before, after, rows);
   } else if (Array.isArray(before.value) && Array.isArray(after.value)) {
     walkList(path, before, after, rows);
@@ -169,7 +168,7 @@ function walk(path: Step[], before: Side, after: Side, rows: Row[]): void {
 
 function walkMap(path: Step[], before: Side, after: Side, rows: Row[]): void {
   // Terraform leaves unknown values out of `after`; their keys are in `after_unknown`.
-  const unknownKeys = isObject(after.unknown) ? Object.keys(after.unknown) : [];
+  const unknownKeys = isJsonObject(after.unknown) ? Object.keys(after.unknown) : [];
   const beforeKeys = Object.keys(before.value as Record<string, unknown>);
   const afterKeys = Object.keys(after.value as Record<string, unknown>);
   const keys = [...new Set([...beforeKeys, ...afterKeys, ...unknownKeys])].sort();

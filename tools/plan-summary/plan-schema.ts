@@ -117,6 +117,10 @@ export type Plan = z.infer<typeof planSchema>;
 export type PlanResourceChange = z.infer<typeof resourceChangeSchema>;
 export type PlanExpression = z.infer<typeof expressionSchema>;
 
+/** A JSON object of a plan's values or marks: not `null`, not a list. */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
 /** Input that is not a plan this tool can read; `message` is one line for stderr. */
 export class PlanInputError extends Error {
   override readonly name = "PlanInputError";

@@ -6,7 +6,7 @@
  * recovery, another kind of key, no deletion protection). See docs/plan-review.md.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { Plan, PlanResourceChange } from "./plan-schema";
+import { isJsonObject, type Plan, type PlanResourceChange } from "./plan-schema";
 import { configuredResources } from "./provider-regions";
 
 export { configAddress } from "./provider-regions";
@@ -92,17 +92,15 @@ interface ReplicaBlock {
   readonly unknown: Values;
 }
 
-const isObject = (value: unknown): value is Values => value !== null && typeof value === "object" && !Array.isArray(value);
-
 /** The replica blocks of one side, each with its `after_unknown` marks, keyed by region. */
 function replicasByRegion(values: unknown, unknownMarks: unknown): Map<string, ReplicaBlock> {
-  const replicas = isObject(values) && Array.isArray(values.replica) ? values.replica : [];
-  const marks = isObject(unknownMarks) && Array.isArray(unknownMarks.replica) ? unknownMarks.replica : [];
+  const replicas = isJsonObject(values) && Array.isArray(values.replica) ? values.replica : [];
+  const marks = isJsonObject(unknownMarks) && Array.isArray(unknownMarks.replica) ? unknownMarks.replica : [];
   const byRegion = new Map<string, ReplicaBlock>();
   replicas.forEach((replica: unknown, index) => {
-    if (!isObject(replica) || typeof replica.region_name !== "string") return;
+    if (!isJsonObject(replica) || typeof replica.region_name !== "string") return;
     const mark: unknown = marks[index];
-    byRegion.set(replica.region_name, { values: replica, unknown: isObject(mark) ? mark : {} });
+    byRegion.set(replica.region_name, { values: replica, unknown: isJsonObject(mark) ? mark : {} });
   });
   return byRegion;
 }
@@ -170,7 +168,7 @@ export function encryptionConfigs(plan: Plan): Map<string, EncryptionConfig> {
     if (resource.type !== "aws_dynamodb_table") continue;
     // Block expressions: one object per block, an attribute's key only when it is set.
     const expressions = (resource as { expressions?: unknown }).expressions;
-    byResource.set(key, encryptionConfig(isObject(expressions) ? expressions : {}));
+    byResource.set(key, encryptionConfig(isJsonObject(expressions) ? expressions : {}));
   }
   return byResource;
 }
@@ -181,7 +179,7 @@ function encryptionConfig(expressions: Values): EncryptionConfig {
   const replicaKeys = new Map<string, boolean>();
   const blocks = Array.isArray(expressions.replica) ? (expressions.replica as unknown[]) : [];
   for (const block of blocks) {
-    if (!isObject(block) || !isObject(block.region_name)) continue;
+    if (!isJsonObject(block) || !isJsonObject(block.region_name)) continue;
     const region = block.region_name.constant_value;
     if (typeof region === "string") replicaKeys.set(region, block.kms_key_arn !== undefined);
   }
@@ -191,7 +189,7 @@ function encryptionConfig(expressions: Values): EncryptionConfig {
 /** The first block of a nested `list` block (`point_in_time_recovery`, `server_side_encryption`). */
 function firstBlock(values: Values, name: string): Values | undefined {
   const blocks = values[name];
-  return Array.isArray(blocks) && isObject(blocks[0]) ? blocks[0] : undefined;
+  return Array.isArray(blocks) && isJsonObject(blocks[0]) ? blocks[0] : undefined;
 }
 
 const onOff = (enabled: boolean) => (enabled ? "on" : "off");
@@ -281,8 +279,8 @@ function protectionMismatch(region: string, replica: ReplicaBlock, table: TableS
 export function replicaMismatches(change: PlanResourceChange, encryption: EncryptionConfig | undefined): ReplicaMismatch[] {
   if (change.type !== "aws_dynamodb_table" || change.mode !== "managed") return [];
   const { after, after_unknown: unknownMarks } = change.change;
-  if (!isObject(after)) return [];
-  const table = tableSettings(after, isObject(unknownMarks) ? unknownMarks : {});
+  if (!isJsonObject(after)) return [];
+  const table = tableSettings(after, isJsonObject(unknownMarks) ? unknownMarks : {});
   const mismatches = [...replicasByRegion(after, unknownMarks)].flatMap(([region, replica]) =>
     [
       pitrMismatch(region, replica, table),

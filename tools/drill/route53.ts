@@ -5,6 +5,7 @@
  */
 import {
   ChangeTagsForResourceCommand,
+  type ChangeTagsForResourceCommandInput,
   GetHealthCheckStatusCommand,
   ListHealthChecksCommand,
   ListTagsForResourceCommand,
@@ -96,22 +97,20 @@ export class DrillRoute53 {
   }
 
   async setMarker(healthCheckId: string, drillId: string): Promise<void> {
-    await this.client.send(
-      new ChangeTagsForResourceCommand({
-        ResourceType: "healthcheck",
-        ResourceId: healthCheckId,
-        AddTags: [{ Key: DRILL_MARKER_TAG, Value: drillId }],
-      }),
-    );
+    await this.changeMarker(healthCheckId, { AddTags: [{ Key: DRILL_MARKER_TAG, Value: drillId }] });
   }
 
   async removeMarker(healthCheckId: string): Promise<void> {
+    await this.changeMarker(healthCheckId, { RemoveTagKeys: [DRILL_MARKER_TAG] });
+  }
+
+  /** Adds or removes the drill marker tag of a health check (ChangeTagsForResource). */
+  private async changeMarker(
+    healthCheckId: string,
+    change: Pick<ChangeTagsForResourceCommandInput, "AddTags" | "RemoveTagKeys">,
+  ): Promise<void> {
     await this.client.send(
-      new ChangeTagsForResourceCommand({
-        ResourceType: "healthcheck",
-        ResourceId: healthCheckId,
-        RemoveTagKeys: [DRILL_MARKER_TAG],
-      }),
+      new ChangeTagsForResourceCommand({ ResourceType: "healthcheck", ResourceId: healthCheckId, ...change }),
     );
   }
 

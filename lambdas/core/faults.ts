@@ -20,13 +20,21 @@ const TIMEOUT_ERRORS = new Set(["TimeoutError", "AbortError", "RequestTimeout", 
 /** A socket that waited too long. */
 const TIMEOUT_CODES = new Set(["ETIMEDOUT"]);
 /** Socket errors: the table's endpoint refused, reset or could not be reached or resolved. */
-const UNREACHABLE_CODES = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"];
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
 /**
  * The same codes in a message: the SDK replaces an error it cannot recognise as one (a socket
  * error from another JavaScript realm) by `AWS SDK error wrapper for Error: connect ECONNREFUSED …`,
  * which keeps only the message.
  */
-const UNREACHABLE_IN_MESSAGE = new RegExp(`\\b(${UNREACHABLE_CODES.join("|")})\\b`);
+const UNREACHABLE_IN_MESSAGE = new RegExp(`\\b(${[...UNREACHABLE_CODES].join("|")})\\b`);
 
 interface SdkErrorShape {
   name?: unknown;
@@ -36,6 +44,22 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: unknown };
 }
 
+const isOneOf = (values: ReadonlySet<string>, value: unknown) => typeof value === "string" && values.has(value);
+const httpStatusOf = ({ $metadata }: SdkErrorShape) =>
+  typeof $metadata?.httpStatusCode === "number" ? $metadata.httpStatusCode : undefined;
+
+/** What marks each fault, checked in this order (a throttle answered with a 5xx is still a throttle). */
+const FAULT_RULES: readonly { fault: TransientFault; matches: (error: SdkErrorShape) => boolean }[] = [
+  { fault: "throttled", matches: (error) => isOneOf(THROTTLING_ERRORS, error.name) || httpStatusOf(error) === 429 },
+  { fault: "timeout", matches: ({ name, code }) => isOneOf(TIMEOUT_ERRORS, name) || isOneOf(TIMEOUT_CODES, code) },
+  { fault: "unavailable", matches: (error) => isOneOf(UNAVAILABLE_ERRORS, error.name) || (httpStatusOf(error) ?? 0) >= 500 },
+  {
+    fault: "unavailable",
+    matches: ({ code, message }) =>
+      isOneOf(UNREACHABLE_CODES, code) || (typeof message === "string" && UNREACHABLE_IN_MESSAGE.test(message)),
+  },
+];
+
 /**
  * The kind of passing fault `error` is, or `undefined` for anything else (a bug, a missing
  * table, a denied permission: those stay 500). Wrapped errors (Powertools wraps the SDK's
@@ -43,14 +67,6 @@ interface SdkErrorShape {
  */
 export function transientFault(error: unknown, depth = 0): TransientFault | undefined {
   if (error === null || typeof error !== "object" || depth > 5) return undefined;
-  const { name, code, message, cause, $metadata } = error as SdkErrorShape;
-  const is = (names: ReadonlySet<string>, value: unknown) => typeof value === "string" && names.has(value);
-  const status = typeof $metadata?.httpStatusCode === "number" ? $metadata.httpStatusCode : undefined;
-  if (is(THROTTLING_ERRORS, name) || status === 429) return "throttled";
-  if (is(TIMEOUT_ERRORS, name) || is(TIMEOUT_CODES, code)) return "timeout";
-  if (is(UNAVAILABLE_ERRORS, name) || (status !== undefined && status >= 500)) return "unavailable";
-  if (UNREACHABLE_CODES.includes(code as string) || (typeof message === "string" && UNREACHABLE_IN_MESSAGE.test(message))) {
-    return "unavailable";
-  }
-  return transientFault(cause, depth + 1);
+  const shape = error as SdkErrorShape;
+  return FAULT_RULES.find((rule) => rule.matches(shape))?.fault ?? transientFault(shape.cause, depth + 1);
 }

@@ -32,17 +32,25 @@ const SERVER_ASSIGNED: ReadonlySet<string> = new Set(SERVER_ASSIGNED_FIELDS);
 
 /**
  * Turns a proxy event body into a valid ticket input, or throws an error whose message names
- * the offending field. Size is checked first, on bytes, so nothing large is ever parsed.
+ * the offending field. Each step trusts the one before: size is checked first, on bytes, so
+ * nothing large is ever parsed; unknown fields before the schema, so a client-sent id gets the
+ * message that explains why.
  */
 export function parseTicketInput(body: string | null | undefined, isBase64Encoded = false): TicketInput {
+  const fields = parseJsonObject(decodeBody(body, isBase64Encoded));
+  refuseUnknownFields(fields);
+  return validateFields(fields);
+}
+
+/** The body's text: present, within the size limit, valid UTF-8. */
+function decodeBody(body: string | null | undefined, isBase64Encoded: boolean): string {
   if (body === null || body === undefined || body === "") {
     throw new InvalidInputError("body is required: send a JSON object with a description", "body");
   }
-  const bytes = isBase64Encoded ? Buffer.from(body, "base64") : Buffer.from(body, "utf8");
+  const bytes = Buffer.from(body, isBase64Encoded ? "base64" : "utf8");
   if (bytes.byteLength > TICKET_LIMITS.maxBodyBytes) {
     throw new PayloadTooLargeError(`body is larger than ${TICKET_LIMITS.maxBodyBytes} bytes`);
   }
-
   let text: string;
   try {
     text = STRICT_UTF8.decode(bytes);
@@ -59,6 +67,10 @@ export function parseTicketInput(body: string | null | undefined, isBase64Encode
       "body",
     );
   }
+  return text;
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -68,9 +80,11 @@ export function parseTicketInput(body: string | null | undefined, isBase64Encode
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new InvalidInputError("body must be a JSON object", "body");
   }
+  return parsed as Record<string, unknown>;
+}
 
-  // Unknown fields first, so a client-sent id gets the message that explains why.
-  for (const field of Object.keys(parsed)) {
+function refuseUnknownFields(fields: Record<string, unknown>): void {
+  for (const field of Object.keys(fields)) {
     if (SERVER_ASSIGNED.has(field)) {
       throw new InvalidInputError(`${field} is assigned by the server and must not be sent`, field);
     }
@@ -78,12 +92,15 @@ export function parseTicketInput(body: string | null | undefined, isBase64Encode
       throw new InvalidInputError(`${field} is not a ticket field`, field);
     }
   }
+}
 
-  const result = ticketInputSchema.safeParse(parsed);
+/** The schema's verdict; the first issue becomes the message, naming its field. */
+function validateFields(fields: Record<string, unknown>): TicketInput {
+  const result = ticketInputSchema.safeParse(fields);
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = String(issue?.path[0] ?? "body");
-    throw new InvalidInputError(describeIssue(field, (parsed as Record<string, unknown>)[field], issue?.code), field);
+    throw new InvalidInputError(describeIssue(field, fields[field], issue?.code), field);
   }
   return dropUndefined(result.data);
 }

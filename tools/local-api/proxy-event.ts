@@ -43,33 +43,43 @@ export function eventBody(bytes: Buffer): Pick<APIGatewayProxyEvent, "body" | "i
   }
 }
 
+/**
+ * A name's value and all its values, as API Gateway maps headers and query parameters: the
+ * single-value map keeps the last value of a repeated name.
+ */
+function valueMaps(pairs: Iterable<readonly [string, string]>): {
+  single: Record<string, string>;
+  multi: Record<string, string[]>;
+} {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [name, value] of pairs) {
+    single[name] = value;
+    (multi[name] ??= []).push(value);
+  }
+  return { single, multi };
+}
+
+/** Node's `rawHeaders` (name, value, name, value, ...) as pairs, each name spelled as sent. */
+function* headerPairs(rawHeaders: readonly string[]): Generator<readonly [string, string]> {
+  for (let i = 0; i < rawHeaders.length; i += 2) yield [rawHeaders[i]!, rawHeaders[i + 1]!];
+}
+
 /** The event API Gateway's proxy integration sends (REST API, payload 1.0). */
 export function proxyEvent(request: IncomingMessage, url: URL, path: string, method: string, body: Buffer): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i]!;
-    const value = request.rawHeaders[i + 1]!;
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
-  }
-  const query: Record<string, string> = {};
-  const multiValueQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    query[name] = value; // API Gateway keeps the last value of a repeated parameter
-    (multiValueQuery[name] ??= []).push(value);
-  }
-  const hasQuery = Object.keys(query).length > 0;
+  const headers = valueMaps(headerPairs(request.rawHeaders));
+  const query = valueMaps(url.searchParams);
+  const hasQuery = Object.keys(query.single).length > 0;
   const requestId = randomUUID();
   const now = new Date();
   return {
     resource: path,
     path,
     httpMethod: method,
-    headers,
-    multiValueHeaders,
-    queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
+    headers: headers.single,
+    multiValueHeaders: headers.multi,
+    queryStringParameters: hasQuery ? query.single : null,
+    multiValueQueryStringParameters: hasQuery ? query.multi : null,
     pathParameters: null,
     stageVariables: null,
     ...eventBody(body),

@@ -10,7 +10,8 @@ import { growthOf, linearFit, resourcesPerRegion, type ScalingPoint } from "./sc
 import { goalMissed, SYNTH_GOAL, type SynthResult } from "./synth";
 import { TERRAFORM_STEPS, type StackTerraformTimes } from "./terraform-steps";
 import { type TestCommandResult, UNIT_TEST_FILE, type TestsResult } from "./tests";
-import { barChart, formatNumber, panelChart } from "./svg";
+import { type Alignment, formatMs, formatSeconds, markdownTable } from "../report-format";
+import { barChart, formatNumber, type Panel, panelChart } from "./svg";
 
 /** A section that was not measured in this run, and why. */
 export interface Skipped {
@@ -48,25 +49,17 @@ export const SECTION_TITLES = [
   "6. Failover budget",
 ] as const;
 
-/** `0.62 s`, `21.3 s`, `125 s`. */
-export function formatSeconds(seconds: number): string {
-  if (seconds < 10) return `${seconds.toFixed(2)} s`;
-  if (seconds < 100) return `${seconds.toFixed(1)} s`;
-  return `${seconds.toFixed(0)} s`;
-}
-
 const formatSpread = (spread: Spread, format: (value: number) => string) =>
   spread.runs === 1 ? format(spread.median) : `${format(spread.median)} (${format(spread.min)}–${format(spread.max)})`;
-const ms = (value: number) => `${value.toFixed(Math.abs(value) < 10 ? 1 : 0)} ms`;
 /** `+12 ms`, `-3.5 ms`: an increment. */
 const signed = (text: string) => (text.startsWith("-") ? text : `+${text}`);
 const mb = (value: number) => `${value.toFixed(0)} MB`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const load = (values: readonly number[]) => values.map((value) => value.toFixed(2)).join(" / ");
 
-function table(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ("l" | "r")[] = []): string[] {
-  const rule = header.map((_, index) => ((align[index] ?? (index === 0 ? "l" : "r")) === "r" ? "---:" : "---"));
-  return [`| ${header.join(" | ")} |`, `| ${rule.join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)];
+/** A table whose first column names the row and whose other columns are numbers (right-aligned). */
+function numbersTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return markdownTable(header, rows, ["left", ...header.slice(1).map((): Alignment => "right")]);
 }
 
 function processRow(label: string, spread: ProcessSpread): string[] {
@@ -100,7 +93,7 @@ function header(results: BenchResults): string[] {
     );
   }
   lines.push(
-    ...table(
+    markdownTable(
       ["machine", ""],
       [
         ["cores", String(machine.cores)],
@@ -112,7 +105,6 @@ function header(results: BenchResults): string[] {
         ["load average at start (1/5/15 min)", `${load(machine.loadAtStart)} (${verdict})`],
         ...(machine.loadAtEnd === undefined ? [] : [["load average at end", load(machine.loadAtEnd)]]),
       ],
-      ["l", "l"],
     ),
     "",
   );
@@ -140,16 +132,16 @@ function headline(results: BenchResults): string[] {
   if (!isSkipped(results.scaling) && results.scaling.length >= 2) {
     const growth = growthOf(results.scaling);
     const first = growth[0]!.perRegion;
-    const cpu = first.cpuSeconds === undefined ? "" : `, ${signed(ms(first.cpuSeconds * 1000))} synth CPU`;
+    const cpu = first.cpuSeconds === undefined ? "" : `, ${signed(formatMs(first.cpuSeconds * 1000))} synth CPU`;
     lines.push(
-      `- Each added region (${growth[0]!.from} → ${growth[0]!.to}): ${signed(formatNumber(first.resources))} resources, ${signed(ms(first.synthSeconds * 1000))} synth wall time${cpu}.`,
+      `- Each added region (${growth[0]!.from} → ${growth[0]!.to}): ${signed(formatNumber(first.resources))} resources, ${signed(formatMs(first.synthSeconds * 1000))} synth wall time${cpu}.`,
     );
   }
   if (!isSkipped(results.lambdas)) {
     const largest = Math.max(...results.lambdas.bundles.map((bundle) => bundle.zipBytes));
     const slowest = Math.max(...results.lambdas.bundles.map((bundle) => bundle.loadMs.median));
     lines.push(
-      `- Lambda zips at most ${kb(largest)} (budget ${BUNDLE_BUDGET.zipKb} KB), loading in at most ${ms(slowest)} (budget ${BUNDLE_BUDGET.loadMs} ms).`,
+      `- Lambda zips at most ${kb(largest)} (budget ${BUNDLE_BUDGET.zipKb} KB), loading in at most ${formatMs(slowest)} (budget ${BUNDLE_BUDGET.loadMs} ms).`,
     );
   }
   const [defaults, production] = results.failover.budgets;
@@ -165,27 +157,103 @@ function skippedLines(title: string, section: Skipped): string[] {
   return [`## ${title}`, "", `Not measured in this run: ${section.skipped}.`, ""];
 }
 
-function synthSection(synth: SynthResult, charts: Record<string, string>): string[] {
-  const rows = [
+/** A value measured once, as a spread of one run. */
+const once = (value: number): Spread => ({ runs: 1, median: value, min: value, max: value });
+
+function synthRows(synth: SynthResult): string[][] {
+  const { cold, baseline } = synth;
+  return [
     processRow("`npm run synth` (whole system)", synth.npmSynth),
     processRow("`node tools/run-app.mjs` (the app without npm)", synth.app),
+    ...(cold === undefined
+      ? []
+      : [
+          processRow("`npm run synth`, first run without caches", {
+            wallSeconds: once(cold.wallSeconds),
+            ...(cold.cpuSeconds === undefined ? {} : { cpuSeconds: once(cold.cpuSeconds) }),
+            ...(cold.maxRssMb === undefined ? {} : { maxRssMb: once(cold.maxRssMb) }),
+          }),
+        ]),
+    ...(baseline === undefined ? [] : [processRow("baseline: `npx ts-node main.ts` (bench/baseline)", baseline)]),
   ];
-  if (synth.cold !== undefined) {
-    rows.push(
-      processRow("`npm run synth`, first run without caches", {
-        wallSeconds: { runs: 1, median: synth.cold.wallSeconds, min: synth.cold.wallSeconds, max: synth.cold.wallSeconds },
-        ...(synth.cold.cpuSeconds === undefined
-          ? {}
-          : { cpuSeconds: { runs: 1, median: synth.cold.cpuSeconds, min: synth.cold.cpuSeconds, max: synth.cold.cpuSeconds } }),
-        ...(synth.cold.maxRssMb === undefined
-          ? {}
-          : { maxRssMb: { runs: 1, median: synth.cold.maxRssMb, min: synth.cold.maxRssMb, max: synth.cold.maxRssMb } }),
-      }),
-    );
-  }
-  if (synth.baseline !== undefined) rows.push(processRow("baseline: `npx ts-node main.ts` (bench/baseline)", synth.baseline));
+}
 
-  const lines = [
+/** The baseline against the whole system: the ratio, and a bar chart of both. */
+function synthRatioLines(synth: SynthResult, baseline: ProcessSpread, charts: Record<string, string>): string[] {
+  const ratio = baseline.wallSeconds.median / synth.npmSynth.wallSeconds.median;
+  const cpuRatio =
+    baseline.cpuSeconds !== undefined && synth.npmSynth.cpuSeconds !== undefined
+      ? ` (CPU: ${formatNumber(baseline.cpuSeconds.median / synth.npmSynth.cpuSeconds.median)}x)`
+      : "";
+  charts[`${CHART_DIR}/synth.svg`] = barChart({
+    title: "Synth wall time, median (lower is better)",
+    unit: "s",
+    bars: [
+      { label: "npm run synth (whole system)", value: synth.npmSynth.wallSeconds.median },
+      { label: "template set-up, one table", value: baseline.wallSeconds.median },
+    ],
+  });
+  return [
+    `**Ratio**: the baseline takes ${formatNumber(ratio)}x as long as the whole system${cpuRatio}. Goal: at least ${SYNTH_GOAL.minRatio}x.`,
+    "",
+    `![Synth wall time](${CHART_DIR}/synth.svg)`,
+    "",
+  ];
+}
+
+/** When the synth goal is missed: the time it would take, and the levers that are left. */
+function goalMissedLines(synth: SynthResult, npmStartup: number): string[] {
+  const npm = synth.npmSynth.wallSeconds.median;
+  const target = Math.min(
+    SYNTH_GOAL.maxSeconds,
+    synth.baseline === undefined ? Infinity : synth.baseline.wallSeconds.median / SYNTH_GOAL.minRatio,
+  );
+  const ratioMissed = synth.baseline !== undefined && synth.baseline.wallSeconds.median / npm < SYNTH_GOAL.minRatio;
+  if (npm <= SYNTH_GOAL.maxSeconds && !ratioMissed) return [];
+  const appBudget =
+    target > npmStartup
+      ? `so the app itself in ${formatSeconds(target - npmStartup)}`
+      : `which npm's own start-up alone exceeds, so only the app without npm could`;
+  return [
+    `**What the goal would take**: the whole system in ${formatSeconds(target)} through npm, ${appBudget}; ` +
+      `the app takes ${formatSeconds(synth.app.wallSeconds.median)}. The profile below says where that goes: ` +
+      "Node loading cdktf's modules, cdktf itself (token resolution, and a stack trace captured for every token it creates, " +
+      "which it has no switch for) and garbage collection, which this project's code doesn't control; the project's own work is in " +
+      "the bundled rows. What remains are levers outside the project: starting without npm (`node tools/run-app.mjs`, which " +
+      "`cdktf.json` runs; the second row), a V8 compile cache or start-up snapshot of cdktf (Node 22's `module.enableCompileCache`, " +
+      "untried here on Node 20; the `v8-compile-cache` package gave no gain), or a cdktf that doesn't capture stack traces.",
+    "",
+  ];
+}
+
+function synthGoalLines(synth: SynthResult): string[] {
+  const npm = synth.npmSynth.wallSeconds.median;
+  const npmStartup = Math.max(0, npm - synth.app.wallSeconds.median);
+  return [
+    `**Goal**: at most ${SYNTH_GOAL.maxSeconds} s: ${npm <= SYNTH_GOAL.maxSeconds ? "met" : `missed by ${formatSeconds(npm - SYNTH_GOAL.maxSeconds)}`}. ` +
+      `npm's own start-up is the difference between the first two rows (${formatSeconds(npmStartup)} here).`,
+    "",
+    ...goalMissedLines(synth, npmStartup),
+  ];
+}
+
+function profileLines(profile: NonNullable<SynthResult["profile"]>): string[] {
+  return [
+    "### Where a synth's time goes",
+    "",
+    `CPU profile of one \`node --cpu-prof tools/run-app.mjs\` (${formatMs(profile.totalMs)} sampled), self time by package or file. ` +
+      "Code in the app bundle (dist/app.cjs) is attributed to the file it came from.",
+    "",
+    numbersTable(
+      ["package or file", "self time", "share"],
+      profile.rows.map((row) => [row.module, formatMs(row.selfMs), `${(row.share * 100).toFixed(1)}%`]),
+    ),
+    "",
+  ];
+}
+
+function synthSection(synth: SynthResult, charts: Record<string, string>): string[] {
+  return [
     `## ${SECTION_TITLES[0]}`,
     "",
     "The whole default system (both stacks, two regions, Lambda bundles) as a user runs it, side by side with " +
@@ -193,73 +261,112 @@ function synthSection(synth: SynthResult, charts: Record<string, string>): strin
       'and the barrel `import { … } from "@cdktf/provider-aws"`) synthesizing only the global table and its two providers. ' +
       'Runs are interleaved; the caches a second synth finds (the app bundle, the Lambda zips) are warm, except in the "first run" row.',
     "",
-    ...table(PROCESS_HEADER, rows),
+    numbersTable(PROCESS_HEADER, synthRows(synth)),
+    "",
+    ...(synth.baseline === undefined ? [] : synthRatioLines(synth, synth.baseline, charts)),
+    ...synthGoalLines(synth),
+    ...(synth.profile === undefined ? [] : profileLines(synth.profile)),
+  ];
+}
+
+function scalingTable(sorted: readonly ScalingPoint[]): string {
+  return numbersTable(
+    ["regions", "providers", "resources", "JSON", "synth wall median", "synth CPU", "peak RSS", "offline plan"],
+    sorted.map((point) => [
+      String(point.regions),
+      String(point.providers),
+      String(point.resources),
+      kb(point.jsonBytes),
+      formatSpread(point.synth.wallSeconds, formatSeconds),
+      point.synth.cpuSeconds === undefined ? "n/a" : formatSeconds(point.synth.cpuSeconds.median),
+      point.synth.maxRssMb === undefined ? "n/a" : mb(point.synth.maxRssMb.median),
+      point.planSeconds === undefined ? "–" : formatSeconds(point.planSeconds),
+    ]),
+  );
+}
+
+/** What one added region costs, between consecutive sizes, and which resources it adds. */
+function growthLines(sorted: readonly ScalingPoint[]): string[] {
+  const growth = growthOf(sorted);
+  const perResource = growth.map((step) => step.perRegion.resources);
+  const constant = perResource.every((value) => value === perResource[0]);
+  const types = Object.entries(resourcesPerRegion(sorted))
+    .map(([type, count]) => `${formatNumber(count)} \`${type}\``)
+    .join(", ");
+  return [
+    "Cost of one added region, between consecutive sizes:",
+    "",
+    numbersTable(
+      ["step", "resources", "JSON", "synth wall", "synth CPU", "peak RSS"],
+      growth.map((step) => [
+        `${step.from} → ${step.to}`,
+        `+${formatNumber(step.perRegion.resources)}`,
+        `+${step.perRegion.jsonKb.toFixed(1)} KB`,
+        signed(formatMs(step.perRegion.synthSeconds * 1000)),
+        step.perRegion.cpuSeconds === undefined ? "n/a" : signed(formatMs(step.perRegion.cpuSeconds * 1000)),
+        step.perRegion.maxRssMb === undefined ? "n/a" : signed(`${step.perRegion.maxRssMb.toFixed(1)} MB`),
+      ]),
+    ),
+    "",
+    `**What grows**: ${constant ? `every added region adds the same ${formatNumber(perResource[0]!)} resources (linear)` : `resources per added region vary: ${perResource.map(formatNumber).join(", ")}`}: ${types}. ` +
+      "The JSON grows with them.",
     "",
   ];
-  if (synth.baseline !== undefined) {
-    const ratio = synth.baseline.wallSeconds.median / synth.npmSynth.wallSeconds.median;
-    const cpuRatio =
-      synth.baseline.cpuSeconds !== undefined && synth.npmSynth.cpuSeconds !== undefined
-        ? ` (CPU: ${formatNumber(synth.baseline.cpuSeconds.median / synth.npmSynth.cpuSeconds.median)}x)`
-        : "";
-    lines.push(
-      `**Ratio**: the baseline takes ${formatNumber(ratio)}x as long as the whole system${cpuRatio}. Goal: at least ${SYNTH_GOAL.minRatio}x.`,
-      "",
-    );
-    charts[`${CHART_DIR}/synth.svg`] = barChart({
-      title: "Synth wall time, median (lower is better)",
-      unit: "s",
-      bars: [
-        { label: "npm run synth (whole system)", value: synth.npmSynth.wallSeconds.median },
-        { label: "template set-up, one table", value: synth.baseline.wallSeconds.median },
-      ],
-    });
-    lines.push(`![Synth wall time](${CHART_DIR}/synth.svg)`, "");
-  }
-  const npm = synth.npmSynth.wallSeconds.median;
-  const app = synth.app.wallSeconds.median;
-  const npmStartup = Math.max(0, npm - app);
-  lines.push(
-    `**Goal**: at most ${SYNTH_GOAL.maxSeconds} s: ${npm <= SYNTH_GOAL.maxSeconds ? "met" : `missed by ${formatSeconds(npm - SYNTH_GOAL.maxSeconds)}`}. ` +
-      `npm's own start-up is the difference between the first two rows (${formatSeconds(npmStartup)} here).`,
+}
+
+/** A least-squares line through the sizes, per measure: the fixed part and the cost per region. */
+function linearFitLines(sorted: readonly ScalingPoint[]): string[] {
+  const fit = (
+    measure: string,
+    values: (point: ScalingPoint) => number | undefined,
+    format: (value: number) => string,
+    formatSlope = format,
+  ) => {
+    const points = sorted.map((point) => ({ x: point.regions, y: values(point) }));
+    if (points.some((point) => point.y === undefined)) return [];
+    const { intercept, slope, r2 } = linearFit(points as { x: number; y: number }[]);
+    return [[measure, format(intercept), formatSlope(slope), r2.toFixed(3)]];
+  };
+  const perRegionMs = (seconds: number) => formatMs(seconds * 1000);
+  return [
+    `A straight line through the ${sorted.length} sizes (least squares): the fixed part is what a synth costs whatever the regions ` +
+      "(Node, cdktf, the bundle, the stacks' shared resources), the slope what each region adds; R² near 1 means the cost grows linearly.",
     "",
-  );
-  const ratioMissed = synth.baseline !== undefined && synth.baseline.wallSeconds.median / npm < SYNTH_GOAL.minRatio;
-  if (npm > SYNTH_GOAL.maxSeconds || ratioMissed) {
-    const target = Math.min(
-      SYNTH_GOAL.maxSeconds,
-      synth.baseline === undefined ? Infinity : synth.baseline.wallSeconds.median / SYNTH_GOAL.minRatio,
-    );
-    const appBudget =
-      target > npmStartup
-        ? `so the app itself in ${formatSeconds(target - npmStartup)}`
-        : `which npm's own start-up alone exceeds, so only the app without npm could`;
-    lines.push(
-      `**What the goal would take**: the whole system in ${formatSeconds(target)} through npm, ${appBudget}; ` +
-        `the app takes ${formatSeconds(app)}. The profile below says where that goes: ` +
-        "Node loading cdktf's modules, cdktf itself (token resolution, and a stack trace captured for every token it creates, " +
-        "which it has no switch for) and garbage collection, which this project's code doesn't control; the project's own work is in " +
-        "the bundled rows. What remains are levers outside the project: starting without npm (`node tools/run-app.mjs`, which " +
-        "`cdktf.json` runs; the second row), a V8 compile cache or start-up snapshot of cdktf (Node 22's `module.enableCompileCache`, " +
-        "untried here on Node 20; the `v8-compile-cache` package gave no gain), or a cdktf that doesn't capture stack traces.",
-      "",
-    );
-  }
-  if (synth.profile !== undefined) {
-    lines.push(
-      "### Where a synth's time goes",
-      "",
-      `CPU profile of one \`node --cpu-prof tools/run-app.mjs\` (${ms(synth.profile.totalMs)} sampled), self time by package or file. ` +
-        "Code in the app bundle (dist/app.cjs) is attributed to the file it came from.",
-      "",
-      ...table(
-        ["package or file", "self time", "share"],
-        synth.profile.rows.map((row) => [row.module, ms(row.selfMs), `${(row.share * 100).toFixed(1)}%`]),
-      ),
-      "",
-    );
-  }
-  return lines;
+    numbersTable(
+      ["measure", "fixed part", "per region", "R²"],
+      [
+        ...fit("synth wall median", (point) => point.synth.wallSeconds.median, formatSeconds, perRegionMs),
+        ...fit("synth CPU median", (point) => point.synth.cpuSeconds?.median, formatSeconds, perRegionMs),
+        ...fit(
+          "synth peak RSS",
+          (point) => point.synth.maxRssMb?.median,
+          (value) => `${value.toFixed(1)} MB`,
+        ),
+        ...fit("cdk.tf.json", (point) => point.jsonBytes, kb),
+      ],
+    ),
+    "",
+  ];
+}
+
+/** One panel per measure against the regions; peak RSS and the plan only where every size (some size) has them. */
+function scalingChart(sorted: readonly ScalingPoint[]): string {
+  const panel = (title: string, unit: string, points: readonly ScalingPoint[], y: (point: ScalingPoint) => number): Panel => ({
+    title,
+    unit,
+    points: points.map((point) => ({ x: point.regions, y: y(point) })),
+  });
+  const planned = sorted.filter((point) => point.planSeconds !== undefined);
+  const panels = [
+    panel("synth wall median", "s", sorted, (point) => point.synth.wallSeconds.median),
+    panel("resources", "count", sorted, (point) => point.resources),
+    panel("cdk.tf.json", "KB", sorted, (point) => point.jsonBytes / 1024),
+    ...(sorted.every((point) => point.synth.maxRssMb !== undefined)
+      ? [panel("synth peak RSS", "MB", sorted, (point) => point.synth.maxRssMb!.median)]
+      : []),
+    ...(planned.length > 0 ? [panel("offline plan", "s", planned, (point) => point.planSeconds!)] : []),
+  ];
+  return panelChart({ title: "Cost against regions", xLabel: "regions", panels });
 }
 
 function scalingSection(points: readonly ScalingPoint[], charts: Record<string, string>): string[] {
@@ -270,109 +377,18 @@ function scalingSection(points: readonly ScalingPoint[], charts: Record<string, 
     "A settings file per size (the defaults with more regions), synthesized with `npm run synth`; counts and size are of the main stack's `cdk.tf.json`. " +
       "Plan: offline `terraform plan` of the main stack (the command alone, after init).",
     "",
-    ...table(
-      ["regions", "providers", "resources", "JSON", "synth wall median", "synth CPU", "peak RSS", "offline plan"],
-      sorted.map((point) => [
-        String(point.regions),
-        String(point.providers),
-        String(point.resources),
-        kb(point.jsonBytes),
-        formatSpread(point.synth.wallSeconds, formatSeconds),
-        point.synth.cpuSeconds === undefined ? "n/a" : formatSeconds(point.synth.cpuSeconds.median),
-        point.synth.maxRssMb === undefined ? "n/a" : mb(point.synth.maxRssMb.median),
-        point.planSeconds === undefined ? "–" : formatSeconds(point.planSeconds),
-      ]),
-    ),
+    scalingTable(sorted),
     "",
   ];
   if (sorted.length < 2) return lines;
-
-  const growth = growthOf(sorted);
-  lines.push(
-    "Cost of one added region, between consecutive sizes:",
+  charts[`${CHART_DIR}/scaling.svg`] = scalingChart(sorted);
+  return [
+    ...lines,
+    ...growthLines(sorted),
+    ...(sorted.length >= 3 ? linearFitLines(sorted) : []),
+    `![Cost against regions](${CHART_DIR}/scaling.svg)`,
     "",
-    ...table(
-      ["step", "resources", "JSON", "synth wall", "synth CPU", "peak RSS"],
-      growth.map((step) => [
-        `${step.from} → ${step.to}`,
-        `+${formatNumber(step.perRegion.resources)}`,
-        `+${step.perRegion.jsonKb.toFixed(1)} KB`,
-        signed(ms(step.perRegion.synthSeconds * 1000)),
-        step.perRegion.cpuSeconds === undefined ? "n/a" : signed(ms(step.perRegion.cpuSeconds * 1000)),
-        step.perRegion.maxRssMb === undefined ? "n/a" : signed(`${step.perRegion.maxRssMb.toFixed(1)} MB`),
-      ]),
-    ),
-    "",
-  );
-  const perResource = growth.map((step) => step.perRegion.resources);
-  const constant = perResource.every((value) => value === perResource[0]);
-  const types = Object.entries(resourcesPerRegion(sorted))
-    .map(([type, count]) => `${formatNumber(count)} \`${type}\``)
-    .join(", ");
-  lines.push(
-    `**What grows**: ${constant ? `every added region adds the same ${formatNumber(perResource[0]!)} resources (linear)` : `resources per added region vary: ${perResource.map(formatNumber).join(", ")}`}: ${types}. ` +
-      "The JSON grows with them.",
-    "",
-  );
-  if (sorted.length >= 3) {
-    const fit = (
-      measure: string,
-      values: (point: ScalingPoint) => number | undefined,
-      format: (value: number) => string,
-      formatSlope = format,
-    ) => {
-      const points = sorted.map((point) => ({ x: point.regions, y: values(point) }));
-      if (points.some((point) => point.y === undefined)) return [];
-      const { intercept, slope, r2 } = linearFit(points as { x: number; y: number }[]);
-      return [[measure, format(intercept), formatSlope(slope), r2.toFixed(3)]];
-    };
-    const perRegionMs = (seconds: number) => ms(seconds * 1000);
-    lines.push(
-      `A straight line through the ${sorted.length} sizes (least squares): the fixed part is what a synth costs whatever the regions ` +
-        "(Node, cdktf, the bundle, the stacks' shared resources), the slope what each region adds; R² near 1 means the cost grows linearly.",
-      "",
-      ...table(
-        ["measure", "fixed part", "per region", "R²"],
-        [
-          ...fit("synth wall median", (point) => point.synth.wallSeconds.median, formatSeconds, perRegionMs),
-          ...fit("synth CPU median", (point) => point.synth.cpuSeconds?.median, formatSeconds, perRegionMs),
-          ...fit(
-            "synth peak RSS",
-            (point) => point.synth.maxRssMb?.median,
-            (value) => `${value.toFixed(1)} MB`,
-          ),
-          ...fit("cdk.tf.json", (point) => point.jsonBytes, kb),
-        ],
-      ),
-      "",
-    );
-  }
-  const panels = [
-    {
-      title: "synth wall median",
-      unit: "s",
-      points: sorted.map((point) => ({ x: point.regions, y: point.synth.wallSeconds.median })),
-    },
-    { title: "resources", unit: "count", points: sorted.map((point) => ({ x: point.regions, y: point.resources })) },
-    { title: "cdk.tf.json", unit: "KB", points: sorted.map((point) => ({ x: point.regions, y: point.jsonBytes / 1024 })) },
   ];
-  if (sorted.every((point) => point.synth.maxRssMb !== undefined)) {
-    panels.push({
-      title: "synth peak RSS",
-      unit: "MB",
-      points: sorted.map((point) => ({ x: point.regions, y: point.synth.maxRssMb!.median })),
-    });
-  }
-  const planned = sorted.filter((point) => point.planSeconds !== undefined);
-  if (planned.length > 0)
-    panels.push({
-      title: "offline plan",
-      unit: "s",
-      points: planned.map((point) => ({ x: point.regions, y: point.planSeconds! })),
-    });
-  charts[`${CHART_DIR}/scaling.svg`] = panelChart({ title: "Cost against regions", xLabel: "regions", panels });
-  lines.push(`![Cost against regions](${CHART_DIR}/scaling.svg)`, "");
-  return lines;
 }
 
 function terraformSection(stacks: readonly StackTerraformTimes[]): string[] {
@@ -382,7 +398,7 @@ function terraformSection(stacks: readonly StackTerraformTimes[]): string[] {
     "Offline, per stack of the default synth, through the harness the tests use (tools/terraform/offline-plan.ts): provider from the " +
       "filesystem mirror, local backend, fake credentials. A fresh work dir per run. Median (min–max) of the runs.",
     "",
-    ...table(
+    numbersTable(
       ["stack", "planned changes", ...TERRAFORM_STEPS.map((step) => (step === "show" ? "show -json" : step))],
       stacks.map((stack) => [
         `\`${stack.stack}\``,
@@ -404,8 +420,8 @@ function loadBudgetLines(lambdas: LambdaResult): string[] {
     lambdas.bundles.reduce((sum, bundle) => sum + bundle.codeBytes, 0);
   const worst = Math.max(...over.map((bundle) => bundle.loadMs.median));
   return [
-    `**Load budget missed** by up to ${ms(worst - BUNDLE_BUDGET.loadMs)} (${over.map((bundle) => `\`${bundle.handler}\``).join(", ")}). ` +
-      `Load time follows code size here (about ${ms(msPerByte * 100 * 1024)} per 100 KB of \`index.mjs\`), so ${BUNDLE_BUDGET.loadMs} ms ` +
+    `**Load budget missed** by up to ${formatMs(worst - BUNDLE_BUDGET.loadMs)} (${over.map((bundle) => `\`${bundle.handler}\``).join(", ")}). ` +
+      `Load time follows code size here (about ${formatMs(msPerByte * 100 * 1024)} per 100 KB of \`index.mjs\`), so ${BUNDLE_BUDGET.loadMs} ms ` +
       `would take an \`index.mjs\` of about ${kb(BUNDLE_BUDGET.loadMs / msPerByte)}: most of each file is the AWS SDK's DynamoDB ` +
       "client and Powertools, so it would take importing one of them only when a request needs it, or dropping it.",
     "",
@@ -419,13 +435,13 @@ function lambdasSection(lambdas: LambdaResult): string[] {
     `Each handler's zip (esbuild, SDK bundled, deterministic zip) and the time a fresh \`node\` takes to import its \`index.mjs\` alone ` +
       `(median (min–max) of ${lambdas.bundles[0]?.loadMs.runs ?? 0} processes): the cold-start share that is ours. Budgets: zip ${BUNDLE_BUDGET.zipKb} KB, load ${BUNDLE_BUDGET.loadMs} ms.`,
     "",
-    ...table(
+    numbersTable(
       ["handler", "zip", "index.mjs", "load"],
       lambdas.bundles.map((bundle) => [
         `\`${bundle.handler}\``,
         kb(bundle.zipBytes),
         kb(bundle.codeBytes),
-        formatSpread(bundle.loadMs, ms),
+        formatSpread(bundle.loadMs, formatMs),
       ]),
     ),
     "",
@@ -433,15 +449,15 @@ function lambdasSection(lambdas: LambdaResult): string[] {
     "The local API (`npm run api:local`'s server in its own process, dynalite in memory) under load from this process on 127.0.0.1 " +
       "(fetch, keep-alive). Each level is a bounded number of requests; the GETs read 100-ticket pages of the table the POSTs filled.",
     "",
-    ...table(
+    numbersTable(
       ["request", "concurrency", "requests", "req/s", "p50", "p99", "unexpected status"],
       lambdas.load.map((row) => [
         row.request,
         String(row.concurrency),
         String(row.requests),
         row.requestsPerSecond.toFixed(0),
-        ms(row.p50Ms),
-        ms(row.p99Ms),
+        formatMs(row.p50Ms),
+        formatMs(row.p99Ms),
         String(row.unexpected),
       ]),
     ),
@@ -466,7 +482,7 @@ function testsSection(tests: TestsResult): string[] {
     "Wall time as a developer runs them. Only `npm test` starts the terraform project, whose global setup synthesizes the " +
       "test configurations and plans them offline. A run with failing tests is timed too, and marked: it may have stopped early.",
     "",
-    ...table(PROCESS_HEADER, rows),
+    numbersTable(PROCESS_HEADER, rows),
     "",
   ];
 }
@@ -484,7 +500,7 @@ function failoverSection(failover: FailoverResult): string[] {
       "doesn't publish: 60 s is assumed (the Route 53 FAQ's advice for failover, and the fixed TTL of ELB and S3 website alias " +
       "targets); `dig api.<domain>` after a deploy shows the real one.",
     "",
-    ...table(
+    numbersTable(
       [
         "settings",
         "interval x threshold",
@@ -517,7 +533,7 @@ function failoverSection(failover: FailoverResult): string[] {
     lines.push(
       `**${drill.name}**: about ${formatSeconds(drillSeconds(drill))}`,
       "",
-      ...table(
+      numbersTable(
         ["step", "seconds", "basis"],
         drill.steps.map((step) => [step.step, String(step.seconds), step.basis]),
       ),

@@ -184,43 +184,78 @@ type JsonSchema = {
 const hclString = (text: string) => JSON.stringify(text).replaceAll("${", "$${");
 const hclList = (items: readonly string[]) => `[${items.map(hclString).join(", ")}]`;
 
+/** The options of an `anyOf`, without zod's `false` (an optional boolean's off state). */
+const optionsOf = (schema: JsonSchema) => schema.anyOf?.filter((option) => option.const !== false) ?? [];
+const isConstChoice = (options: readonly JsonSchema[]) => options.length > 0 && options.every((option) => "const" in option);
+/** `(a) && (b)`: Terraform 1.10/1.11 evaluate both sides of `&&`, so each condition must be safe on its own. */
+const allOf = (conditions: readonly string[]) => conditions.map((condition) => `(${condition})`).join(" && ");
+
+/** The keywords that each add one condition, in the order the conditions are written. */
+const KEYWORD_CONDITIONS: readonly ((schema: JsonSchema, value: string) => string | undefined)[] = [
+  ({ maxItems }, value) => (maxItems === undefined ? undefined : `length(${value}) <= ${maxItems}`),
+  ({ pattern }, value) => (pattern === undefined ? undefined : `can(regex(${hclString(pattern)}, ${value}))`),
+  ({ minLength }, value) => (minLength === undefined ? undefined : `length(${value}) >= ${minLength}`),
+  ({ maxLength }, value) => (maxLength === undefined ? undefined : `length(${value}) <= ${maxLength}`),
+  ({ type }, value) => (type === "integer" ? `floor(${value}) == ${value}` : undefined),
+  ({ minimum }, value) => (minimum === undefined ? undefined : `${value} >= ${minimum}`),
+  ({ exclusiveMinimum }, value) => (exclusiveMinimum === undefined ? undefined : `${value} > ${exclusiveMinimum}`),
+  ({ maximum }, value) => (maximum === undefined ? undefined : `${value} <= ${maximum}`),
+];
+
 /** The Terraform conditions that say what `schema` says, over `value`. */
 export function conditionsOf(schema: JsonSchema, value: string): string[] {
+  return [
+    ...choiceConditions(schema, value),
+    ...nestedConditions(schema, value),
+    ...KEYWORD_CONDITIONS.flatMap((condition) => condition(schema, value) ?? []),
+  ];
+}
+
+/** `anyOf` of constants or of one schema, and `enum`. */
+function choiceConditions(schema: JsonSchema, value: string): string[] {
+  const options = optionsOf(schema);
   const conditions: string[] = [];
-  const options = schema.anyOf?.filter((option) => option.const !== false) ?? [];
-  if (options.length > 0 && options.every((option) => "const" in option)) {
+  if (isConstChoice(options)) {
     conditions.push(`contains([${options.map((option) => JSON.stringify(option.const)).join(", ")}], ${value})`);
   } else if (options.length === 1) {
     conditions.push(...conditionsOf(options[0]!, value));
   }
   if (schema.enum !== undefined)
     conditions.push(`contains([${schema.enum.map((item) => JSON.stringify(item)).join(", ")}], ${value})`);
-  if (schema.type === "object" && schema.additionalProperties !== undefined) {
-    // Terraform 1.10/1.11 evaluate both sides of `&&`: each condition must be safe on its own.
-    const inner = [...conditionsOf(schema.propertyNames ?? {}, "key"), ...conditionsOf(schema.additionalProperties, "item")];
-    if (inner.length > 0) conditions.push(`alltrue([for key, item in ${value} : ${inner.map((c) => `(${c})`).join(" && ")}])`);
-  }
-  if (schema.type === "array" && schema.items !== undefined) {
-    const inner = conditionsOf(schema.items, "item");
-    if (inner.length > 0) conditions.push(`alltrue([for item in ${value} : ${inner.map((c) => `(${c})`).join(" && ")}])`);
-  }
-  if (schema.maxItems !== undefined) conditions.push(`length(${value}) <= ${schema.maxItems}`);
-  if (schema.pattern !== undefined) conditions.push(`can(regex(${hclString(schema.pattern)}, ${value}))`);
-  if (schema.minLength !== undefined) conditions.push(`length(${value}) >= ${schema.minLength}`);
-  if (schema.maxLength !== undefined) conditions.push(`length(${value}) <= ${schema.maxLength}`);
-  if (schema.type === "integer") conditions.push(`floor(${value}) == ${value}`);
-  if (schema.minimum !== undefined) conditions.push(`${value} >= ${schema.minimum}`);
-  if (schema.exclusiveMinimum !== undefined) conditions.push(`${value} > ${schema.exclusiveMinimum}`);
-  if (schema.maximum !== undefined) conditions.push(`${value} <= ${schema.maximum}`);
   return conditions;
 }
 
+/** A map's keys and values, a list's items: one `alltrue([for ...])` each. */
+function nestedConditions(schema: JsonSchema, value: string): string[] {
+  if (schema.type === "object" && schema.additionalProperties !== undefined) {
+    const inner = [...conditionsOf(schema.propertyNames ?? {}, "key"), ...conditionsOf(schema.additionalProperties, "item")];
+    return inner.length > 0 ? [`alltrue([for key, item in ${value} : ${allOf(inner)}])`] : [];
+  }
+  if (schema.type === "array" && schema.items !== undefined) {
+    const inner = conditionsOf(schema.items, "item");
+    return inner.length > 0 ? [`alltrue([for item in ${value} : ${allOf(inner)}])`] : [];
+  }
+  return [];
+}
+
+/** What a value must do to pass `schema`, in words: the validation's error message. */
 function describeRule(schema: JsonSchema): string {
-  const options = schema.anyOf?.filter((option) => option.const !== false) ?? [];
-  if (options.length > 0 && options.every((option) => "const" in option))
-    return `be one of ${options.map((option) => option.const).join(", ")}`;
+  return (
+    describeChoice(schema) ??
+    describeNested(schema) ??
+    [...describePattern(schema), ...describeNumber(schema), ...describeLength(schema)].join(" and ")
+  );
+}
+
+function describeChoice(schema: JsonSchema): string | undefined {
+  const options = optionsOf(schema);
+  if (isConstChoice(options)) return `be one of ${options.map((option) => option.const).join(", ")}`;
   if (options.length === 1) return describeRule(options[0]!);
   if (schema.enum !== undefined) return `be one of ${schema.enum.join(", ")}`;
+  return undefined;
+}
+
+function describeNested(schema: JsonSchema): string | undefined {
   if (schema.type === "object" && schema.additionalProperties !== undefined) {
     const keys = schema.propertyNames === undefined ? "" : describeRule(schema.propertyNames);
     const items = describeRule(schema.additionalProperties);
@@ -231,21 +266,27 @@ function describeRule(schema: JsonSchema): string {
     const most = schema.maxItems === undefined ? "" : ` of at most ${schema.maxItems} items`;
     return `be a list${most}${items && ` in which each item must ${items}`}`;
   }
-  const parts: string[] = [];
-  if (schema.pattern !== undefined) parts.push(`match ${schema.pattern}`);
+  return undefined;
+}
+
+const describePattern = ({ pattern }: JsonSchema) => (pattern === undefined ? [] : [`match ${pattern}`]);
+
+function describeNumber(schema: JsonSchema): string[] {
   const kind = schema.type === "integer" ? "a whole number" : "a number";
   const { minimum, exclusiveMinimum, maximum } = schema;
-  if (minimum !== undefined && maximum !== undefined) parts.push(`be ${kind} from ${minimum} to ${maximum}`);
-  else if (exclusiveMinimum !== undefined)
-    parts.push(`be ${kind} above ${exclusiveMinimum}${maximum === undefined ? "" : ` and at most ${maximum}`}`);
-  else if (minimum !== undefined) parts.push(`be ${kind} of at least ${minimum}`);
-  else if (maximum !== undefined) parts.push(`be ${kind} of at most ${maximum}`);
-  else if (schema.type === "integer") parts.push("be a whole number");
-  const [shortest, longest] = [schema.minLength, schema.maxLength];
-  if (shortest !== undefined && longest !== undefined) parts.push(`be ${shortest} to ${longest} characters long`);
-  else if (longest !== undefined) parts.push(`be at most ${longest} characters long`);
-  else if (shortest !== undefined) parts.push(`be at least ${shortest} characters long`);
-  return parts.join(" and ");
+  if (minimum !== undefined && maximum !== undefined) return [`be ${kind} from ${minimum} to ${maximum}`];
+  if (exclusiveMinimum !== undefined)
+    return [`be ${kind} above ${exclusiveMinimum}${maximum === undefined ? "" : ` and at most ${maximum}`}`];
+  if (minimum !== undefined) return [`be ${kind} of at least ${minimum}`];
+  if (maximum !== undefined) return [`be ${kind} of at most ${maximum}`];
+  return schema.type === "integer" ? ["be a whole number"] : [];
+}
+
+function describeLength({ minLength: shortest, maxLength: longest }: JsonSchema): string[] {
+  if (shortest !== undefined && longest !== undefined) return [`be ${shortest} to ${longest} characters long`];
+  if (longest !== undefined) return [`be at most ${longest} characters long`];
+  if (shortest !== undefined) return [`be at least ${shortest} characters long`];
+  return [];
 }
 
 function defaultOf(config: TicketsConfig, input: (typeof INPUTS)[number]): unknown {

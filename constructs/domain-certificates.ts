@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, Op, ref, TerraformCount, TerraformIterator, Token } from "cdktf";
+import { Fn, type IResolvable, Op, ref, TerraformCount, TerraformIterator, Token } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
@@ -67,26 +67,7 @@ export class DomainCertificates extends Construct {
     }
     if (possiblyNew.length === 0) return;
 
-    // `[*]` lists a certificate that exists once, and every instance of a counted one.
-    const options = `flatten([${possiblyNew.map(({ certificate }) => `${terraformAddress(certificate)}[*].domain_validation_options`).join(", ")}])`;
-    const pick = (field: string) =>
-      Token.asString(`\${one(distinct([for option in ${options} : option.${field} if option.domain_name == each.key]))}`);
-    // The wildcard's record is the apex's: one key covers both. None where no certificate is new.
-    const decisions = possiblyNew.map(({ decidedAtPlan }) => decidedAtPlan?.isNew);
-    const validationNames = TerraformIterator.fromList(
-      decisions.includes(undefined) ? [domainName] : Token.asList(Fn.conditional(Fn.anytrue(decisions), [domainName], [])),
-    );
-    const records = new Route53Record(this, "validation-record", {
-      provider: props.dnsProvider,
-      forEach: validationNames,
-      zoneId: props.hostedZoneId,
-      name: pick("resource_record_name"),
-      type: pick("resource_record_type"),
-      records: [pick("resource_record_value")],
-      ttl: 60,
-      // The value is fixed per account and name: an earlier validation may have left it.
-      allowOverwrite: true,
-    });
+    const records = this.validationRecords(props, possiblyNew);
     const recordFqdns = Token.asList(`\${[for record in ${terraformAddress(records)} : record.fqdn]}`);
 
     for (const { region, provider, certificate, count, decidedAtPlan } of possiblyNew) {
@@ -109,6 +90,37 @@ export class DomainCertificates extends Construct {
             ),
       );
     }
+  }
+
+  /**
+   * The DNS validation record: one per distinct name (the wildcard's record is the apex's, so
+   * one key covers both), read from the certificates' validation options at plan time; none
+   * where no certificate is new.
+   */
+  private validationRecords(
+    props: DomainCertificatesProps,
+    possiblyNew: readonly { certificate: AcmCertificate; decidedAtPlan?: { isNew: IResolvable } }[],
+  ): Route53Record {
+    const { domainName } = props;
+    // `[*]` lists a certificate that exists once, and every instance of a counted one.
+    const options = `flatten([${possiblyNew.map(({ certificate }) => `${terraformAddress(certificate)}[*].domain_validation_options`).join(", ")}])`;
+    const pick = (field: string) =>
+      Token.asString(`\${one(distinct([for option in ${options} : option.${field} if option.domain_name == each.key]))}`);
+    const decisions = possiblyNew.map(({ decidedAtPlan }) => decidedAtPlan?.isNew);
+    const validationNames = TerraformIterator.fromList(
+      decisions.includes(undefined) ? [domainName] : Token.asList(Fn.conditional(Fn.anytrue(decisions), [domainName], [])),
+    );
+    return new Route53Record(this, "validation-record", {
+      provider: props.dnsProvider,
+      forEach: validationNames,
+      zoneId: props.hostedZoneId,
+      name: pick("resource_record_name"),
+      type: pick("resource_record_type"),
+      records: [pick("resource_record_value")],
+      ttl: 60,
+      // The value is fixed per account and name: an earlier validation may have left it.
+      allowOverwrite: true,
+    });
   }
 
   /** The certificate to use in `region`; for a new one, known only once it is validated. */

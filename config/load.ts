@@ -67,7 +67,11 @@ function describe(issue: z.core.$ZodIssue): string[] {
   // config they compare; their message names the value itself.
   const crossField = issue.code === "custom" && (issue.input === null || typeof issue.input === "object");
   if (!("input" in issue) || crossField) return [`${field}: ${issue.message}`];
-  const { input } = issue;
+  return describeValue(issue, field, issue.input);
+}
+
+/** A problem with the value found at `field`: what is expected, and what was found. */
+function describeValue(issue: z.core.$ZodIssue, field: string, input: unknown): string[] {
   if (input === undefined) return [`${field}: is required`];
   if (issue.code === "invalid_key") {
     return issue.issues.map((keyIssue) => `${field}: ${keyIssue.message}`);
@@ -75,18 +79,20 @@ function describe(issue: z.core.$ZodIssue): string[] {
   if ((issue.code === "too_small" || issue.code === "too_big") && Array.isArray(input)) {
     return [`${field}: ${issue.message}, got ${input.length}`];
   }
-
-  let expectation = issue.message;
-  // zod's own type messages ("Invalid input: expected string, ...") become "must be a string";
-  // a schema's message ("must be an integer") is kept.
-  if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
-    const expected = issue.expected === "int" ? "integer" : issue.expected;
-    expectation = `must be ${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected}`;
-  }
   const expected = expectedType(issue);
   const typeNote =
     expected !== undefined && expected !== typeof input && typeof input !== "object" ? ` (${jsonType(input)})` : "";
-  return [`${field}: ${expectation}, got ${shown(input)}${typeNote}`];
+  return [`${field}: ${expectation(issue)}, got ${shown(input)}${typeNote}`];
+}
+
+/**
+ * What the schema expects: zod's own type messages ("Invalid input: expected string, ...")
+ * become "must be a string"; a schema's message ("must be an integer") is kept.
+ */
+function expectation(issue: z.core.$ZodIssue): string {
+  if (issue.code !== "invalid_type" || !issue.message.startsWith("Invalid input")) return issue.message;
+  const expected = issue.expected === "int" ? "integer" : issue.expected;
+  return `must be ${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected}`;
 }
 
 /** Validates parsed JSON settings; throws {@link ConfigError} listing every problem. */

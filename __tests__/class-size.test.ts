@@ -37,6 +37,8 @@ export function codeLines(source: ts.SourceFile, node: ts.Node): number {
   const lines = new Set<number>();
   const lineOf = (position: number) => source.getLineAndCharacterOfPosition(position).line;
   const visit = (child: ts.Node): void => {
+    // The parser hangs JSDoc comments on the nodes they document: comments all the same.
+    if (child.kind >= ts.SyntaxKind.FirstJSDocNode && child.kind <= ts.SyntaxKind.LastJSDocNode) return;
     const children = child.getChildren(source);
     if (children.length > 0) return children.forEach(visit);
     if (child.kind === ts.SyntaxKind.EndOfFileToken) return;
@@ -82,6 +84,9 @@ test("counts code lines, not blank lines or comments", () => {
     "",
     "  /* a block",
     "     comment */",
+    "  /**",
+    "   * A JSDoc comment.",
+    "   */",
     '  readonly glob = "**/*.ts"; // a string is code',
     "  readonly text = `one",
     "two`;",

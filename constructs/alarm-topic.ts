@@ -28,6 +28,7 @@ export interface AlarmTopicProps {
 }
 
 export interface AlarmTopic {
+  /** The topic the alarms publish to. */
   readonly topicArn: string;
   /** The key policy: alarms publish only once it lets CloudWatch use the key. */
   readonly keyPolicy: KmsKeyPolicy;

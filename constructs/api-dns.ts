@@ -21,7 +21,9 @@ const LEVER_IGNORED = [FAILOVER_LEVER.attribute, `tags["${FAILOVER_LEVER.markerT
 export type RoutingMode = "failover" | "active-active";
 
 export interface DnsRegion {
+  /** AWS region code of the region's API. */
   readonly region: string;
+  /** DNS label of the region (`ireland`): names its checks and records. */
   readonly label: string;
   /** `<label>.<domain>`: what the region's endpoint check probes. */
   readonly regionalDomainName: string;
@@ -36,6 +38,7 @@ export interface DnsRegion {
 export interface ApiDnsProps {
   /** Provider for the Route 53 resources (a global service). */
   readonly provider: AwsProvider;
+  /** The public hosted zone of the domain: every record goes here. */
   readonly hostedZoneId: string;
   /** `api.<domain>` */
   readonly apiDomainName: string;
@@ -50,6 +53,7 @@ export interface ApiDnsProps {
   readonly routing: RoutingMode | string;
   /** Seconds between checks: 10 (fast) or 30. */
   readonly requestInterval: number;
+  /** Consecutive failed probes (1 to 10) before a checker counts the endpoint unhealthy. */
   readonly failureThreshold: number;
   /** Regions Route 53 probes the endpoints from (at least three); `/health` admits only their ranges. */
   readonly checkerRegions: readonly string[];

@@ -27,7 +27,9 @@ export interface ClientErrorAlarm {
   readonly alarmName: string;
   /** The region the alarm lives in (a CLOUDWATCH_METRIC health check names it). */
   readonly region: string;
+  /** The handler whose route the alarm watches. */
   readonly handler: HandlerName;
+  /** The alarm's ARN, for the dashboard's alarm widget. */
   readonly alarmArn: string;
 }
 
@@ -36,9 +38,11 @@ export interface ClientErrorAlarmsProps {
   readonly region: string;
   /** Provider of `region`: CloudWatch alarms live beside the metrics they read. */
   readonly provider: AwsProvider;
+  /** Prefix of every alarm name: `<namePrefix>-<method>-<path>-5xx`, e.g. `tickets-post-ticket-5xx`. */
   readonly namePrefix: string;
   /** The REST API's name: API Gateway's metrics are dimensioned by it. */
   readonly apiName: string;
+  /** The stage the clients call: API Gateway's metrics are dimensioned by it too. */
   readonly stageName: string;
   /** Where the alarm descriptions send the on-call engineer. */
   readonly runbookSection: string;

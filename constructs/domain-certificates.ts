@@ -8,7 +8,9 @@ import { peerAttribute, terraformAddress } from "./terraform-address";
 import { ValidationError } from "./validation-error";
 
 export interface CertificateRegion {
+  /** AWS region code: API Gateway wants the certificate in the API's own region. */
   readonly region: string;
+  /** Provider of `region`: the certificate is made there. */
   readonly provider: AwsProvider;
   /**
    * An existing certificate for `<domain>` and `*.<domain>` in this region. A Terraform
@@ -21,6 +23,7 @@ export interface CertificateRegion {
 export interface DomainCertificatesProps {
   /** Apex domain; each certificate covers it and `*.<domain>`. */
   readonly domainName: string;
+  /** The public hosted zone of `domainName`: the validation record goes here. */
   readonly hostedZoneId: string;
   /** Regions that need a certificate (API Gateway wants one in the API's own region). */
   readonly regions: readonly CertificateRegion[];

@@ -16,9 +16,14 @@ export interface MonitoredHealthCheck {
 export interface HealthAlarmsProps {
   /** Provider in us-east-1, the only region with Route 53 health-check metrics. */
   readonly provider: AwsProvider;
+  /** Prefix of the topic and alarm names (`<namePrefix>-health-alarms`, `<namePrefix>-<label>-api-unhealthy`). */
   readonly namePrefix: string;
+  /** The routing check of every region: one alarm each. */
   readonly healthChecks: readonly MonitoredHealthCheck[];
-  /** Address subscribed to the alarm topic. @default - no subscription */
+  /**
+   * Address subscribed to the alarm topic.
+   * @default - no subscription
+   */
   readonly email?: string;
   /** Where the alarm descriptions send the on-call engineer. */
   readonly runbookSection: string;

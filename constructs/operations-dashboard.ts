@@ -5,18 +5,24 @@ import { HANDLER_NAMES, HANDLERS, type HandlerName } from "../contract/handlers"
 
 /** What the dashboard shows of one region. */
 export interface DashboardRegion {
+  /** AWS region code: the region's widgets read their metrics there. */
   readonly region: string;
+  /** DNS label of the region (`ireland`): titles its widgets. */
   readonly label: string;
   /** The REST API's name and stage: API Gateway's metrics are dimensioned by both. */
   readonly apiName: string;
+  /** The stage the clients call. */
   readonly stageName: string;
+  /** Each handler's function name: Lambda's metrics are dimensioned by it. */
   readonly functionNames: Readonly<Record<HandlerName, string>>;
   /** The region's endpoint and routing health checks. */
   readonly healthChecks: { readonly endpoint: string; readonly routing: string };
 }
 
 export interface DashboardTable {
+  /** Names the table's widgets, e.g. `tickets`. */
   readonly label: string;
+  /** The table's name, the same in every region: DynamoDB's metrics are dimensioned by it. */
   readonly tableName: string;
   /** The DynamoDB operations the functions call on it (`SystemErrors` is per operation). */
   readonly operations: readonly string[];
@@ -25,10 +31,13 @@ export interface DashboardTable {
 export interface OperationsDashboardProps {
   /** Provider of the region the dashboard lives in (its widgets name their own regions). */
   readonly provider: AwsProvider;
+  /** The region `provider` is in: the dashboard's own region. */
   readonly region: string;
+  /** The dashboard's name, unique in the account. */
   readonly dashboardName: string;
   /** Primary first. */
   readonly regions: readonly DashboardRegion[];
+  /** The global tables: their throttles, system errors and replication lag, per region. */
   readonly tables: readonly DashboardTable[];
   /** The region of Route 53's health-check metrics. */
   readonly route53MetricsRegion: string;

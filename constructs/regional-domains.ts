@@ -7,12 +7,16 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 
 /** Where a Route 53 alias record points: a custom domain's regional endpoint. */
 export interface AliasTarget {
+  /** The regional domain's own host name (`d-….execute-api.<region>.amazonaws.com`). */
   readonly name: string;
+  /** The hosted zone of that host name (API Gateway's, per region). */
   readonly zoneId: string;
 }
 
 export interface RegionalDomainsProps {
+  /** Provider of the API's region: a regional custom domain lives beside its API. */
   readonly provider: AwsProvider;
+  /** The public hosted zone of the domain: the region's own record goes here. */
   readonly hostedZoneId: string;
   /** The name every region serves and Route 53 fails over: `api.<domain>`. */
   readonly apiDomainName: string;
@@ -20,7 +24,9 @@ export interface RegionalDomainsProps {
   readonly regionalDomainName: string;
   /** Certificate in this region covering both names. */
   readonly certificateArn: string;
+  /** The region's REST API: both names map `/` to its stage. */
   readonly restApiId: string;
+  /** The stage both names serve. */
   readonly stageName: string;
   /**
    * A custom domain of another region (or anything else) to create this region's after. API

@@ -9,6 +9,7 @@ import { ValidationError } from "./validation-error";
 export interface ReplicationLagRule {
   /** Average lag over one period that breaches it. */
   readonly thresholdSeconds: number;
+  /** Length of one period: 60 or 300 (the metric is published every minute). */
   readonly periodSeconds: number;
   /** Consecutive breaching periods before the alarm fires. */
   readonly evaluationPeriods: number;
@@ -19,16 +20,23 @@ export interface ReplicationLagRule {
 export interface ReplicatedTable {
   /** Names the alarms, e.g. `tickets`. */
   readonly label: string;
+  /** The table's name, the same in every region: the metric is dimensioned by it. */
   readonly tableName: string;
 }
 
 export interface ReplicationAlarmsProps {
   /** Every region with a replica, each with its provider: an alarm lives beside its metric. */
   readonly regions: readonly { readonly region: string; readonly provider: AwsProvider }[];
+  /** The global tables to watch: an alarm per table and ordered pair of regions. */
   readonly tables: readonly ReplicatedTable[];
+  /** Prefix of the topic and alarm names (`<namePrefix>-replication-alarms`, `<namePrefix>-<table>-replication-to-<region>`). */
   readonly namePrefix: string;
+  /** When a replica counts as behind. */
   readonly rule: ReplicationLagRule;
-  /** Address subscribed to each region's topic. @default - no subscription */
+  /**
+   * Address subscribed to each region's topic.
+   * @default - no subscription
+   */
   readonly email?: string;
   /** Where the alarm descriptions send the on-call engineer. */
   readonly runbookSection: string;
@@ -36,9 +44,13 @@ export interface ReplicationAlarmsProps {
 
 /** One alarm: a table's replication from `source` to `receiving`. */
 export interface ReplicationAlarm {
+  /** The table's label. */
   readonly table: string;
+  /** The region the writes come from (where the alarm lives). */
   readonly source: string;
+  /** The region that receives them. */
   readonly receiving: string;
+  /** The alarm's ARN, for the dashboard's alarm widget. */
   readonly alarmArn: string;
 }
 

@@ -47,15 +47,20 @@ export interface ReplicatedTable {
 export interface ReplicationFaultProps {
   /** Provider of the primary region: the experiment runs there and pauses replication into and out of it. */
   readonly provider: AwsProvider;
+  /** Prefix of the role's and the template's names (`<namePrefix>-drill-replication-fault`). */
   readonly namePrefix: string;
   /** The global tables whose replication pauses (the tickets and the idempotency records). */
   readonly tables: readonly ReplicatedTable[];
   /**
    * CloudWatch alarms that stop the experiment when they fire (the health alarms). FIS reads
-   * alarms in the experiment's region. @default - none: the experiment stops at its duration
+   * alarms in the experiment's region.
+   * @default - none: the experiment stops at its duration
    */
   readonly stopConditionAlarmArns?: readonly string[];
-  /** How long the pause lasts unless stopped, ISO 8601. @default "PT10M" */
+  /**
+   * How long the pause lasts unless stopped, ISO 8601.
+   * @default "PT10M"
+   */
   readonly duration?: string;
 }
 

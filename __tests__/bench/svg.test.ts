@@ -1,5 +1,5 @@
-/** The hand-written SVG charts: axis maths, number labels, escaping. */
-import { barChart, escapeXml, formatNumber, niceAxis, panelChart } from "../../tools/bench/svg";
+/** The hand-written SVG charts: axis maths, number labels, escaped text. */
+import { barChart, formatNumber, niceAxis, panelChart } from "../../tools/bench/svg";
 import { expectWellFormedXml } from "./xml";
 
 describe("niceAxis", () => {
@@ -26,10 +26,6 @@ test("formatNumber keeps three significant digits", () => {
 test("the well-formedness check catches a repeated attribute", () => {
   expect(() => expectWellFormedXml('<svg><text fill="a" fill="b">x</text></svg>')).toThrow();
   expect(() => expectWellFormedXml("<svg><g></svg>")).toThrow();
-});
-
-test("escapeXml escapes markup characters", () => {
-  expect(escapeXml(`a<b & "c">`)).toBe("a&lt;b &amp; &quot;c&quot;&gt;");
 });
 
 describe("charts", () => {

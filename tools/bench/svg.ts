@@ -1,15 +1,17 @@
 /**
- * Two small SVG charts for BENCHMARKS.md, written by hand (no chart library): horizontal bars
- * for a few values of one unit, and small multiples (one line panel per measure, each with its
- * own axis) for measures against a shared x axis. Plain SVG 1.1, system fonts, no scripts.
+ * Two small SVG charts for BENCHMARKS.md: horizontal bars for a few values of one unit, and
+ * small multiples (one line panel per measure, each with its own axis) for measures against a
+ * shared x axis. System fonts; the document scaffolding is tools/report-format's.
+ *
+ * Written by hand, not with vega-lite and vega's `toSVG` (measured for issue 27): both are
+ * ESM-only, which ts-jest's CommonJS transform can't load; they add 76 packages (18 MiB) to
+ * `npm ci`, take about a second to import and render where this takes milliseconds, and drew
+ * no better picture without as much configuration as these functions.
  */
+import { type SvgAttributes, svgDocumentStart, svgElement } from "../report-format";
 
-const FONT = `font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"`;
+const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 const COLORS = ["#3b6fb6", "#d9822b", "#3a9a5b", "#9c4fb5", "#c23b4b"] as const;
-
-export function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 /** Rounds for labels: 3 significant digits, no trailing zeros. */
 export function formatNumber(value: number): string {
@@ -27,17 +29,16 @@ export function niceAxis(value: number): { max: number; step: number } {
   return { max, step };
 }
 
-const svgOpen = (width: number, height: number, title: string) =>
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}">\n` +
-  `<title>${escapeXml(title)}</title>\n<rect width="${width}" height="${height}" fill="#ffffff"/>\n`;
+/** One element on a line of its own. */
+const line = (name: string, attributes: SvgAttributes, content?: { text?: string; tooltip?: string }) =>
+  `${svgElement(name, attributes, content)}\n`;
+
+const svgOpen = (width: number, height: number, title: string) => `${svgDocumentStart(width, height, title).join("\n")}\n`;
 
 /** A text element; `attributes` override the defaults (size 12, dark grey). */
 function text(x: number, y: number, content: string, attributes: Readonly<Record<string, string>> = {}): string {
   const merged = { "font-size": "12", fill: "#222", ...attributes };
-  const rendered = Object.entries(merged)
-    .map(([name, value]) => `${name}="${escapeXml(value)}"`)
-    .join(" ");
-  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${FONT} ${rendered}>${escapeXml(content)}</text>\n`;
+  return line("text", { x: x.toFixed(1), y: y.toFixed(1), "font-family": FONT_FAMILY, ...merged }, { text: content });
 }
 
 export interface Bar {
@@ -60,7 +61,13 @@ export function barChart(options: { title: string; unit: string; bars: readonly 
     const y = top + index * (barHeight + 12);
     const length = Math.max(1, bar.value * scale);
     svg += text(labelWidth - 8, y + barHeight * 0.7, bar.label, { "text-anchor": "end" });
-    svg += `<rect x="${labelWidth}" y="${y}" width="${length.toFixed(1)}" height="${barHeight}" fill="${COLORS[index % COLORS.length]}"/>\n`;
+    svg += line("rect", {
+      x: labelWidth,
+      y,
+      width: length.toFixed(1),
+      height: barHeight,
+      fill: COLORS[index % COLORS.length]!,
+    });
     svg += text(labelWidth + length + 6, y + barHeight * 0.7, `${formatNumber(bar.value)} ${options.unit}`);
   });
   return `${svg}</svg>\n`;
@@ -98,7 +105,8 @@ export function panelChart(options: { title: string; xLabel: string; panels: rea
 
     svg += text(left - 30, top - 10, `${panel.title} (${panel.unit})`, { "font-weight": "600" });
     for (let tick = 0; tick <= max + step / 2; tick += step) {
-      svg += `<line x1="${left}" y1="${py(tick).toFixed(1)}" x2="${left + plotWidth}" y2="${py(tick).toFixed(1)}" stroke="#e4e4e4"/>\n`;
+      const y = py(tick).toFixed(1);
+      svg += line("line", { x1: left, y1: y, x2: left + plotWidth, y2: y, stroke: "#e4e4e4" });
       svg += text(left - 6, py(tick) + 4, formatNumber(tick), { "text-anchor": "end", "font-size": "10", fill: "#666" });
     }
     for (const x of xs) {
@@ -110,9 +118,13 @@ export function panelChart(options: { title: string; xLabel: string; panels: rea
       fill: "#666",
     });
     const path = panel.points.map((point) => `${px(point.x).toFixed(1)},${py(point.y).toFixed(1)}`).join(" ");
-    svg += `<polyline points="${path}" fill="none" stroke="${color}" stroke-width="2"/>\n`;
+    svg += line("polyline", { points: path, fill: "none", stroke: color, "stroke-width": 2 });
     for (const point of panel.points) {
-      svg += `<circle cx="${px(point.x).toFixed(1)}" cy="${py(point.y).toFixed(1)}" r="3.5" fill="${color}"><title>${escapeXml(`${point.x}: ${formatNumber(point.y)} ${panel.unit}`)}</title></circle>\n`;
+      svg += line(
+        "circle",
+        { cx: px(point.x).toFixed(1), cy: py(point.y).toFixed(1), r: 3.5, fill: color },
+        { tooltip: `${point.x}: ${formatNumber(point.y)} ${panel.unit}` },
+      );
     }
   });
   return `${svg}</svg>\n`;

@@ -4,7 +4,7 @@
  * with the milestones (break, detected, failed over, restored, ...) as vertical lines.
  * Deterministic: the same record gives the same bytes.
  */
-import { formatSeconds } from "./progress";
+import { formatMsAsSeconds, svgDocumentStart, svgElement } from "../report-format";
 import { probeOutcome, type DrillRecord, type MilestoneName } from "./record";
 
 const WIDTH = 960;
@@ -39,10 +39,6 @@ const MILESTONE_LABELS: Record<MilestoneName, string> = {
 };
 
 const PROBE_COLORS = { verified: COLORS.healthy, lost: COLORS.unhealthy, failed: "#ffffff", unverified: COLORS.unknown } as const;
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 /** Fixed decimals keep the output byte-stable. */
 function n(value: number): string {
@@ -114,16 +110,23 @@ function laneLabels(record: DrillRecord): string[] {
 
 function drawLanes(plot: Plot, out: string[], title: string): void {
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${plot.height}" viewBox="0 0 ${WIDTH} ${plot.height}" role="img" aria-label="${escapeXml(title)}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
-    `<title>${escapeXml(title)}</title>`,
-    `<rect width="${WIDTH}" height="${plot.height}" fill="#ffffff"/>`,
-    `<text x="16" y="22" font-size="15" font-weight="bold" fill="${COLORS.text}">${escapeXml(title)}</text>`,
+    ...svgDocumentStart(WIDTH, plot.height, title, {
+      "font-family": "system-ui, -apple-system, Segoe UI, sans-serif",
+      "font-size": 12,
+    }),
+    svgElement("text", { x: 16, y: 22, "font-size": 15, "font-weight": "bold", fill: COLORS.text }, { text: title }),
   );
   laneLabels(plot.record).forEach((label, lane) => {
     const top = plot.laneTop(lane);
     out.push(
-      `<text x="16" y="${top + LANE_HEIGHT / 2 + 4}" fill="${COLORS.text}">${escapeXml(label)}</text>`,
-      `<rect x="${PLOT_LEFT}" y="${top}" width="${PLOT_RIGHT - PLOT_LEFT}" height="${LANE_HEIGHT}" fill="${COLORS.laneBackground}"/>`,
+      svgElement("text", { x: 16, y: top + LANE_HEIGHT / 2 + 4, fill: COLORS.text }, { text: label }),
+      svgElement("rect", {
+        x: PLOT_LEFT,
+        y: top,
+        width: PLOT_RIGHT - PLOT_LEFT,
+        height: LANE_HEIGHT,
+        fill: COLORS.laneBackground,
+      }),
     );
   });
 }
@@ -135,9 +138,18 @@ function drawFaultWindow(plot: Plot, out: string[]): void {
   const to = restored ?? plot.end;
   const left = plot.x(broken);
   out.push(
-    `<rect x="${n(left)}" y="${plot.laneTop(0) - 4}" width="${n(Math.max(plot.x(to) - left, 1))}" height="${n(plot.plotBottom - plot.laneTop(0) + 8)}" fill="${COLORS.unhealthy}" fill-opacity="0.08"><title>${escapeXml(
-      `fault ${plot.record.fault.kind} in place: ${formatSeconds(broken)} to ${formatSeconds(to)}`,
-    )}</title></rect>`,
+    svgElement(
+      "rect",
+      {
+        x: n(left),
+        y: plot.laneTop(0) - 4,
+        width: n(Math.max(plot.x(to) - left, 1)),
+        height: n(plot.plotBottom - plot.laneTop(0) + 8),
+        fill: COLORS.unhealthy,
+        "fill-opacity": "0.08",
+      },
+      { tooltip: `fault ${plot.record.fault.kind} in place: ${formatMsAsSeconds(broken)} to ${formatMsAsSeconds(to)}` },
+    ),
   );
 }
 
@@ -147,10 +159,14 @@ function drawRuns(plot: Plot, out: string[], lane: number, runs: Segment[], colo
     const left = plot.x(run.from);
     const width = Math.max(plot.x(run.to) - left, 1);
     out.push(
-      `<rect x="${n(left)}" y="${top}" width="${n(width)}" height="${LANE_HEIGHT}" fill="${color(run.value)}"><title>${escapeXml(`${run.value}: ${formatSeconds(run.from)} to ${formatSeconds(run.to)}`)}</title></rect>`,
+      svgElement(
+        "rect",
+        { x: n(left), y: top, width: n(width), height: LANE_HEIGHT, fill: color(run.value) },
+        { tooltip: `${run.value}: ${formatMsAsSeconds(run.from)} to ${formatMsAsSeconds(run.to)}` },
+      ),
     );
     if (width >= run.value.length * CHAR_WIDTH + 8) {
-      out.push(`<text x="${n(left + 4)}" y="${top + LANE_HEIGHT / 2 + 4}" fill="#ffffff">${escapeXml(run.value)}</text>`);
+      out.push(svgElement("text", { x: n(left + 4), y: top + LANE_HEIGHT / 2 + 4, fill: "#ffffff" }, { text: run.value }));
     }
   }
 }
@@ -173,9 +189,13 @@ function drawProbes(plot: Plot, out: string[]): void {
     probeRowEnds[row] = cx + probeRadius * 2;
     const outcome = probeOutcome(probe);
     const stroke = outcome === "failed" ? COLORS.unhealthy : (plot.colors.get(probe.servedBy ?? "") ?? COLORS.unknown);
-    const shape = `<circle cx="${n(cx)}" cy="${probeRows[row]}" r="${probeRadius}" fill="${PROBE_COLORS[outcome]}" stroke="${stroke}" stroke-width="1.5"><title>${escapeXml(
-      `probe ${probe.index} at ${formatSeconds(probe.at)}: ${outcome}, sent to ${probe.servedBy ?? "an unknown region"}`,
-    )}</title></circle>`;
+    const shape = svgElement(
+      "circle",
+      { cx: n(cx), cy: probeRows[row]!, r: probeRadius, fill: PROBE_COLORS[outcome], stroke, "stroke-width": "1.5" },
+      {
+        tooltip: `probe ${probe.index} at ${formatMsAsSeconds(probe.at)}: ${outcome}, sent to ${probe.servedBy ?? "an unknown region"}`,
+      },
+    );
     (outcome === "verified" ? verifiedShapes : problemShapes).push(shape);
   }
   // Problems drawn last, on top, where a crowd of good probes cannot hide them.
@@ -187,7 +207,7 @@ function drawMilestones(plot: Plot, out: string[]): void {
   const taken = LABEL_ROWS.map((): [number, number][] => []);
   for (const [name, at] of Object.entries(plot.record.milestones) as [MilestoneName, number][]) {
     const lineX = plot.x(at);
-    const label = `${MILESTONE_LABELS[name]} ${formatSeconds(at)}`;
+    const label = `${MILESTONE_LABELS[name]} ${formatMsAsSeconds(at)}`;
     const width = label.length * CHAR_WIDTH;
     const anchorEnd = lineX + 3 + width > WIDTH - 4;
     const span: [number, number] = anchorEnd ? [lineX - 3 - width, lineX] : [lineX, lineX + 3 + width];
@@ -197,7 +217,17 @@ function drawMilestones(plot: Plot, out: string[]): void {
     taken[row]!.push(span);
     out.push(
       `<line x1="${n(lineX)}" y1="${LABEL_ROWS[row]! + 4}" x2="${n(lineX)}" y2="${plot.plotBottom}" stroke="${COLORS.text}" stroke-width="1" stroke-dasharray="4 3"/>`,
-      `<text x="${n(anchorEnd ? lineX - 3 : lineX + 3)}" y="${LABEL_ROWS[row]}" fill="${COLORS.text}" font-size="11"${anchorEnd ? ' text-anchor="end"' : ""}>${escapeXml(label)}</text>`,
+      svgElement(
+        "text",
+        {
+          x: n(anchorEnd ? lineX - 3 : lineX + 3),
+          y: LABEL_ROWS[row]!,
+          fill: COLORS.text,
+          "font-size": 11,
+          ...(anchorEnd ? { "text-anchor": "end" } : {}),
+        },
+        { text: label },
+      ),
     );
   }
 }
@@ -227,8 +257,8 @@ function drawLegend(plot: Plot, out: string[]): void {
   let legendX = 16;
   for (const [label, fill, stroke] of legend) {
     out.push(
-      `<rect x="${n(legendX)}" y="${plot.legendY - 10}" width="12" height="12" fill="${fill}" stroke="${stroke}"/>`,
-      `<text x="${n(legendX + 17)}" y="${plot.legendY}" fill="${COLORS.text}">${escapeXml(label)}</text>`,
+      svgElement("rect", { x: n(legendX), y: plot.legendY - 10, width: 12, height: 12, fill, stroke }),
+      svgElement("text", { x: n(legendX + 17), y: plot.legendY, fill: COLORS.text }, { text: label }),
     );
     legendX += 17 + label.length * CHAR_WIDTH + 16;
   }

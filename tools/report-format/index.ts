@@ -5,3 +5,4 @@
 export { type Alignment, markdownTable, tableCell } from "./markdown-table";
 export { escapeXml } from "./xml";
 export { formatMs, formatMsAsMinutes, formatMsAsSeconds, formatSeconds } from "./time";
+export { type SvgAttributes, svgDocumentStart, svgElement } from "./svg";

@@ -366,7 +366,7 @@ function headerSection(record: DrillRecord): string[] {
 function faultSection(record: DrillRecord): string[] {
   const fault = faultJson(record);
   const shown = (value: number | null, notApplicable?: string) =>
-    value === null ? (notApplicable ?? "not observed") : `${value.toFixed(1)} s`;
+    value === null ? (notApplicable ?? "not observed") : formatMsAsSeconds(value * 1000);
   const noFailover = record.fault.kind === "replication" ? "not applicable: the region stays in DNS" : undefined;
   const window = fault.window;
   return [

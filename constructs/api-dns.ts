@@ -20,6 +20,9 @@ const LEVER_IGNORED = [FAILOVER_LEVER.attribute, `tags["${FAILOVER_LEVER.markerT
  */
 export type RoutingMode = "failover" | "active-active";
 
+/** The endpoint checks' tuning knobs by default: the fastest failover Route 53 offers. */
+export const HEALTH_CHECK_DEFAULTS = { requestInterval: 10, failureThreshold: 1 } as const;
+
 export interface DnsRegion {
   /** AWS region code of the region's API. */
   readonly region: string;
@@ -51,10 +54,16 @@ export interface ApiDnsProps {
    * builds the records of both modes, each set counted on the expression.
    */
   readonly routing: RoutingMode | string;
-  /** Seconds between checks: 10 (fast) or 30. */
-  readonly requestInterval: number;
-  /** Consecutive failed probes (1 to 10) before a checker counts the endpoint unhealthy. */
-  readonly failureThreshold: number;
+  /**
+   * Seconds between probes of each endpoint check: 10 (fast, billed extra) or 30.
+   * @default 10
+   */
+  readonly requestInterval?: number;
+  /**
+   * Consecutive failed probes (1 to 10) before a checker counts the endpoint unhealthy.
+   * @default 1
+   */
+  readonly failureThreshold?: number;
   /** Regions Route 53 probes the endpoints from (at least three); `/health` admits only their ranges. */
   readonly checkerRegions: readonly string[];
 }
@@ -206,8 +215,8 @@ export class ApiDns extends Construct {
       port: 443,
       resourcePath: HEALTH_PATH,
       enableSni: true,
-      requestInterval: props.requestInterval,
-      failureThreshold: props.failureThreshold,
+      requestInterval: props.requestInterval ?? HEALTH_CHECK_DEFAULTS.requestInterval,
+      failureThreshold: props.failureThreshold ?? HEALTH_CHECK_DEFAULTS.failureThreshold,
       regions: [...props.checkerRegions],
       measureLatency: false,
       tags: { Name: `${entry.label}-api` },

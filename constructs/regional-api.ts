@@ -63,8 +63,11 @@ export interface RegionalApiProps {
    * @default 30
    */
   readonly logRetentionDays?: number;
-  /** Stage throttling for client traffic; `/health` has its own, see {@link HEALTH_THROTTLING}. */
-  readonly throttling: Throttling;
+  /**
+   * Stage throttling for client traffic; `/health` has its own, see {@link HEALTH_THROTTLING}.
+   * @default - 50 requests per second, bursts of 100
+   */
+  readonly throttling?: Throttling;
   /**
    * Concurrency reserved for the health function, so that client load on the ticket functions
    * can't starve Route 53's probes. Lambda keeps at least 100 of the account's concurrency
@@ -95,6 +98,9 @@ export interface Throttling {
   /** Requests the bucket holds for a burst. */
   readonly burstLimit: number;
 }
+
+/** The stage's client throttle by default. */
+export const DEFAULT_THROTTLING: Throttling = { rateLimit: 50, burstLimit: 100 };
 
 /**
  * Throttling of `GET /health` alone. Route 53 probes each endpoint from about 15 checkers,
@@ -245,7 +251,14 @@ export class RegionalApi extends Construct {
     });
     pinTerraformName(executionLogs, terraformName("api_execution_logs", region));
     const target = { restApiId: api.id, stageName: stage.stageName };
-    const stageSettings = this.methodSettings("stage-settings", props, target, "*/*", props.throttling, executionLogs);
+    const stageSettings = this.methodSettings(
+      "stage-settings",
+      props,
+      target,
+      "*/*",
+      props.throttling ?? DEFAULT_THROTTLING,
+      executionLogs,
+    );
     // A method's own settings replace the stage-wide ones for that method. One after the other:
     // both update the same stage, and API Gateway refuses concurrent modifications of it.
     const health = HANDLERS.health.route;

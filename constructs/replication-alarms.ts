@@ -17,6 +17,14 @@ export interface ReplicationLagRule {
   readonly treatMissingData: string;
 }
 
+/** More than a minute behind for five minutes in a row; no data (no writes) is not lag. */
+export const DEFAULT_REPLICATION_LAG_RULE: ReplicationLagRule = {
+  thresholdSeconds: 60,
+  periodSeconds: 60,
+  evaluationPeriods: 5,
+  treatMissingData: "notBreaching",
+};
+
 export interface ReplicatedTable {
   /** Names the alarms, e.g. `tickets`. */
   readonly label: string;
@@ -31,8 +39,11 @@ export interface ReplicationAlarmsProps {
   readonly tables: readonly ReplicatedTable[];
   /** Prefix of the topic and alarm names (`<namePrefix>-replication-alarms`, `<namePrefix>-<table>-replication-to-<region>`). */
   readonly namePrefix: string;
-  /** When a replica counts as behind. */
-  readonly rule: ReplicationLagRule;
+  /**
+   * When a replica counts as behind.
+   * @default - {@link DEFAULT_REPLICATION_LAG_RULE}: over 60 s for 5 one-minute periods
+   */
+  readonly rule?: ReplicationLagRule;
   /**
    * Address subscribed to each region's topic.
    * @default - no subscription
@@ -101,7 +112,7 @@ export class ReplicationAlarms extends Construct {
     props: ReplicationAlarmsProps,
   ): CloudwatchMetricAlarm {
     const { table, source, receiving, topic } = pair;
-    const { rule } = props;
+    const rule = props.rule ?? DEFAULT_REPLICATION_LAG_RULE;
     const minutes = (rule.periodSeconds * rule.evaluationPeriods) / 60;
     return new CloudwatchMetricAlarm(scope, `${table.label}-to-${receiving}`, {
       provider: pair.provider,

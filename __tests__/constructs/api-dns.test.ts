@@ -44,8 +44,7 @@ function synthDns(
       standbySetDomainName: "api-standby.example.com",
       regions,
       routing: "failover",
-      requestInterval: 10,
-      failureThreshold: 1,
+      // requestInterval and failureThreshold: the construct's defaults, 10 s and 1.
       checkerRegions: CHECKER_REGIONS,
       ...(typeof props === "function" ? props(scope) : props),
     });

@@ -57,12 +57,12 @@ test("every property has a doc comment", () => {
 });
 
 test("every optional property says its default with @default", () => {
-  expect(properties.filter(({ optional, doc }) => optional && !doc?.includes("@default")).map(({ where }) => where)).toEqual(
-    [],
-  );
+  expect(properties.filter(({ optional, doc }) => optional && !doc?.includes("@default")).map(({ where }) => where)).toEqual([]);
 });
 
 test("@default stands on its own line of the comment", () => {
-  const inline = properties.filter(({ doc }) => doc?.split("\n").some((line) => /\S.*@default/.test(line.replace(/^\s*(\/\*\*|\*)\s*/, ""))));
+  const inline = properties.filter(({ doc }) =>
+    doc?.split("\n").some((line) => /\S.*@default/.test(line.replace(/^\s*(\/\*\*|\*)\s*/, ""))),
+  );
   expect(inline.map(({ where }) => where)).toEqual([]);
 });

@@ -16,7 +16,6 @@ import { HANDLER_NAMES, HANDLERS, type HandlerName } from "../../contract/handle
 import { ticketsApiDocument } from "../../contract/openapi";
 import type { LambdaBundle } from "../../constructs/lambda-bundles";
 import { HEALTH_THROTTLING, healthRestrictedPolicy, RegionalApi, type RegionalApiProps } from "../../constructs/regional-api";
-import { XRAY_WRITE_ACTIONS } from "../../constructs/api-function";
 import { exposedValue, exposeValue, regionalProvider, synthScope } from "../support/construct";
 import { ACCOUNT, evaluate } from "../support/iam-simulation";
 import {
@@ -115,103 +114,18 @@ describe("RegionalApi", () => {
     ).toEqual(["tickets-get", "tickets-health", "tickets-post"]);
   });
 
+  // Each function's code, role and logs: __tests__/constructs/api-function.test.ts.
   describe.each(HANDLER_NAMES)("function %s", (handler) => {
     const fn = functionOf(json, handler);
-    const role = referencedResource(json, fn.role);
-    const logGroup = referencedResource(json, fn.logging_config.log_group);
 
-    test("runs Node.js 22 on arm64 with the given memory and timeout (the health function at most 3 s)", () => {
-      expect(fn).toMatchObject({
-        runtime: "nodejs22.x",
-        architectures: ["arm64"],
-        handler: "index.handler",
-        memory_size: 256,
-        timeout: handler === "health" ? 3 : 10,
-        description: HANDLERS[handler].description,
-      });
-    });
-
-    test("traces every invocation with X-Ray, once its role may write the traces", () => {
-      expect(fn.tracing_config).toEqual({ mode: "Active" });
+    test("is an ApiFunction on the region's tables, with its bundle and the API's CORS origin", () => {
+      expect([fn.filename, fn.source_code_hash]).toEqual([BUNDLES[handler].filename, BUNDLES[handler].sourceCodeHash]);
+      expect(fn.environment.variables).toMatchObject({ TABLE_NAME: "SXRTickets", CORS_ALLOW_ORIGIN: "*" });
+      const role = referencedResource(json, fn.role);
       const rolePolicy = expectResources(json, IamRolePolicy, 3).find(
         (p) => p.role === attributeRef(json, IamRole, role, "name"),
       )!;
-      expect(fn.depends_on).toEqual([addressOf(json, IamRolePolicy, rolePolicy)]);
-    });
-
-    test("reserves no concurrency unless asked to", () => {
-      expect(fn.reserved_concurrent_executions).toBeUndefined();
-    });
-
-    const idempotent = "idempotencyTableActions" in HANDLERS[handler];
-
-    test("gets the table name and the CORS origin (and the idempotency table, where it creates)", () => {
-      expect(fn.environment.variables).toEqual({
-        TABLE_NAME: "SXRTickets",
-        CORS_ALLOW_ORIGIN: "*",
-        ...(idempotent ? { IDEMPOTENCY_TABLE_NAME: "SXRTickets-idempotency" } : {}),
-      });
-    });
-
-    test("ships its own bundle, identified by its content hash", () => {
-      expect([fn.filename, fn.source_code_hash]).toEqual([BUNDLES[handler].filename, BUNDLES[handler].sourceCodeHash]);
-    });
-
-    test("logs as JSON to its own log group with retention, which exists before the function", () => {
-      expect(fn.logging_config).toEqual({
-        log_format: "JSON",
-        log_group: attributeRef(json, CloudwatchLogGroup, logGroup, "name"),
-      });
-      expect(logGroup).toEqual({
-        name: `/aws/lambda/${FUNCTION_NAMES[handler]}`,
-        retention_in_days: 30,
-        provider: `aws.${REGION}`,
-      });
-    });
-
-    test("has its own role, named per region (IAM is global), assumable only by Lambda", () => {
-      expect(role).toMatchObject({
-        name: `${FUNCTION_NAMES[handler]}-${REGION}`,
-        description: `${HANDLERS[handler].description} (${REGION})`,
-      });
-      expect(policyDocument(json, role.assume_role_policy).statement).toEqual([
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
-        },
-      ]);
-    });
-
-    test("may do only its handler's DynamoDB actions on the given table, write only its own logs, and send traces", () => {
-      const rolePolicies = expectResources(json, IamRolePolicy, 3).filter(
-        (p) => p.role === attributeRef(json, IamRole, role, "name"),
-      );
-      expect(rolePolicies).toHaveLength(1);
-      expect(rolePolicies[0]!.name).toBe("least-privilege");
-      const statements = policyDocument(json, rolePolicies[0]!.policy).statement;
-      expect(statements).toEqual([
-        { sid: "TicketsTable", effect: "Allow", actions: [...HANDLERS[handler].tableActions], resources: [TABLE_ARN] },
-        ...(idempotent
-          ? [
-              {
-                sid: "IdempotencyTable",
-                effect: "Allow",
-                actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-                resources: [IDEMPOTENCY_TABLE_ARN],
-              },
-            ]
-          : []),
-        {
-          sid: "OwnLogGroup",
-          effect: "Allow",
-          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [`${attributeRef(json, CloudwatchLogGroup, logGroup, "arn")}:*`],
-        },
-        // X-Ray has no resource-level permissions for these: the only "*" of the policy.
-        { sid: "XRayTraces", effect: "Allow", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
-      ]);
-      expect(XRAY_WRITE_ACTIONS).toEqual(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+      expect(policyDocument(json, rolePolicy.policy).statement[0].resources).toEqual([TABLE_ARN]);
     });
 
     test("may be invoked only by this API's prod stage on its own route", () => {
@@ -326,30 +240,10 @@ describe("RegionalApi", () => {
     expect(health.depends_on).toEqual([addressOf(json, ApiGatewayMethodSettings, stageWide)]);
   });
 
-  test("lets API Gateway write logs through an account-level role of its own, set before the stage", () => {
+  // The setting itself: __tests__/constructs/api-gateway-logging.test.ts.
+  test("manages the region's API Gateway logging setting, and creates the stage after it", () => {
     const account = expectOnlyResource(json, ApiGatewayAccount);
-    const role = referencedResource(json, account.cloudwatch_role_arn);
-    // Deprecated in provider 5.100 (terraform validate warns): not set.
-    expect(account.reset_on_delete).toBeUndefined();
-    expect(role).toMatchObject({
-      name: `tickets-apigateway-logs-${REGION}`,
-      description: `API Gateway access logging (${REGION})`,
-    });
-    expect(policyDocument(json, role.assume_role_policy).statement).toEqual([
-      {
-        effect: "Allow",
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: ["apigateway.amazonaws.com"] }],
-      },
-    ]);
-    expect(text).toHaveResourceWithProperties(IamRolePolicyAttachment, {
-      role: attributeRef(json, IamRole, role, "name"),
-      policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
-    });
-    // API Gateway checks the role's permissions when the setting is made.
-    expect(account.depends_on).toEqual([
-      addressOf(json, IamRolePolicyAttachment, expectOnlyResource(json, IamRolePolicyAttachment)),
-    ]);
+    expect(referencedResource(json, account.cloudwatch_role_arn).name).toBe(`tickets-apigateway-logs-${REGION}`);
     expect(stage.depends_on).toEqual([addressOf(json, ApiGatewayAccount, account)]);
   });
 
@@ -464,11 +358,6 @@ describe("RegionalApi props", () => {
     expect(account.cloudwatch_role_arn).toBe(`\${${role}[count.index].arn}`);
     expect(account.depends_on).toEqual([addressOf(json, IamRolePolicyAttachment, attachment)]);
     expect(expectOnlyResource(json, ApiGatewayStage).depends_on).toEqual([addressOf(json, ApiGatewayAccount, account)]);
-  });
-
-  test("a timeout below the health function's own applies to it too", () => {
-    const { json } = synthApi({ timeout: 2 });
-    expect(functionOf(json, "health").timeout).toBe(2);
   });
 
   test("the region names the global IAM roles, and the table ARN is the only table the functions may touch", () => {

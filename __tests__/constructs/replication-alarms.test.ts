@@ -6,7 +6,6 @@ import { ReplicationAlarms, type ReplicationAlarmsProps } from "../../constructs
 import { exposedValue, exposeValue, regionalProvider, synthScope, validationErrorOf } from "../support/construct";
 import { addressOf, attributeRef, expectResources } from "../support/terraform-json";
 
-const RULE = { thresholdSeconds: 60, periodSeconds: 60, evaluationPeriods: 5, treatMissingData: "notBreaching" };
 const TABLES = [
   { label: "tickets", tableName: "SXRTickets" },
   { label: "idempotency", tableName: "SXRTickets-idempotency" },
@@ -19,7 +18,7 @@ function synthAlarms(regions: readonly string[], props: Partial<ReplicationAlarm
       regions: regions.map((region) => ({ region, provider: regionalProvider(scope, region) })),
       tables: TABLES,
       namePrefix: "tickets",
-      rule: RULE,
+      // rule: the construct's default (more than 60 s behind for 5 one-minute periods).
       runbookSection: "docs/runbook.md#a-replica-is-behind",
       ...props,
     });

@@ -89,7 +89,7 @@ function methodSettingsOf(json: TerraformJson, methodPath: string): TerraformBlo
 }
 
 describe("RegionalApi", () => {
-  const { text, json } = synthApi();
+  const { json } = synthApi();
   const api = expectOnlyResource(json, ApiGatewayRestApi);
   const apiRef = (attribute: string) => attributeRef(json, ApiGatewayRestApi, api, attribute);
   const stage = expectOnlyResource(json, ApiGatewayStage);

@@ -7,7 +7,7 @@
  */
 import { ROUTE53_METRICS_REGION } from "../../config/aws-regions";
 import { AWS_PROVIDER_VERSION } from "../terraform/toolchain";
-import { markdownTable } from "../report-format";
+import { codeSpan, markdownTable } from "../report-format";
 import { FIXED_FILES } from "./module-layout";
 import type { ModuleFiles, ProjectRelease, TerraformJson } from "./module-json";
 
@@ -27,7 +27,6 @@ export interface ModuleReadmeInput {
 const prose = (text: string) => text.replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 /** Sorts by UTF-16 code units: unlike `localeCompare`, the same on every Node and ICU build. */
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const code = (text: string) => `\`${text}\``;
 /** terraform-docs' link text: underscores escaped so Markdown doesn't read emphasis. */
 const anchored = (kind: string, name: string) =>
   `<a name="${kind}_${name}"></a> [${name.replaceAll("_", "\\_")}](#${kind}\\_${name.replaceAll("_", "\\_")})`;
@@ -58,8 +57,8 @@ const unwrap = (expression: string) => expression.replace(/^\$\{([\s\S]*)\}$/, "
 function header({ release, build }: ModuleReadmeInput): string {
   const [primary, ...standbys] = build.regions;
   const regions = [
-    `${code(primary!.name)} (primary, ${code(primary!.label)})`,
-    ...standbys.map((r) => `${code(r.name)} (standby, ${code(r.label)})`),
+    `${codeSpan(primary!.name)} (primary, ${codeSpan(primary!.label)})`,
+    ...standbys.map((r) => `${codeSpan(r.name)} (standby, ${codeSpan(r.label)})`),
   ];
   return [
     `# Wild Rydes multi-region tickets: Terraform module ${release.version}`,
@@ -114,8 +113,8 @@ function usage({ files, release }: ModuleReadmeInput): string {
 function fixedAtBuild({ build }: ModuleReadmeInput): string {
   const [primary, ...standbys] = build.regions;
   const regions = [
-    `${code(primary!.name)} (${code(primary!.label)}, primary)`,
-    ...standbys.map((r) => `${code(r.name)} (${code(r.label)})`),
+    `${codeSpan(primary!.name)} (${codeSpan(primary!.label)}, primary)`,
+    ...standbys.map((r) => `${codeSpan(r.name)} (${codeSpan(r.label)})`),
   ];
   return [
     "## Fixed when the module is built",
@@ -161,7 +160,7 @@ function stableAddresses({ files }: ModuleReadmeInput): string {
     "",
     markdownTable(
       ["Address", "Moved from"],
-      [...moved].sort((a, b) => byCodeUnits(a.to, b.to)).map(({ from, to }) => [code(to), code(from)]),
+      [...moved].sort((a, b) => byCodeUnits(a.to, b.to)).map(({ from, to }) => [codeSpan(to), codeSpan(from)]),
     ),
     "",
     'Your module block\'s name is part of every address: to rename it (`module "tickets"` to `module "api"`) or move it into another module, add a `moved` block from `module.tickets` to `module.api` to your root module in the same change, and check that the plan shows moves, not replacements.',
@@ -204,9 +203,9 @@ function providers(input: ModuleReadmeInput): string {
     const parts: string[] = [];
     if (index === 0)
       parts.push(
-        `primary (${code(build.regions[0]!.label)}): the DynamoDB table, Route 53 records and health checks, and this region's API`,
+        `primary (${codeSpan(build.regions[0]!.label)}): the DynamoDB table, Route 53 records and health checks, and this region's API`,
       );
-    if (index > 0) parts.push(`standby (${code(build.regions[index]!.label)}): a table replica and this region's API`);
+    if (index > 0) parts.push(`standby (${codeSpan(build.regions[index]!.label)}): a table replica and this region's API`);
     if (region === ROUTE53_METRICS_REGION)
       parts.push("the health-check alarms and their SNS topic: Route 53 publishes health-check metrics only in us-east-1");
     return parts.join("; ");
@@ -224,8 +223,8 @@ function providers(input: ModuleReadmeInput): string {
       aliases.map((alias) => {
         const region = alias.slice("aws.".length);
         return [
-          code(alias),
-          code(region),
+          codeSpan(alias),
+          codeSpan(region),
           purpose(region),
           String(resources.filter((entry) => entry.mode === "resource" && entry.block.provider === alias).length),
         ];
@@ -284,17 +283,17 @@ function layoutSection({ files }: ModuleReadmeInput): string {
   };
   const rows: string[][] = [
     [
-      code("versions.tf.json"),
+      codeSpan("versions.tf.json"),
       `${FIXED_FILES["versions.tf.json"]![0]!.toUpperCase()}${FIXED_FILES["versions.tf.json"]!.slice(1)}`,
       "the `terraform` block",
     ],
     ...Object.entries(files.layout).map(([name, content]) => {
       const comment = typeof content["//"] === "string" ? (content["//"] as string).replace(/\.$/, "") : "";
-      return [code(name), prose(comment), counts(content)];
+      return [codeSpan(name), prose(comment), counts(content)];
     }),
-    [code("tests/"), "`terraform test` files, offline with mock providers (below)", ""],
-    [code("examples/"), "Root modules that use this module", ""],
-    [code("assets/"), "The Lambda zips, referenced through `path.module`", ""],
+    [codeSpan("tests/"), "`terraform test` files, offline with mock providers (below)", ""],
+    [codeSpan("examples/"), "Root modules that use this module", ""],
+    [codeSpan("assets/"), "The Lambda zips, referenced through `path.module`", ""],
   ];
   return [
     "## Files",
@@ -341,7 +340,7 @@ function resources({ files }: ModuleReadmeInput): string {
     "",
     markdownTable(
       ["Type", "Count"],
-      [...byType.entries()].map(([type, group]) => [code(type), counted(group)]),
+      [...byType.entries()].map(([type, group]) => [codeSpan(type), counted(group)]),
     ),
     "",
     markdownTable(
@@ -349,7 +348,7 @@ function resources({ files }: ModuleReadmeInput): string {
       entries.map((entry) => [
         `[${entry.type}.${entry.name}](${docsUrl(entry)})`,
         entry.mode,
-        code(fileOf.get(`${entry.mode === "data source" ? "data." : ""}${entry.type}.${entry.name}`) ?? "?"),
+        codeSpan(fileOf.get(`${entry.mode === "data source" ? "data." : ""}${entry.type}.${entry.name}`) ?? "?"),
       ]),
     ),
   ].join("\n");
@@ -375,9 +374,9 @@ function inputs({ files }: ModuleReadmeInput): string {
         const validation = rule(name, variable);
         return [
           anchored("input", name),
-          `${prose(variable.description ?? "")}${validation === undefined ? "" : `. Validated: ${code(validation)}`}`,
-          code(variable.type ?? "any"),
-          required ? "n/a" : code(hclValue(variable.default)),
+          `${prose(variable.description ?? "")}${validation === undefined ? "" : `. Validated: ${codeSpan(validation)}`}`,
+          codeSpan(variable.type ?? "any"),
+          required ? "n/a" : codeSpan(hclValue(variable.default)),
           required ? "yes" : "no",
         ];
       }),

@@ -10,7 +10,7 @@
  * attribute tables, then table rows of stateless creates and updates. Stateful changes are
  * never left out.
  */
-import { escapeXml, markdownTable } from "../report-format";
+import { codeSpan, escapeXml, markdownTable } from "../report-format";
 import type { AttributeChange, ShownValue } from "./attribute-diff";
 import { commitUrl, type GitHubRun, runUrl } from "./github-run";
 import { RECREATION_REASONS, type RecreatedReplica, type ReplicaMismatch } from "./replicas";
@@ -55,22 +55,14 @@ const DETAIL_LEVELS: readonly Detail[] = [
   { attributes: "none", rows: "notable" },
 ];
 
-/** A code span that survives backticks in the text (e.g. in a for_each key). */
-export function code(text: string): string {
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longestRun + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-
 function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
 function addressOf(change: ObjectChange & { previousAddress?: string | undefined }): string {
-  const deposed = change.deposed === undefined ? "" : ` (deposed object ${code(change.deposed)})`;
-  const moved = change.previousAddress === undefined ? "" : ` (moved from ${code(change.previousAddress)})`;
-  return `${code(change.address)}${deposed}${moved}`;
+  const deposed = change.deposed === undefined ? "" : ` (deposed object ${codeSpan(change.deposed)})`;
+  const moved = change.previousAddress === undefined ? "" : ` (moved from ${codeSpan(change.previousAddress)})`;
+  return `${codeSpan(change.address)}${deposed}${moved}`;
 }
 
 function regionOf(change: ObjectChange): string {
@@ -163,13 +155,13 @@ function notListed(summary: PlanSummary): string[] {
 
 function runLine(run: GitHubRun): string {
   const attempt = run.runAttempt === undefined || run.runAttempt === "1" ? "" : `, attempt ${run.runAttempt}`;
-  return `Planned from commit [${code(run.sha.slice(0, 7))}](${commitUrl(run)}) in [workflow run ${run.runId}${attempt}](${runUrl(run)}).`;
+  return `Planned from commit [${codeSpan(run.sha.slice(0, 7))}](${commitUrl(run)}) in [workflow run ${run.runId}${attempt}](${runUrl(run)}).`;
 }
 
 /** A replica attribute's value in a callout: a code span, "unset", or "known after apply". */
 function replicaValue(value: RecreatedReplica["before"]): string {
   if (!value.known) return "_(known after apply)_";
-  return value.value === null || value.value === undefined || value.value === "" ? "unset" : code(String(value.value));
+  return value.value === null || value.value === undefined || value.value === "" ? "unset" : codeSpan(String(value.value));
 }
 
 /** The callout lines for one change that loses data. */
@@ -185,8 +177,8 @@ function dataLossLines(change: ResourceChangeSummary): string[] {
       : []),
     ...change.recreatedReplicas.map((replica) => {
       const what = replica.after.known
-        ? `${code(replica.attribute)} changes (${replicaValue(replica.before)} → ${replicaValue(replica.after)})`
-        : `${code(replica.attribute)} is ${replicaValue(replica.before)} and becomes known only after apply: unless it comes out the same, the provider re-creates the replica`;
+        ? `${codeSpan(replica.attribute)} changes (${replicaValue(replica.before)} → ${replicaValue(replica.after)})`
+        : `${codeSpan(replica.attribute)} is ${replicaValue(replica.before)} and becomes known only after apply: unless it comes out the same, the provider re-creates the replica`;
       const why = RECREATION_REASONS[replica.attribute] ?? "the provider deletes the replica and creates it again";
       return `> - ${addressOf(change)}: **replica re-created** in ${replica.region} — ${what}; ${why}. That region's copy of the items is deleted and copied again from the table; until then the region has no replica to serve or fail over to.`;
     }),
@@ -207,22 +199,22 @@ function dataLossCallout(losing: readonly ResourceChangeSummary[]): string[] {
 /** A key in a mismatch: "" is none (DynamoDB's default key). */
 function keyText(key: string): string {
   if (key === "") return "no customer managed key (DynamoDB's default key)";
-  return key.startsWith("(") ? `a customer managed key ${key}` : `the customer managed key ${code(key)}`;
+  return key.startsWith("(") ? `a customer managed key ${key}` : `the customer managed key ${codeSpan(key)}`;
 }
 
 /** One replica that differs from its table: the field, both settings, and what it means. */
 function mismatchText(mismatch: ReplicaMismatch): string {
   switch (mismatch.field) {
     case "point_in_time_recovery":
-      return `${code("point_in_time_recovery")} is ${mismatch.replica} in the replica, ${mismatch.table} in the table — ${
+      return `${codeSpan("point_in_time_recovery")} is ${mismatch.replica} in the replica, ${mismatch.table} in the table — ${
         mismatch.failsCheck
           ? "a failover to this region leaves the tickets without point-in-time backups"
           : "the replica keeps backups the table doesn't"
       }`;
     case "kms_key_arn":
-      return `${code("kms_key_arn")}: the replica uses ${keyText(mismatch.replica)}, the table (${code("server_side_encryption")}) ${keyText(mismatch.table)}`;
+      return `${codeSpan("kms_key_arn")}: the replica uses ${keyText(mismatch.replica)}, the table (${codeSpan("server_side_encryption")}) ${keyText(mismatch.table)}`;
     case "deletion_protection_enabled":
-      return `${code("deletion_protection_enabled")} is ${code(mismatch.replica)} in the replica, ${code(mismatch.table)} in the table`;
+      return `${codeSpan("deletion_protection_enabled")} is ${codeSpan(mismatch.replica)} in the replica, ${codeSpan(mismatch.table)} in the table`;
   }
 }
 
@@ -257,7 +249,7 @@ function failedOverCallout(checks: PlanSummary["failedOver"]): string[] {
     ">",
     ...checks.map(
       (check) =>
-        `> - ${code(check.address)}${check.target === undefined ? "" : ` (${code(check.target)})`}${check.drillId === undefined ? "" : `: drill ${code(check.drillId)} in progress`}`,
+        `> - ${codeSpan(check.address)}${check.target === undefined ? "" : ` (${codeSpan(check.target)})`}${check.drillId === undefined ? "" : `: drill ${codeSpan(check.drillId)} in progress`}`,
     ),
   ];
 }
@@ -275,7 +267,7 @@ function inPlaceNote(changed: readonly ResourceChangeSummary[]): string[] {
 function shownValue(value: ShownValue): string {
   switch (value.kind) {
     case "value":
-      return code(value.text);
+      return codeSpan(value.text);
     case "absent":
       return "—";
     case "unknown":
@@ -287,7 +279,7 @@ function shownValue(value: ShownValue): string {
 
 function attributeRow(change: AttributeChange): string[] {
   return [
-    `${code(change.path)}${change.forcesReplacement ? " **forces replacement**" : ""}`,
+    `${codeSpan(change.path)}${change.forcesReplacement ? " **forces replacement**" : ""}`,
     shownValue(change.before),
     shownValue(change.after),
   ];
@@ -325,7 +317,7 @@ function attributeSections<T extends ObjectChange>(
 function driftSection(drift: readonly ObjectChange[], detail: Detail, omitted: Omissions): string[][] {
   const { rows, note } = keepRows(drift, detail, omitted);
   const attributes = (change: ObjectChange) => {
-    const paths = change.attributeChanges.map((attribute) => code(attribute.path));
+    const paths = change.attributeChanges.map((attribute) => codeSpan(attribute.path));
     return paths.length <= 5 ? paths.join(", ") : `${paths.slice(0, 5).join(", ")} and ${paths.length - 5} more`;
   };
   return [
@@ -337,7 +329,7 @@ function driftSection(drift: readonly ObjectChange[], detail: Detail, omitted: O
       markdownTable(
         ["Address", "Change", "Region", "Attributes"],
         rows.map((change) => [
-          code(change.address),
+          codeSpan(change.address),
           change.kind === "delete" ? "**deleted**" : change.kind,
           regionOf(change),
           attributes(change) || "—",
@@ -357,7 +349,7 @@ function replacementsTable(replacements: readonly ResourceChangeSummary[]): stri
       ["Address", "Forced by", "Order"],
       replacements.map((change) => [
         addressOf(change),
-        change.replacedBy.length > 0 ? change.replacedBy.map(code).join(", ") : reasonOf(change) || "—",
+        change.replacedBy.length > 0 ? change.replacedBy.map(codeSpan).join(", ") : reasonOf(change) || "—",
         change.replaceOrder === "create-before-destroy" ? "create, then destroy" : "destroy, then create",
       ]),
     ),
@@ -379,7 +371,7 @@ function importsSection(imports: readonly ResourceChangeSummary[], detail: Detai
     "",
     markdownTable(
       ["Address", "Import ID", "Then"],
-      rows.map((change) => [code(change.address), code(change.importId ?? ""), thenOf(change)]),
+      rows.map((change) => [codeSpan(change.address), codeSpan(change.importId ?? ""), thenOf(change)]),
     ),
     ...note,
   ];
@@ -394,7 +386,7 @@ function movesSection(moves: readonly ResourceChangeSummary[], detail: Detail, o
     "",
     markdownTable(
       ["From", "To", "Then"],
-      rows.map((change) => [code(change.previousAddress ?? ""), code(change.address), thenOf(change)]),
+      rows.map((change) => [codeSpan(change.previousAddress ?? ""), codeSpan(change.address), thenOf(change)]),
     ),
     ...note,
   ];
@@ -410,8 +402,8 @@ function forgetsSection(forgets: readonly ResourceChangeSummary[], detail: Detai
     markdownTable(
       ["Address", "Provider", "Region"],
       rows.map((change) => [
-        code(change.address),
-        change.provider === undefined ? "— (not in configuration)" : code(change.provider),
+        codeSpan(change.address),
+        change.provider === undefined ? "— (not in configuration)" : codeSpan(change.provider),
         regionOf(change),
       ]),
     ),
@@ -430,7 +422,7 @@ function changesTable(changes: readonly ResourceChangeSummary[], detail: Detail,
       rows.map((change) => [
         addressOf(change),
         change.losesData ? `**${actionOf(change)}** (stateful)` : actionOf(change),
-        change.provider === undefined ? "— (not in configuration)" : code(change.provider),
+        change.provider === undefined ? "— (not in configuration)" : codeSpan(change.provider),
         regionOf(change),
         reasonOf(change),
       ]),
@@ -518,7 +510,7 @@ function changeDetailBlocks(listed: readonly ResourceChangeSummary[], detail: De
 }
 
 function footerBlocks(summary: PlanSummary): string[][] {
-  const outputs = summary.outputChanges.map((output) => `${code(output.name)} (${output.kind})`);
+  const outputs = summary.outputChanges.map((output) => `${codeSpan(output.name)} (${output.kind})`);
   return [
     ...(outputs.length > 0 ? [[`Output changes: ${outputs.join(", ")}.`]] : []),
     ...(summary.terraformVersion === undefined ? [] : [[`<sub>Terraform ${summary.terraformVersion}</sub>`]]),

@@ -1,7 +1,8 @@
 /**
  * What the tools' reports share (bench, drill, plan summary, module README): one Markdown
- * table, one XML escape, the duration formatters and the SVG charts' scaffolding.
+ * table, one code span, one XML escape, the duration formatters and the SVG charts' scaffolding.
  */
+export { codeSpan } from "./code-span";
 export { type Alignment, markdownTable, tableCell } from "./markdown-table";
 export { escapeXml } from "./xml";
 export { formatMs, formatMsAsMinutes, formatMsAsSeconds, formatSeconds } from "./time";

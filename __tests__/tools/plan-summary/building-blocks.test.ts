@@ -3,8 +3,7 @@ import { attributeChanges, formatAttributePath, MAX_VALUE_CHARS } from "../../..
 import { githubRunFromEnv, runUrl } from "../../../tools/plan-summary/github-run";
 import { parsePlan, type PlanResourceChange } from "../../../tools/plan-summary/plan-schema";
 import { moduleConfigPath, placeResources } from "../../../tools/plan-summary/provider-regions";
-import { tableCell } from "../../../tools/report-format";
-import { code } from "../../../tools/plan-summary/render-markdown";
+import { codeSpan as code, tableCell } from "../../../tools/report-format";
 import { STATEFUL_RESOURCE_TYPES } from "../../../tools/plan-summary/stateful-resources";
 import { changeKind } from "../../../tools/plan-summary/summarize";
 

@@ -184,7 +184,7 @@ describe("tickets stack: providers and state", () => {
 
 describe("tickets stack: what the constructs hand each other", () => {
   const { tickets } = synthStacks();
-  // Two global tables, under their pinned names (stacks/stable-addresses.ts).
+  // Two global tables, under the names GlobalTable pins (pinTerraformName).
   expect(
     expectNamedResources(tickets, DynamodbTable, 2)
       .map(([name]) => name)

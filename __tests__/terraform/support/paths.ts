@@ -77,7 +77,7 @@ export const MODULE_EXAMPLE_VARS = { domain_name: "tickets.example.net", hosted_
 
 /** Root modules under __tests__/fixtures/module-roots/ that call the module. */
 export const MODULE_ROOTS_FIXTURES = join(PROJECT_ROOT, "__tests__", "fixtures", "module-roots");
-export const MODULE_ROOTS = ["two-instances", "miswired-alarm-provider", "invalid-inputs"] as const;
+export const MODULE_ROOTS = ["two-instances", "miswired-alarm-provider"] as const;
 export type ModuleRoot = (typeof MODULE_ROOTS)[number];
 /** Same depth as the example, so `../../dist/terraform-module` resolves. */
 export const moduleRootPlanDir = (root: ModuleRoot) => join(MODULE_TEST_ROOT, "examples", `${root}-plan`);

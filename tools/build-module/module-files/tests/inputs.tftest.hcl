@@ -1,6 +1,6 @@
 # Every input that has a rule refuses a wrong value: one plan with a wrong value for each of
-# them (those of the project's __tests__/fixtures/module-roots/invalid-inputs root), expecting
-# each rule to fail. Terraform checks every variable's rule on its own and reports each failure,
+# them, expecting each rule to fail (the project's tests check that this list is every input
+# with a rule). Terraform checks every variable's rule on its own and reports each failure,
 # and the module has no rule that refers to another variable (it would need Terraform 1.9), so
 # one run proves each rule as a run per input would; a rule that stopped refusing its value (or
 # was removed) fails the run with "Missing expected failure" naming that input. One run rather

@@ -121,9 +121,8 @@ export default async function globalSetup(): Promise<void> {
     }),
   );
 
-  // Roots that use the module the way a Terraform team would: twice in one account; once with
-  // the alarms' provider wired to the wrong region, and once with a wrong value for every
-  // input (those plans must fail).
+  // Roots that use the module the way a Terraform team would: twice in one account, and once
+  // with the alarms' provider wired to the wrong region (that plan must fail).
   const moduleRoots = MODULE_ROOTS.map((root) =>
     reported(
       `module root ${root} planned`,

@@ -7,7 +7,7 @@
 import type { DrillContext } from "./context";
 import type { Fault } from "./faults/fault";
 import { writeProbe, type ProbeTarget } from "./probes";
-import { formatSeconds } from "./progress";
+import { formatMsAsSeconds } from "../report-format";
 import type { Sample } from "./record";
 import { routingHealth } from "./route53";
 import { drilledRole, theDrilled } from "./targets";
@@ -90,8 +90,8 @@ async function failedOver(context: DrillContext, sample: Sample, at: number): Pr
   while (journal.probes.length < settings.probes) await writeNextProbe(context, sample);
   const detected = journal.milestoneAt("detected");
   return (
-    `${targets.apiName} answers ${sample.answer}${area(context)} ${formatSeconds(at - brokenAt)} after the break` +
-    (detected === undefined ? "" : ` (unhealthy after ${formatSeconds(detected - brokenAt)})`) +
+    `${targets.apiName} answers ${sample.answer}${area(context)} ${formatMsAsSeconds(at - brokenAt)} after the break` +
+    (detected === undefined ? "" : ` (unhealthy after ${formatMsAsSeconds(detected - brokenAt)})`) +
     `; ${journal.probes.length} probes written`
   );
 }
@@ -157,7 +157,7 @@ export async function awaitFailBack(
     const healthyAt = journal.milestoneAt("healthy");
     if (healthyAt !== undefined && answersDrilled) {
       const failedBackAt = journal.milestoneAt("failedBack");
-      const since = (when: number) => formatSeconds(when - restoredAt);
+      const since = (when: number) => formatMsAsSeconds(when - restoredAt);
       return (
         `${undone.done}; healthy after ${since(healthyAt)}, ${targets.apiName} answers ${targets.drilled.name}${area(context)}` +
         (failedBackAt === undefined ? "" : ` after ${since(failedBackAt)}`)

@@ -13,12 +13,6 @@ export interface Output {
 
 const PLAIN_HEARTBEAT_MS = 30_000;
 
-/**
- * @deprecated Takes milliseconds: use `formatMsAsSeconds` from tools/report-format. Kept only
- * until observe.ts and faults/replication.ts import that instead.
- */
-export const formatSeconds = formatMsAsSeconds;
-
 export class Progress {
   private statusShown = false;
   private lastPlainKey: string | undefined;

@@ -12,7 +12,7 @@ import type { DrillContext, RegionalClients } from "../context";
 import { DrillFis, ENDED_STATES } from "../fis";
 import { DrillFailure, takeSample, writeNextProbe } from "../observe";
 import { readBack } from "../probes";
-import { formatSeconds } from "../progress";
+import { formatMsAsSeconds } from "../../report-format";
 import { probePosts } from "../plan-lines";
 import { DRILL_MARKER_TAG } from "../targets";
 import { UndoFailed, type Fault, type FaultPlan, type FaultRecord, type Undone } from "./fault";
@@ -192,7 +192,7 @@ export class ReplicationFault implements Fault {
         `${undone.state}; ${missing} probe copies still missing in the standbys ${settings.timeoutSeconds} s later`,
       );
     journal.milestone("caughtUp", context.now());
-    return `${undone.done}; every probe in every standby ${formatSeconds(context.now() - resumedAt)} after replication resumed`;
+    return `${undone.done}; every probe in every standby ${formatMsAsSeconds(context.now() - resumedAt)} after replication resumed`;
   }
 
   async unmark(context: DrillContext): Promise<string> {

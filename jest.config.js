@@ -18,6 +18,10 @@ const shared = {
 
 module.exports = {
   testTimeout: 60_000,
+  // Every temp folder of the run (cdktf's `cdktf.outdir.*` included) under one folder that the
+  // teardown removes: a run leaves nothing in the OS temp folder.
+  globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
   // Jest's default is one worker per core but one; the tests wait on child processes often enough
   // that a worker per core finishes sooner (2 cores: 50 s instead of 60 s for the unit group).
   maxWorkers: "100%",

@@ -3,19 +3,20 @@
  * `cdktf.outdir.*` folder in the OS temp folder for every app (tens per run) and never delete
  * them, and some tests make their own with mkdtemp. Jest's global setup runs before the
  * workers start, so they inherit TMPDIR (which `os.tmpdir()` reads on every call) and put
- * everything under this folder; the global teardown deletes it.
+ * everything under the run's folder; the global teardown deletes it.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../../build/project-root";
 
-/** Where each run's temp folder goes: inside the project (ignored by git), not the OS temp folder. */
-export const RUN_TEMP_PARENT = join(PROJECT_ROOT, ".cache", "tmp");
 const RUN_TEMP_ENV = "TICKETS_TEST_RUN_TMPDIR";
 
+/**
+ * Makes the run's folder in the OS temp folder, outside the project (some tests need a place
+ * where nothing of the repository resolves, or copy the project), and points TMPDIR at it.
+ */
 export function createRunTempDir(): void {
-  mkdirSync(RUN_TEMP_PARENT, { recursive: true });
-  const dir = mkdtempSync(join(RUN_TEMP_PARENT, "run-"));
+  const dir = mkdtempSync(join(tmpdir(), "tickets-test-run-"));
   process.env[RUN_TEMP_ENV] = dir;
   process.env.TMPDIR = dir;
 }

@@ -4,7 +4,7 @@
  * shared x axis. System fonts; the document scaffolding is tools/report-format's.
  *
  * Written by hand, not with vega-lite and vega's `toSVG` (measured for issue 27): both are
- * ESM-only, which ts-jest's CommonJS transform can't load; they add 76 packages (18 MiB) to
+ * ESM-only, which jest (running the tests as CommonJS) can't load; they add 76 packages (18 MiB) to
  * `npm ci`, take about a second to import and render where this takes milliseconds, and drew
  * no better picture without as much configuration as these functions.
  */

@@ -1,7 +1,7 @@
 /**
  * The one Markdown table of the tools' reports (bench, drill, plan summary, module README), in
  * the layout terraform-docs writes: cells unpadded, each column's rule as wide as its header.
- * Not the `markdown-table` package: it is ESM-only (ts-jest's CommonJS transform can't load it)
+ * Not the `markdown-table` package: it is ESM-only (jest runs the tests as CommonJS and can't load it)
  * and can't write this rule without padding every cell, which would rewrite every committed table.
  */
 

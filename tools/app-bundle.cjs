@@ -32,7 +32,7 @@ const RESOLUTION_FILES = ["tsconfig.json", "package.json", "package-lock.json", 
  * @param {string} entry entry file, relative to `root`
  * @param {string} outfile bundle path, absolute or relative to `root`
  */
-function buildOptions(root, entry, outfile) {
+function buildOptions(root, entry, outfile, external = EXTERNAL_PACKAGES, banner = undefined) {
   return {
     absWorkingDir: root,
     entryPoints: [entry],
@@ -42,13 +42,14 @@ function buildOptions(root, entry, outfile) {
     platform: "node",
     format: "cjs",
     target: "node20",
-    external: EXTERNAL_PACKAGES,
+    external,
     // Prefer a package's ESM build: esbuild drops its unused exports.
     mainFields: ["module", "main"],
     // Linked, not inline: an inline map would triple the file Node reads on every synth.
     sourcemap: "linked",
     metafile: true,
     logLevel: "warning",
+    ...(banner === undefined ? {} : { banner: { js: banner } }),
   };
 }
 
@@ -77,10 +78,13 @@ const esbuildVersion = () => require("esbuild/package.json").version;
  * @param {object} options esbuild options
  * @param {readonly string[]} inputs esbuild's inputs, relative to `root`
  * @param {string} bundlePath
+ * @param {{ identity: string, artifacts: readonly string[] }} [extra] more of what the build
+ *   depends on, and the absolute paths of files made from the bundle (see `ensureAppBundle`)
  */
-function fingerprintOf(root, options, inputs, bundlePath) {
-  const hash = createHash("sha256").update(esbuildVersion()).update(JSON.stringify(options));
+function fingerprintOf(root, options, inputs, bundlePath, extra = { identity: "", artifacts: [] }) {
+  const hash = createHash("sha256").update(esbuildVersion()).update(JSON.stringify(options)).update(`${extra.identity}\0`);
   for (const file of [...RESOLUTION_FILES, ...inputs]) hash.update(`${file}\0${identityOf(resolve(root, file))}\0`);
+  for (const artifact of extra.artifacts) hash.update(`${artifact}\0${identityOf(artifact)}\0`);
   return hash.update(identityOf(bundlePath)).digest("hex");
 }
 
@@ -106,15 +110,26 @@ function writeAtomically(path, bytes) {
 /**
  * Makes sure `<root>/<outfile>` is the current bundle of `<root>/<entry>`, building it only
  * when an input changed since the last build. Returns its absolute path and whether esbuild ran.
- * @param {{ root: string, entry: string, outfile: string, clockSlackMs?: number }} params
+ *
+ * Optional, for a build made from the bundle (tools/app-snapshot.cjs): `external` replaces the
+ * packages left to Node, `banner` is code put first in the bundle, `identity` names whatever
+ * else the result depends on (for a snapshot: the Node binary), and `afterBuild(bundlePath)`
+ * makes files from a new bundle and returns their absolute paths: their identity is recorded
+ * with the bundle's, so deleting or touching one rebuilds. When it throws, no record is left.
+ * @param {{ root: string, entry: string, outfile: string, clockSlackMs?: number,
+ *   external?: readonly string[], banner?: string, identity?: string,
+ *   afterBuild?: (bundlePath: string) => string[] }} params
  * @returns {{ path: string, built: boolean }}
  */
-function ensureAppBundle({ root, entry, outfile, clockSlackMs = CLOCK_SLACK_MS }) {
-  const options = buildOptions(root, entry, outfile);
+function ensureAppBundle({ root, entry, outfile, clockSlackMs = CLOCK_SLACK_MS, external, banner, identity = "", afterBuild }) {
+  const options = buildOptions(root, entry, outfile, external, banner);
   const path = resolve(root, outfile);
   const recordPath = `${path}.inputs.json`;
   const record = readRecord(recordPath);
-  if (record !== undefined && record.fingerprint === fingerprintOf(root, options, record.inputs, path)) {
+  if (
+    record !== undefined &&
+    record.fingerprint === fingerprintOf(root, options, record.inputs, path, { identity, artifacts: record.artifacts ?? [] })
+  ) {
     return { path, built: false };
   }
 
@@ -123,19 +138,21 @@ function ensureAppBundle({ root, entry, outfile, clockSlackMs = CLOCK_SLACK_MS }
   const startedAt = Date.now();
   const result = buildSync(options);
   mkdirSync(dirname(path), { recursive: true });
+  rmSync(recordPath, { force: true });
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
   if (!result.outputFiles.some((file) => file.path === path)) throw new Error(`esbuild wrote no ${relative(root, path)}`);
+  const artifacts = afterBuild === undefined ? [] : afterBuild(path);
   const inputs = Object.keys(result.metafile.inputs).sort();
   // A file saved while esbuild ran may be in the bundle in either version: leave no record, so
   // the next run builds again.
   if ([...RESOLUTION_FILES, ...inputs].some((file) => changedSince(resolve(root, file), startedAt - clockSlackMs))) {
-    rmSync(recordPath, { force: true });
     return { path, built: true };
   }
-  // Recorded last: a crash before this line leaves an old record that doesn't match.
+  // Recorded last: a crash before this line leaves no record, or an old one that doesn't match.
+  const fingerprint = fingerprintOf(root, options, inputs, path, { identity, artifacts });
   writeAtomically(
     recordPath,
-    `${JSON.stringify({ fingerprint: fingerprintOf(root, options, inputs, path), inputs }, null, 1)}\n`,
+    `${JSON.stringify({ fingerprint, inputs, ...(artifacts.length === 0 ? {} : { artifacts }) }, null, 1)}\n`,
   );
   return { path, built: true };
 }

@@ -4,16 +4,22 @@
  * itself), and never recorded as current when a file changed while esbuild ran.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 // Plain CommonJS (tools/run-app.mjs loads it before anything compiles TypeScript).
 const { ensureAppBundle, EXTERNAL_PACKAGES } = require("../../tools/app-bundle.cjs") as {
-  ensureAppBundle: (params: { root: string; entry: string; outfile: string; clockSlackMs?: number }) => {
-    path: string;
-    built: boolean;
-  };
+  ensureAppBundle: (params: {
+    root: string;
+    entry: string;
+    outfile: string;
+    clockSlackMs?: number;
+    external?: readonly string[];
+    banner?: string;
+    identity?: string;
+    afterBuild?: (bundlePath: string) => string[];
+  }) => { path: string; built: boolean };
   EXTERNAL_PACKAGES: string[];
 };
 
@@ -89,6 +95,68 @@ test("leaves no record when a file changed too close to the build, so the next r
   expect(ensure(60_000).built).toBe(true);
   expect(ensure(0).built).toBe(true);
   expect(ensure(0).built).toBe(false);
+});
+
+describe("a file made from the bundle (afterBuild), as the start-up snapshot is", () => {
+  /** Copies the bundle to dist/made.txt; counts the builds. */
+  let made: number;
+  const madePath = () => join(root, "dist", "made.txt");
+  const ensureMade = (identity = "node-a") =>
+    ensureAppBundle({
+      root,
+      entry: "main.ts",
+      outfile: "dist/app.cjs",
+      clockSlackMs: 0,
+      identity,
+      banner: "// banner",
+      afterBuild: (bundlePath) => {
+        made += 1;
+        writeFileSync(madePath(), readFileSync(bundlePath));
+        return [madePath()];
+      },
+    });
+
+  beforeEach(() => {
+    made = 0;
+  });
+
+  test("is made with the bundle and reused with it; the banner comes first", () => {
+    expect(ensureMade().built).toBe(true);
+    expect(ensureMade().built).toBe(false);
+    expect(made).toBe(1);
+    expect(readFileSync(madePath(), "utf8").startsWith("// banner\n")).toBe(true);
+  });
+
+  test("is made again when it is deleted or changed, or when the identity changes", () => {
+    ensureMade();
+    rmSync(madePath());
+    expect(ensureMade().built).toBe(true);
+    writeFileSync(madePath(), "edited");
+    expect(ensureMade().built).toBe(true);
+    expect(ensureMade("node-b").built).toBe(true);
+    expect(ensureMade("node-b").built).toBe(false);
+    expect(made).toBe(4);
+  });
+
+  test("leaves no record when making it fails, so the next run tries again", () => {
+    ensureMade();
+    writeProject("bonjour");
+    const failing = () =>
+      ensureAppBundle({
+        root,
+        entry: "main.ts",
+        outfile: "dist/app.cjs",
+        clockSlackMs: 0,
+        identity: "node-a",
+        banner: "// banner",
+        afterBuild: () => {
+          throw new Error("no snapshot here");
+        },
+      });
+    expect(failing).toThrow("no snapshot here");
+    expect(existsSync(join(root, "dist", "app.cjs.inputs.json"))).toBe(false);
+    expect(ensureMade().built).toBe(true);
+  });
 });
 
 test("the project's app bundle inlines zod and the provider but leaves cdktf, constructs and esbuild to Node", () => {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { DEFAULTS } from "../../config/schema";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { runSynth } from "../support/synth-cli";
 
 const scratch = mkdtempSync(join(tmpdir(), "tickets-synth-"));
@@ -62,6 +63,20 @@ describe("npm run synth", () => {
     for (const [path, bytes] of a) {
       expect({ path, same: bytes.equals(b.get(path)!) }).toEqual({ path, same: true });
     }
+  });
+
+  test("runs from the start-up snapshot, byte for byte what the app bundle writes", () => {
+    const fromSnapshot = join(scratch, "from-snapshot");
+    const fromBundle = join(scratch, "from-bundle");
+    const snapshotRun = runSynth(fromSnapshot);
+    const bundleRun = runSynth(fromBundle, undefined, { TICKETS_SYNTH_SNAPSHOT: "0" });
+
+    expect([snapshotRun.stderr, snapshotRun.status, bundleRun.stderr, bundleRun.status]).toEqual(["", 0, "", 0]);
+    expect(existsSync(join(PROJECT_ROOT, "dist", "app.blob"))).toBe(true);
+    const expected = filesOf(fromBundle);
+    const actual = filesOf(fromSnapshot);
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [path, bytes] of expected) expect({ path, same: bytes.equals(actual.get(path)!) }).toEqual({ path, same: true });
   });
 
   describe("with invalid config", () => {

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { DEFAULTS } from "../../config/schema";
-import { PROJECT_ROOT } from "../../bundling/project-root";
 import { runSynth } from "../support/synth-cli";
 
 const scratch = mkdtempSync(join(tmpdir(), "tickets-synth-"));
@@ -72,7 +71,7 @@ describe("npm run synth", () => {
     const bundleRun = runSynth(fromBundle, undefined, { TICKETS_SYNTH_SNAPSHOT: "0" });
 
     expect([snapshotRun.stderr, snapshotRun.status, bundleRun.stderr, bundleRun.status]).toEqual(["", 0, "", 0]);
-    expect(existsSync(join(PROJECT_ROOT, "dist", "app.blob"))).toBe(true);
+    expect(existsSync(resolve(__dirname, "..", "..", "dist", "app.blob"))).toBe(true);
     const expected = filesOf(fromBundle);
     const actual = filesOf(fromSnapshot);
     expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());

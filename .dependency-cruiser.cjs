@@ -2,7 +2,7 @@
  * The project's layering, enforced by `npm run lint` and __tests__/architecture.test.ts:
  *
  *   contract/  <- lambdas/
- *   contract/  <- build/  <- constructs/  <- stacks/  <- main.ts
+ *   contract/  <- bundling/  <- constructs/  <- stacks/  <- main.ts
  *   config/    <- stacks/
  *   tools/ (CLIs) may import anything; nothing imports tools/ but the tests.
  *
@@ -18,25 +18,25 @@ module.exports = {
       comment: "The API contract is plain data and types: it imports no other folder of the project.",
       severity: "error",
       from: { path: ours("contract") },
-      to: { path: ours("config", "build", "lambdas", "constructs", "stacks", "tools", "__tests__") },
+      to: { path: ours("config", "bundling", "lambdas", "constructs", "stacks", "tools", "__tests__") },
     },
     {
       name: "lambdas-import-only-the-contract",
       comment: "Handlers are bundled into Lambda zips: they may import the contract and npm packages only.",
       severity: "error",
       from: { path: ours("lambdas") },
-      to: { path: ours("config", "build", "constructs", "stacks", "tools", "__tests__") },
+      to: { path: ours("config", "bundling", "constructs", "stacks", "tools", "__tests__") },
     },
     {
-      name: "build-imports-only-the-contract",
+      name: "bundling-imports-only-the-contract",
       comment: "Synth-time helpers (bundling, the project root) know the handler manifest and nothing above it.",
       severity: "error",
-      from: { path: ours("build") },
+      from: { path: ours("bundling") },
       to: { path: ours("config", "lambdas", "constructs", "stacks", "tools", "__tests__") },
     },
     {
       name: "constructs-get-values-as-props",
-      comment: "Constructs import the contract and build helpers only; settings arrive as props from a stack.",
+      comment: "Constructs import the contract and the bundling helpers only; settings arrive as props from a stack.",
       severity: "error",
       from: { path: ours("constructs") },
       to: { path: ours("config", "lambdas", "stacks", "tools", "__tests__") },
@@ -46,7 +46,7 @@ module.exports = {
       comment: "Typed settings and their validation stand alone.",
       severity: "error",
       from: { path: ours("config") },
-      to: { path: ours("contract", "build", "lambdas", "constructs", "stacks", "tools", "__tests__") },
+      to: { path: ours("contract", "bundling", "lambdas", "constructs", "stacks", "tools", "__tests__") },
     },
     {
       name: "stacks-compose-constructs",

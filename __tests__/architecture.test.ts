@@ -7,9 +7,9 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../build/project-root";
+import { PROJECT_ROOT } from "../bundling/project-root";
 
-const SOURCE_FOLDERS = ["config", "contract", "build", "lambdas", "constructs", "stacks", "tools"];
+const SOURCE_FOLDERS = ["config", "contract", "bundling", "lambdas", "constructs", "stacks", "tools"];
 
 interface Violation {
   from: string;
@@ -46,7 +46,7 @@ describe("every rule fails on a back edge", () => {
   const BACK_EDGES = [
     ["contract/handlers.ts", "../lambdas/core/env", "contract-imports-nothing-of-ours"],
     ["lambdas/core/env.ts", "../../config/schema", "lambdas-import-only-the-contract"],
-    ["build/project-root.ts", "../constructs/global-table", "build-imports-only-the-contract"],
+    ["bundling/project-root.ts", "../constructs/global-table", "bundling-imports-only-the-contract"],
     ["constructs/global-table.ts", "../config/schema", "constructs-get-values-as-props"],
     ["config/urls.ts", "../contract/handlers", "config-imports-nothing-of-ours"],
     ["stacks/app.ts", "../lambdas/core/env", "stacks-compose-constructs"],

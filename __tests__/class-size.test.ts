@@ -11,12 +11,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { extname, join, relative } from "node:path";
 import ts from "typescript";
-import { PROJECT_ROOT } from "../build/project-root";
+import { PROJECT_ROOT } from "../bundling/project-root";
 
 export const MAX_CLASS_LINES = 250;
 
 /** The product code and the tools; the same folders as architecture.test.ts, and main.ts. */
-const SOURCE = ["main.ts", "config", "contract", "build", "lambdas", "constructs", "stacks", "tools"];
+const SOURCE = ["main.ts", "config", "contract", "bundling", "lambdas", "constructs", "stacks", "tools"];
 const EXTENSIONS = new Set([".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"]);
 
 function sourceFiles(path: string): string[] {

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { PROJECT_ROOT } from "../build/project-root";
+import { PROJECT_ROOT } from "../bundling/project-root";
 import {
   NEEDS_AWS,
   NEEDS_OTHER,

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
 import { HANDLER_NAMES, type HandlerName } from "../contract/handlers";
-import { bundleHandlers } from "../build/lambda-bundle";
+import { bundleHandlers } from "../bundling/lambda-bundle";
 
 /** A handler's deployment package as the Lambda function resource needs it. */
 export interface LambdaBundle {

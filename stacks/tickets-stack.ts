@@ -18,7 +18,7 @@ import { RegionalProviders } from "../constructs/regional-providers";
 import { stateKeyAlias } from "../config/state-backend";
 import { apiUrl, regionUrl } from "../config/urls";
 import { IDEMPOTENCY_TABLE } from "../contract/handlers";
-import { PROJECT_ROOT } from "../build/project-root";
+import { PROJECT_ROOT } from "../bundling/project-root";
 import { healthCheckerCidrs } from "../config/route53-health-checkers";
 import { deploymentVariables } from "./deployment-inputs";
 import { RUNBOOK_SECTIONS } from "./runbook";

@@ -13,7 +13,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { PROJECT_ROOT } from "../build/project-root";
+import { PROJECT_ROOT } from "../bundling/project-root";
 import type { HealthCheckerRanges } from "../config/route53-health-checkers";
 
 export const IP_RANGES_URL = "https://ip-ranges.amazonaws.com/ip-ranges.json";

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig, parseConfig } from "../../config/load";

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import type { FaultKind } from "../../tools/drill/faults/fault";
 import { ACCOUNT, FakeDeployment, type FakeDeploymentOptions } from "../tools/drill/support/fake-deployment";
 

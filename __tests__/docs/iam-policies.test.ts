@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { synthStacks } from "../support/synth";
 
 interface Statement {

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { BUNDLE_ENTRY_FILE, bundleHandlers } from "../../build/lambda-bundle";
+import { BUNDLE_ENTRY_FILE, bundleHandlers } from "../../bundling/lambda-bundle";
 import { BUNDLE_HANDLER, HANDLER_NAMES, HANDLERS, type HandlerName } from "../../contract/handlers";
 import { postEvent, proxyEvent, startTestTable, type TestTable } from "../lambdas/helpers";
 import { startCallRecorder, type CallRecorder } from "../support/sdk-call-recorder";

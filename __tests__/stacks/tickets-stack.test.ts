@@ -37,7 +37,7 @@ import {
   type TerraformBlock,
   type TerraformJson,
 } from "../support/synth";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 
 const REGIONS = [
   ["eu-west-1", "ireland"],

@@ -6,7 +6,7 @@
  * as written by the README command tests.
  */
 import { basename, join } from "node:path";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 
 const { ensureAppBundle } = require("../../tools/app-bundle.cjs") as {
   ensureAppBundle(options: { root: string; entry: string; outfile: string }): { path: string; built: boolean };

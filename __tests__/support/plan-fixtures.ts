@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { PLAN_JSON_FILE, planOffline } from "../../tools/terraform/offline-plan";
 import type { TerraformToolchain } from "../../tools/terraform/toolchain";
 import { ACCOUNT, LOCAL_DYNAMODB_TABLES, PRIOR_STATES } from "../fixtures/plan-summary/prior-state";

@@ -18,7 +18,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 
 /** Commands that run here in the terraform jest group (they synthesize to disk or run terraform). */
 export const RUNS_WITH_TERRAFORM = [

@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 
 /** Runs `npm run synth`'s command with its own outdir and config (and environment overrides). */
 export function runSynth(outdir: string, configFile?: string, envOverrides: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {

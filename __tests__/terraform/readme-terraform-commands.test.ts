@@ -7,7 +7,7 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { prepareToolchain } from "../../tools/terraform/toolchain";
 import { projectCopy, projectReadme, readmeCommands, RUNS_WITH_TERRAFORM } from "../support/readme-commands";
 import { planDir } from "./support/paths";

@@ -11,7 +11,7 @@ import {
   LOCAL_REQUEST_TIMEOUT_ENV,
   localDynamoDbClients,
 } from "../../tools/local-api/local-dynamodb-client";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 
 // The SDK's notice that it will need Node 22 (the functions run on nodejs22.x; the tests may run on 20).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";

@@ -2,7 +2,7 @@
  * The local API over real HTTP: the same handler modules and routes as API Gateway, on
  * 127.0.0.1 with an in-memory dynalite.
  */
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { spawn } from "node:child_process";
 import { startLocalApi, type LocalApi } from "../../tools/local-api/server";
 import { BAD_BODIES, countItems } from "../lambdas/helpers";

@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { HANDLER_ENV, HANDLER_NAMES, type HandlerName } from "../../contract/handlers";
-import { BUNDLE_ENTRY_FILE, bundleHandlers } from "../../build/lambda-bundle";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { BUNDLE_ENTRY_FILE, bundleHandlers } from "../../bundling/lambda-bundle";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { percentile, type Spread, spreadOf } from "./measure";
 
 export const BUNDLE_BUDGET = { zipKb: 200, loadMs: 100 } as const;

@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { prepareToolchain, type TerraformToolchain } from "../terraform/toolchain";
 import { benchFailover } from "./failover";
 import { benchLambdas, type LambdaOptions } from "./lambdas";

@@ -7,7 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { type ProcessRun, type ProcessSpread, processSpreadOf, runMeasured } from "./measure";
 import { bundleLayout, type CpuProfile, type ProfileSummary, summarizeProfile } from "./profile";
 

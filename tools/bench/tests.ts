@@ -3,7 +3,7 @@
  * terraform global setup), of the unit project (`npm run test:unit`) and of one unit test
  * file, as a developer runs them.
  */
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { type ProcessRun, type ProcessSpread, processSpreadOf, runMeasured } from "./measure";
 
 export const UNIT_TEST_FILE = "__tests__/config/config.test.ts";

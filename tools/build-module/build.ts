@@ -10,7 +10,7 @@ import { App } from "cdktf";
 import type { TicketsConfig } from "../../config/schema";
 import { STACK_NAMES } from "../../stacks/app";
 import { TicketsStack } from "../../stacks/tickets-stack";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { checkReplaceable, writeModuleFolder } from "./module-folder";
 import { moduleConfiguration, type ProjectRelease, type TerraformJson, toModule } from "./module-json";
 import { renderModuleReadme } from "./readme";

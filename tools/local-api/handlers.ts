@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Context } from "aws-lambda";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 import { DEFAULTS } from "../../config/schema";
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from "../../contract/handlers";
 import type { DynamoDbClientFactory } from "../../lambdas/core/dynamo";

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../../../build/project-root";
+import { PROJECT_ROOT } from "../../../bundling/project-root";
 import { parsePlan } from "../../../tools/plan-summary/plan-schema";
 import { OUTPUT_FILES } from "../../../tools/plan/plan-stack";
 import { runPlanCli, withoutAws } from "../../support/plan-cli";

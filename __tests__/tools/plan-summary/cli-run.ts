@@ -1,7 +1,7 @@
 /** Runs `npm run plan:summary` as CI runs it, a child process (the CLI bundled once per test file). */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { PROJECT_ROOT } from "../../../build/project-root";
+import { PROJECT_ROOT } from "../../../bundling/project-root";
 import { bundleCli } from "../../support/cli-bundle";
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { PROJECT_ROOT } from "../../../build/project-root";
+import { PROJECT_ROOT } from "../../../bundling/project-root";
 import { runPlanCli } from "../../support/plan-cli";
 
 const plan = (args: string[], env: NodeJS.ProcessEnv = process.env) => runPlanCli(args, env, PROJECT_ROOT);

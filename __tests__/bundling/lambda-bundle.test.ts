@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { unzipSync } from "fflate";
 import { HANDLER_NAMES } from "../../contract/handlers";
-import { BUNDLE_ENTRY_FILE, bundleHandler, bundleHandlers } from "../../build/lambda-bundle";
-import { PROJECT_ROOT } from "../../build/project-root";
+import { BUNDLE_ENTRY_FILE, bundleHandler, bundleHandlers } from "../../bundling/lambda-bundle";
+import { PROJECT_ROOT } from "../../bundling/project-root";
 
 const MAX_ZIP_BYTES = 200 * 1024;
 let workDir: string;
@@ -92,7 +92,7 @@ describe("bundleHandler", () => {
         "--import",
         pathToFileURL(join(PROJECT_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href,
         "-e",
-        `const { bundleHandler } = require(${JSON.stringify(join(PROJECT_ROOT, "build", "lambda-bundle.ts"))});
+        `const { bundleHandler } = require(${JSON.stringify(join(PROJECT_ROOT, "bundling", "lambda-bundle.ts"))});
          for (const name of ${JSON.stringify(HANDLER_NAMES)}) bundleHandler(name, ${JSON.stringify(thirdDir)});`,
       ],
       { cwd: tmpdir(), env: { ...process.env, TZ: "Pacific/Chatham" }, encoding: "utf8" },

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleHandler, bundleHandlers } from "../../build/lambda-bundle";
+import { bundleHandler, bundleHandlers } from "../../bundling/lambda-bundle";
 import { lockHandlerSources } from "../support/source-lock";
 
 let workDir: string;
@@ -53,7 +53,7 @@ describe("a later process", () => {
   const freshBundle = (outDir: string) => {
     let bundle: ReturnType<typeof bundleHandler> | undefined;
     jest.isolateModules(() => {
-      bundle = (require("../../build/lambda-bundle") as typeof import("../../build/lambda-bundle")).bundleHandler(
+      bundle = (require("../../bundling/lambda-bundle") as typeof import("../../bundling/lambda-bundle")).bundleHandler(
         "health",
         outDir,
       );

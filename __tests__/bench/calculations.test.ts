@@ -198,7 +198,20 @@ describe("npm run bench arguments", () => {
     expect(parseArgs(["--quick"])).toEqual({ mode: "quick" });
   });
 
+  test("--only lambdas, with or without --quick, in any order", () => {
+    expect(parseArgs(["--only", "lambdas"])).toEqual({ mode: "full", only: "lambdas" });
+    expect(parseArgs(["--only", "lambdas", "--quick"])).toEqual({ mode: "quick", only: "lambdas" });
+    expect(parseArgs(["--quick", "--only", "lambdas"])).toEqual({ mode: "quick", only: "lambdas" });
+  });
+
+  test("--only with another section or none is refused", () => {
+    expect(() => parseArgs(["--only", "synth"])).toThrow("npm run bench: --only takes one of lambdas, not synth");
+    expect(() => parseArgs(["--only"])).toThrow("npm run bench: --only takes one of lambdas, not nothing");
+  });
+
   test("anything else is refused, naming it", () => {
-    expect(() => parseArgs(["--fast"])).toThrow("npm run bench: unknown argument --fast; the only option is --quick");
+    expect(() => parseArgs(["--fast"])).toThrow(
+      "npm run bench: unknown argument --fast; the options are --quick and --only lambdas",
+    );
   });
 });

@@ -7,8 +7,12 @@
  * --quick: a reduced set for a pull request (under a minute on an idle machine): fewer runs,
  * no baseline (so no ratio), 2 and 3 regions without plans, no terraform section, no full
  * test suite.
+ *
+ * --only lambdas: measures section 4 alone (the full plan's runs, or the quick one's with
+ * --quick) and replaces it, and the headline's Lambda line, in the existing BENCHMARKS.md;
+ * the rest of the file stays as the last full run wrote it.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PROJECT_ROOT } from "../../bundling/project-root";
@@ -16,7 +20,7 @@ import { prepareToolchain, type TerraformToolchain } from "../terraform/toolchai
 import { benchFailover } from "./failover";
 import { benchLambdas, type LambdaOptions } from "./lambdas";
 import { currentLoad, describeMachine, type MachineInfo } from "./machine";
-import { type BenchResults, CHART_DIR, renderReport, type Section } from "./report";
+import { type BenchResults, CHART_DIR, renderReport, replaceLambdasSection, type Section } from "./report";
 import { benchScaling } from "./scaling";
 import { benchSynth, type SynthOptions } from "./synth";
 import { benchTerraform } from "./terraform-steps";
@@ -37,7 +41,7 @@ const PLANS: Record<"full" | "quick", Plan> = {
     synth: { runs: 10, baselineRuns: 3, baselineWarmUp: true, cold: true },
     scaling: { sizes: [2, 3, 5, 8], runs: 3, planSizes: [2, 3] },
     terraformRuns: 2,
-    lambdas: { loadRuns: 7, requests: { 1: 500, 20: 2_000, 100: 4_000 } },
+    lambdas: { loadRuns: 11, requests: { 1: 500, 20: 2_000, 100: 4_000 } },
     tests: { runs: 2, fullSuite: true },
   },
   quick: {
@@ -50,19 +54,40 @@ const PLANS: Record<"full" | "quick", Plan> = {
   },
 };
 
-export function parseArgs(args: readonly string[]): { mode: "full" | "quick" } {
-  const unknown = args.filter((arg) => arg !== "--quick");
-  if (unknown.length > 0) throw new Error(`npm run bench: unknown argument ${unknown.join(" ")}; the only option is --quick`);
-  return { mode: args.includes("--quick") ? "quick" : "full" };
+/** The sections `--only` can measure alone. */
+const ONLY_SECTIONS = ["lambdas"] as const;
+type OnlySection = (typeof ONLY_SECTIONS)[number];
+
+export function parseArgs(args: readonly string[]): { mode: "full" | "quick"; only?: OnlySection } {
+  const rest = args.filter((arg) => arg !== "--quick");
+  const mode = args.includes("--quick") ? "quick" : "full";
+  const onlyAt = rest.indexOf("--only");
+  const only = onlyAt < 0 ? undefined : rest.splice(onlyAt, 2)[1];
+  if (onlyAt >= 0 && !ONLY_SECTIONS.includes(only as OnlySection)) {
+    throw new Error(`npm run bench: --only takes one of ${ONLY_SECTIONS.join(", ")}, not ${only ?? "nothing"}`);
+  }
+  if (rest.length > 0) {
+    throw new Error(`npm run bench: unknown argument ${rest.join(" ")}; the options are --quick and --only lambdas`);
+  }
+  return only === undefined ? { mode } : { mode, only: only as OnlySection };
+}
+
+/** `--only lambdas`: section 4 measured anew, spliced into the BENCHMARKS.md of an earlier run. */
+async function onlyLambdas(mode: "full" | "quick", machine: MachineInfo, log: (line: string) => void): Promise<void> {
+  const previous = readFileSync(REPORT_FILE, "utf8");
+  const lambdas = await benchLambdas({ ...PLANS[mode].lambdas, log });
+  writeFileSync(REPORT_FILE, replaceLambdasSection(previous, lambdas, { ...machine, loadAtEnd: currentLoad() }));
+  log("replaced section 4 of BENCHMARKS.md");
 }
 
 async function main(): Promise<void> {
-  const { mode } = parseArgs(process.argv.slice(2));
+  const { mode, only } = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const log = (line: string) =>
     process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   const machine = describeMachine();
   log(`${mode} run on ${machine.cores} cores, load ${machine.loadAtStart.map((value) => value.toFixed(2)).join(" ")}`);
+  if (only === "lambdas") return onlyLambdas(mode, machine, log);
   const toolchainDir = mkdtempSync(join(tmpdir(), "bench-toolchain-"));
   try {
     await measureAndReport(mode, machine, prepareToolchain(toolchainDir), started, log);

@@ -22,5 +22,9 @@ try {
 }
 
 startupSnapshot.setDeserializeMainFunction(() => {
+  // esbuild's sync API (the Lambda bundling, when a handler changed) runs in a worker thread
+  // by default; in a process started from this snapshot, on Node 20, the worker never answers
+  // and the synth hangs. Its other mode, a child process per call, builds the same bytes.
+  process.env.ESBUILD_WORKER_THREADS = "0";
   require("../main");
 });

@@ -1,4 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { DEFAULTS } from "../../config/schema";
@@ -62,6 +73,17 @@ describe("npm run synth", () => {
     for (const [path, bytes] of a) {
       expect({ path, same: bytes.equals(b.get(path)!) }).toEqual({ path, same: true });
     }
+  });
+
+  test("rebuilds the Lambda zips when started from the snapshot (esbuild's worker thread would hang there)", () => {
+    rmSync(resolve(__dirname, "..", "..", "dist", "lambdas", "bundle-cache.json"), { force: true });
+    const result = spawnSync(process.execPath, ["tools/run-app.mjs"], {
+      cwd: resolve(__dirname, "..", ".."),
+      env: { ...process.env, CDKTF_OUTDIR: join(scratch, "rebuilt-lambdas"), CHECKPOINT_DISABLE: "1" },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect([result.signal, result.status, result.stderr]).toEqual([null, 0, ""]);
   });
 
   test("runs from the start-up snapshot, byte for byte what the app bundle writes", () => {

@@ -91,7 +91,7 @@ export class TicketsStack extends StableAddressStack {
     });
     const monitoring = this.monitoring(config, tables, regional, dns);
     const dashboard = this.dashboard(config, tables, regional, dns, monitoring);
-    this.outputs(config, { tables, regional, dns, monitoring, dashboard });
+    stackOutputs(this, config, { tables, regional, dns, monitoring, dashboard });
     this.addMovedBlocks();
   }
 
@@ -269,53 +269,55 @@ export class TicketsStack extends StableAddressStack {
       ],
     });
   }
+}
 
-  private outputs(
-    config: StackConfig,
-    parts: {
-      tables: { tickets: GlobalTable };
-      regional: readonly RegionalParts[];
-      dns: ApiDns;
-      monitoring: Monitoring;
-      dashboard: OperationsDashboard;
+/** The stack's outputs: what operators, the drill and the UI read after a deploy. */
+function stackOutputs(
+  stack: TicketsStack,
+  config: StackConfig,
+  parts: {
+    tables: { tickets: GlobalTable };
+    regional: readonly RegionalParts[];
+    dns: ApiDns;
+    monitoring: Monitoring;
+    dashboard: OperationsDashboard;
+  },
+): void {
+  const { tables, regional, dns, monitoring, dashboard } = parts;
+  const byRegion = <T>(value: (entry: RegionalParts) => T) =>
+    Object.fromEntries(regional.map((entry) => [entry.region, value(entry)]));
+  const outputs: Record<string, { value: unknown; description: string }> = {
+    api_url: { value: apiUrl(config), description: apiUrlDescription(config.routing) },
+    region_urls: { value: byRegion(({ label }) => regionUrl(config, label)), description: "Each region's own endpoint" },
+    invoke_urls: { value: byRegion(({ api }) => api.invokeUrl), description: "Each region's stage URL on execute-api" },
+    health_check_ids: {
+      value: byRegion(({ region }) => dns.healthChecks[region]!.endpoint),
+      description: "Route 53 check of each region's own /health endpoint, per region (the failover lever)",
     },
-  ): void {
-    const { tables, regional, dns, monitoring, dashboard } = parts;
-    const byRegion = <T>(value: (entry: RegionalParts) => T) =>
-      Object.fromEntries(regional.map((entry) => [entry.region, value(entry)]));
-    const outputs: Record<string, { value: unknown; description: string }> = {
-      api_url: { value: apiUrl(config), description: apiUrlDescription(config.routing) },
-      region_urls: { value: byRegion(({ label }) => regionUrl(config, label)), description: "Each region's own endpoint" },
-      invoke_urls: { value: byRegion(({ api }) => api.invokeUrl), description: "Each region's stage URL on execute-api" },
-      health_check_ids: {
-        value: byRegion(({ region }) => dns.healthChecks[region]!.endpoint),
-        description: "Route 53 check of each region's own /health endpoint, per region (the failover lever)",
-      },
-      routing_health_check_ids: {
-        value: byRegion(({ region }) => dns.healthChecks[region]!.routing),
-        description: "Route 53 routing check per region: healthy while /health and the client routes are",
-      },
-      table_name: { value: tables.tickets.tableName, description: "DynamoDB global table name" },
-      table_arns: { value: tables.tickets.arns, description: "ARN of the table (primary) and of each replica, per region" },
-      alarm_topic_arn: { value: monitoring.alarms.topicArn, description: "SNS topic of the health-check alarms (us-east-1)" },
-      replication_alarm_topic_arns: {
-        value: monitoring.replication.topicArns,
-        description: "SNS topic of the replication-lag alarms, per source region",
-      },
-      dashboard_url: {
-        value: dashboard.url,
-        description: "The deployment's CloudWatch dashboard: every region, table, check and alarm",
-      },
+    routing_health_check_ids: {
+      value: byRegion(({ region }) => dns.healthChecks[region]!.routing),
+      description: "Route 53 routing check per region: healthy while /health and the client routes are",
+    },
+    table_name: { value: tables.tickets.tableName, description: "DynamoDB global table name" },
+    table_arns: { value: tables.tickets.arns, description: "ARN of the table (primary) and of each replica, per region" },
+    alarm_topic_arn: { value: monitoring.alarms.topicArn, description: "SNS topic of the health-check alarms (us-east-1)" },
+    replication_alarm_topic_arns: {
+      value: monitoring.replication.topicArns,
+      description: "SNS topic of the replication-lag alarms, per source region",
+    },
+    dashboard_url: {
+      value: dashboard.url,
+      description: "The deployment's CloudWatch dashboard: every region, table, check and alarm",
+    },
+  };
+  if (monitoring.replicationFault !== undefined) {
+    outputs.drill_replication_fault_template_id = {
+      value: monitoring.replicationFault.templateId,
+      description: "FIS experiment template of the drill's replication fault (npm run drill -- --fault replication)",
     };
-    if (monitoring.replicationFault !== undefined) {
-      outputs.drill_replication_fault_template_id = {
-        value: monitoring.replicationFault.templateId,
-        description: "FIS experiment template of the drill's replication fault (npm run drill -- --fault replication)",
-      };
-    }
-    for (const [name, output] of Object.entries(outputs)) {
-      new TerraformOutput(this, name, output);
-    }
+  }
+  for (const [name, output] of Object.entries(outputs)) {
+    new TerraformOutput(stack, name, output);
   }
 }
 

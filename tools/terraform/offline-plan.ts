@@ -105,15 +105,34 @@ export interface OfflinePlanResult {
         diagnostics: { severity: string; summary: string; detail: string }[];
       }
     | undefined;
+  /**
+   * The warnings (and errors) of `terraform plan -json`, once each. A plan validates the
+   * configuration first, with the provider's own checks (e.g. a deprecated argument), and
+   * reports the same diagnostics `terraform validate` would, so an empty list proves what
+   * `validate -json` with no diagnostic proves, without loading the provider schema once more.
+   */
+  readonly diagnostics: PlanDiagnostic[];
   /** `terraform show -json` of the saved plan, checked by the plan summary's schema. */
   readonly plan: Plan;
+}
+
+/** One diagnostic of `terraform plan -json` (its `diagnostic` object, trimmed). */
+export interface PlanDiagnostic {
+  readonly severity: string;
+  readonly summary: string;
+  readonly detail: string;
+  readonly address?: string;
+  /** The configuration file it points at, relative to the root module's folder. */
+  readonly filename?: string;
 }
 
 /** What `planOffline` left in `workDir`. */
 export function readOfflineResult(workDir: string): OfflinePlanResult {
   const path = join(workDir, OFFLINE_RESULT_FILE);
-  const { validate, plan } = JSON.parse(readFileSync(path, "utf8")) as { validate: OfflinePlanResult["validate"]; plan: unknown };
-  return { validate, plan: parsePlan(JSON.stringify(plan), path) };
+  const { validate, diagnostics, plan } = JSON.parse(readFileSync(path, "utf8")) as Omit<OfflinePlanResult, "plan"> & {
+    plan: unknown;
+  };
+  return { validate, diagnostics, plan: parsePlan(JSON.stringify(plan), path) };
 }
 
 /** A terraform command that failed; the message holds the command, the folder and terraform's output. */
@@ -144,10 +163,51 @@ async function terraform(toolchain: TerraformToolchain, cwd: string, args: strin
     return stdout;
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new TerraformCommandError(`terraform ${args.join(" ")} failed in ${cwd}:\n${stderr ?? ""}${stdout ?? ""}`, {
+    // `plan -json` prints its errors as JSON lines: shown as terraform prints them without -json.
+    const output = args.includes("-json") && args[0] === "plan" ? renderDiagnostics(jsonDiagnostics(stdout ?? "")) : stdout;
+    throw new TerraformCommandError(`terraform ${args.join(" ")} failed in ${cwd}:\n${stderr ?? ""}${output ?? ""}`, {
       cause: error,
     });
   }
+}
+
+/** The diagnostics of a `-json` UI stream, each once (a plan reports its validation's twice). */
+export function jsonDiagnostics(stdout: string): PlanDiagnostic[] {
+  const seen = new Map<string, PlanDiagnostic>();
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const event = JSON.parse(line) as {
+      type?: string;
+      diagnostic?: { severity: string; summary: string; detail?: string; address?: string; range?: { filename?: string } };
+    };
+    if (event.type !== "diagnostic" || event.diagnostic === undefined) continue;
+    const { severity, summary, detail, address, range } = event.diagnostic;
+    const diagnostic: PlanDiagnostic = {
+      severity,
+      summary,
+      detail: detail ?? "",
+      ...(address === undefined ? {} : { address }),
+      ...(range?.filename === undefined ? {} : { filename: range.filename }),
+    };
+    seen.set(JSON.stringify(diagnostic), diagnostic);
+  }
+  return [...seen.values()];
+}
+
+/** Diagnostics as terraform prints them without `-json` (`Error: <summary>`, then the detail). */
+function renderDiagnostics(diagnostics: readonly PlanDiagnostic[]): string {
+  return diagnostics
+    .map(({ severity, summary, detail, address, filename }) =>
+      [
+        `${severity === "error" ? "Error" : "Warning"}: ${summary}`,
+        ...(address === undefined && filename === undefined
+          ? []
+          : [`  ${[address && `with ${address}`, filename && `in ${filename}`].filter(Boolean).join(", ")}`]),
+        ...(detail === "" ? [] : [detail]),
+        "",
+      ].join("\n\n"),
+    )
+    .join("\n");
 }
 
 /**
@@ -166,8 +226,10 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
         ) as OfflinePlanResult["validate"]);
   const varArgs = Object.entries(options.vars ?? {}).map(([name, value]) => `-var=${name}=${value}`);
   const refresh = `-refresh=${options.refresh === true}`;
-  await step(toolchain, options, "plan", [
+  // -json: the diagnostics machine-readable (the errors are rendered as text when it fails).
+  const planOutput = await step(toolchain, options, "plan", [
     "plan",
+    "-json",
     "-input=false",
     "-no-color",
     refresh,
@@ -178,7 +240,7 @@ export async function planOffline(toolchain: TerraformToolchain, options: Offlin
   const planJson = await step(toolchain, options, "show", ["show", "-json", "-no-color", SAVED_PLAN_FILE]);
   const plan = parsePlan(planJson, join(workDir, SAVED_PLAN_FILE));
   writeFileSync(join(workDir, PLAN_JSON_FILE), JSON.stringify(plan, null, 2));
-  const result = { validate, plan };
+  const result = { validate, diagnostics: jsonDiagnostics(planOutput), plan };
   writeFileSync(join(workDir, OFFLINE_RESULT_FILE), JSON.stringify(result));
   return result;
 }

@@ -10,7 +10,7 @@ import { delimiter, dirname, join } from "node:path";
 import { PROJECT_ROOT } from "../../bundling/project-root";
 import { prepareToolchain } from "../../tools/terraform/toolchain";
 import { projectCopy, projectReadme, readmeCommands, RUNS_WITH_TERRAFORM } from "../support/readme-commands";
-import { planDir } from "./support/paths";
+import { planDir, README_PLAN } from "./support/paths";
 import { describeWithTerraform } from "./support/terraform-tests";
 import { shellEnv } from "../support/shell-env";
 
@@ -91,9 +91,18 @@ const RUNNERS: Record<Command, (command: string) => void> = {
     expectSucceeded(sh("npm run build:module"));
     expect(existsSync(join(root, "dist", "terraform-module", "versions.tf.json"))).toBe(true);
   },
+  // Run as written by the global setup, in a copy of the project like this one: its plan is
+  // the default `tickets` plan the other tests read (support/paths.ts, README_PLAN).
   "npm run plan": (command) => {
-    expectSucceeded(sh(command));
-    expect(existsSync(join(root, "dist", "plan", "tickets", "plan.json"))).toBe(true);
+    const ran = JSON.parse(readFileSync(README_PLAN.resultFile, "utf8")) as SpawnSyncReturns<string> & {
+      command: string;
+      wrote: string[];
+    };
+    expect(ran.command).toBe(command);
+    expectSucceeded(ran);
+    // What it wrote in the copy's dist/plan/tickets/ (moved to README_PLAN.outDir).
+    expect(ran.wrote).toContain("plan.json");
+    expect(existsSync(join(README_PLAN.outDir, "plan.json"))).toBe(true);
   },
   // Needs deploy/prod.json, which `TICKETS_CONFIG=deploy/prod.json npm run synth` saved above;
   // /tmp/plan is shared on this machine, so the plan goes to a scratch folder instead.

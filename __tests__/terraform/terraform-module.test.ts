@@ -1,21 +1,22 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { loadConfig } from "../../config/load";
 import { buildTerraformModule, projectRelease } from "../../tools/build-module/build";
 import { writeTarball } from "../../tools/build-module/tarball";
 import type { PlanResourceChange } from "../../tools/plan-summary/plan-schema";
-import { type OfflinePlanResult, readOfflineResult } from "../../tools/terraform/offline-plan";
+import type { OfflinePlanResult } from "../../tools/terraform/offline-plan";
 import type { ArchiveResult } from "./support/module-archive";
 import {
   ARCHIVE_RESULT_FILE,
-  MODULE_ARCHIVE_VALIDATED,
+  MISWIRED_PLAN,
   MODULE_EXAMPLE_COPY,
-  MODULE_EXAMPLE_PLAN,
   MODULE_EXAMPLE_VARS,
+  MODULE_ROOTS_PLAN,
   MODULE_TEST_DIR,
-  moduleRootPlanDir,
+  moduleRootPlan,
+  moduleRootsDiagnostics,
   moduleTestTarball,
   PLAN_FAILURE_FILE,
   PROJECT_ROOT,
@@ -286,18 +287,25 @@ describe("the release archive", () => {
 });
 
 describeWithTerraform("terraform on examples/terraform-native", () => {
-  let result: OfflinePlanResult;
+  // Planned as one child of the module roots' combined root (support/paths.ts, MODULE_ROOTS_PLAN).
+  let result: { plan: OfflinePlanResult["plan"] };
   let changes: PlanResourceChange[];
   beforeAll(() => {
-    result = readOfflineResult(MODULE_EXAMPLE_PLAN);
+    result = { plan: moduleRootPlan("native") };
     changes = result.plan.resource_changes!.filter((c) => c.mode === "managed");
   });
   const after = (type: string) => changes.filter((c) => c.type === type).map((c) => c.change.after ?? {});
 
+  // The combined root's lock file is the example's; it needs no provider the example doesn't.
   test("init used the committed lock file as it is (init -lockfile=readonly)", () => {
     const committed = readFileSync(join(PROJECT_ROOT, "examples", "terraform-native", ".terraform.lock.hcl"), "utf8");
     expect(readFileSync(join(MODULE_EXAMPLE_COPY, ".terraform.lock.hcl"), "utf8")).toBe(committed);
-    expect(readFileSync(join(MODULE_EXAMPLE_PLAN, ".terraform.lock.hcl"), "utf8")).toBe(committed);
+    expect(readFileSync(join(MODULE_ROOTS_PLAN, ".terraform.lock.hcl"), "utf8")).toBe(committed);
+    const installed = readdirSync(join(MODULE_ROOTS_PLAN, ".terraform", "providers", "registry.terraform.io"), {
+      recursive: true,
+      encoding: "utf8",
+    }).filter((path) => path.split(sep).length === 2);
+    expect(installed).toEqual([join("hashicorp", "aws")]);
     expect(committed).toContain('provider "registry.terraform.io/hashicorp/aws" {\n  version     = "5.100.0"');
     expect(committed).toMatch(/"h1:[A-Za-z0-9+/]{43}=",/);
   });
@@ -339,10 +347,7 @@ describeWithTerraform("terraform on examples/terraform-native", () => {
 describeWithTerraform("the module as Terraform teams use it (offline plans of fixture roots)", () => {
   test("a provider wired to the wrong region fails the plan with a message naming both", () => {
     // Terraform wraps long messages: compare with the line breaks folded.
-    const failure = readFileSync(join(moduleRootPlanDir("miswired-alarm-provider"), PLAN_FAILURE_FILE), "utf8").replace(
-      /\s+/g,
-      " ",
-    );
+    const failure = readFileSync(join(MISWIRED_PLAN, PLAN_FAILURE_FILE), "utf8").replace(/\s+/g, " ");
     expect(failure).toContain("Error: Resource postcondition failed");
     expect(failure).toContain(
       "The provider passed as aws.us-east-1 is configured for region eu-central-1; it must be us-east-1.",
@@ -352,7 +357,8 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
   describe("two instances in one account (staging active-active, with its own certificate in eu-west-1, its own tags and no account setting)", () => {
     let plan: OfflinePlanResult["plan"] & { configuration?: any };
     beforeAll(() => {
-      plan = readOfflineResult(moduleRootPlanDir("two-instances")).plan;
+      // Planned as one child of the module roots' combined root (support/paths.ts, MODULE_ROOTS_PLAN).
+      plan = moduleRootPlan("twoInstancesFixture");
     });
     const changesOf = (instance: string) =>
       (plan.resource_changes ?? []).filter(
@@ -494,18 +500,24 @@ describeWithTerraform("the module as Terraform teams use it (offline plans of fi
 describeWithTerraform("the release archive as a module source", () => {
   let result: ArchiveResult;
   beforeAll(() => {
-    result = JSON.parse(readFileSync(join(MODULE_ARCHIVE_VALIDATED, ARCHIVE_RESULT_FILE), "utf8")) as ArchiveResult;
+    result = JSON.parse(readFileSync(ARCHIVE_RESULT_FILE, "utf8")) as ArchiveResult;
   });
+  /** The archive root is the child `archive` of the combined root: its module key there. */
+  const KEY = "archive.tickets";
 
-  test("terraform init downloads it over HTTP, and the root validates", () => {
+  test("terraform init downloads it over HTTP, and the root validates and plans without a warning", () => {
     expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/terraform-module-.+\.tgz$/);
-    expect(result.validate).toMatchObject({ valid: true, error_count: 0 });
-    const installed = JSON.parse(readFileSync(join(MODULE_ARCHIVE_VALIDATED, ".terraform", "modules", "modules.json"), "utf8"));
-    expect(installed.Modules).toContainEqual(expect.objectContaining({ Key: "tickets", Source: result.url }));
+    const installed = JSON.parse(readFileSync(join(MODULE_ROOTS_PLAN, ".terraform", "modules", "modules.json"), "utf8"));
+    expect(installed.Modules).toContainEqual(expect.objectContaining({ Key: KEY, Source: result.url }));
+    // The plan validates first; `plan -json` reports what `terraform validate` would: nothing.
+    expect(moduleRootsDiagnostics()).toEqual([]);
+    const changes = (moduleRootPlan("archive").resource_changes ?? []).filter((change) => change.mode === "managed");
+    expect(changes.length).toBeGreaterThan(70);
+    for (const change of changes) expect(change.address.startsWith("module.tickets.")).toBe(true);
   });
 
   test("unpacks to the module folder, file for file", () => {
-    const unpacked = join(MODULE_ARCHIVE_VALIDATED, ".terraform", "modules", "tickets");
+    const unpacked = join(MODULE_ROOTS_PLAN, ".terraform", "modules", KEY);
     const files = (dir: string) =>
       readdirSync(dir, { recursive: true, encoding: "utf8" })
         .filter((path) => statSync(join(dir, path)).isFile())

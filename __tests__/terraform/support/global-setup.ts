@@ -1,41 +1,62 @@
 /**
- * Synthesizes every test configuration once and runs `terraform init`, `validate` and an
- * offline `plan` once per stack, in parallel; the test files read the results from
- * `.cache/test/`. Terraform missing fails the run when `CI` is set.
+ * Synthesizes every test configuration once and runs `terraform init`, an offline `plan`
+ * (-json: its diagnostics are what `terraform validate` would report) and `show -json` once
+ * per stack, and once for the module roots as one root, in parallel; the test files read the
+ * results from `.cache/test/`. Terraform missing fails the run when `CI` is set.
+ *
+ * Every terraform command here, and what only it proves (each one that loads the AWS
+ * provider costs 4 to 9 s of CPU; no `terraform validate` runs: a plan validates first and
+ * `plan -json` reports the same diagnostics, kept in OfflinePlanResult.diagnostics):
+ *   - init + plan -json + show -json of each stack of PLANNED_STACKS: each configuration's
+ *     plan (what terraform-plan.test.ts reads), no diagnostic (valid, no warning);
+ *   - the README's `npm run plan` (its own init + plan + show): the command works as written,
+ *     and its plan is the default `tickets` plan (so that stack is planned once, not twice);
+ *   - init + plan + show of default/tickets against a failed-over state: an apply keeps a failover;
+ *   - init + plan of the miswired fixture root: the module's region guard fails the plan (a
+ *     failing plan can't share a root with the others);
+ *   - init -lockfile=readonly + plan + show of the module roots as one root: the example's
+ *     committed lock file satisfies init as it is, the archive downloads over HTTP and unpacks
+ *     as built, and every root (example, examples/two-instances, fixture, archive) plans with
+ *     no diagnostic of its own.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
 import { loadConfig } from "../../../config/load";
 import { buildTerraformModule, projectRelease } from "../../../tools/build-module/build";
 import { writeTarball } from "../../../tools/build-module/tarball";
-import { planOffline } from "../../../tools/terraform/offline-plan";
+import { offlineOverride, planOffline } from "../../../tools/terraform/offline-plan";
 import { prepareToolchain } from "../../../tools/terraform/toolchain";
 import { failedOverState } from "./failed-over-state";
-import { validateArchiveSource } from "./module-archive";
+import { withArchiveRoot } from "./module-archive";
 import {
   DERIVED_CONFIGS,
   FAILED_OVER_PLAN,
+  MISWIRED_PLAN,
+  MISWIRED_ROOT,
   MODULE_EXAMPLE_COPY,
-  MODULE_EXAMPLE_PLAN,
   MODULE_EXAMPLE_VARS,
   MODULE_EXAMPLES_COPY,
-  MODULE_ROOTS,
+  MODULE_ROOT_CHILDREN,
   MODULE_ROOTS_FIXTURES,
+  MODULE_ROOTS_PLAN,
   MODULE_TEST_DIR,
-  MODULE_TWO_INSTANCES_PLAN,
   MODULE_TWO_INSTANCES_VARS,
-  moduleRootPlanDir,
+  type ModuleRootChild,
   moduleTestTarball,
   PLAN_FAILURE_FILE,
   PROJECT_ROOT,
   PLANNED_STACKS,
   planDir,
+  README_PLAN,
   SYNTH_CONFIGS,
   type SynthConfigName,
   synthOutdir,
   TERRAFORM_UNAVAILABLE,
   TEST_CACHE,
 } from "./paths";
+import { projectCopy } from "../../support/readme-commands";
+import { shellEnv } from "../../support/shell-env";
 import { runSynth } from "../../support/synth-cli";
 
 /** One line per finished job, so a long terraform phase shows what it is doing. */
@@ -48,7 +69,7 @@ async function reported<T>(label: string, job: Promise<T>): Promise<T> {
 
 export default async function globalSetup(): Promise<void> {
   process.stderr.write(
-    "\nterraform setup: synthesizing the test configurations, then init + validate + offline plan of each stack, in parallel\n",
+    "\nterraform setup: synthesizing the test configurations, then init + offline plan + show of each stack and of the module roots, in parallel\n",
   );
   rmSync(TEST_CACHE, { recursive: true, force: true });
   mkdirSync(TEST_CACHE, { recursive: true });
@@ -84,13 +105,14 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
 
-  const jobs = PLANNED_STACKS.map(({ config, stack, validate }) =>
+  const jobs = PLANNED_STACKS.map(({ config, stack }) =>
     reported(
       `${config}/${stack} planned`,
       planOffline(toolchain, {
         sourceDir: join(synthOutdir(config), "stacks", stack),
         workDir: planDir(config, stack),
-        validate,
+        // The plan validates; its diagnostics (plan -json) are what `validate -json` would report.
+        validate: false,
       }),
     ),
   );
@@ -103,56 +125,101 @@ export default async function globalSetup(): Promise<void> {
       sourceDir: ticketsDir,
       workDir: planDir("default", FAILED_OVER_PLAN),
       state: failedOverState(ticketsJson, { label: "ireland", fqdn: "ireland.example.com" }),
-      // Planned above already: the plan validates this one.
       validate: false,
-    }),
-  );
-  const moduleExample = reported(
-    "module example planned",
-    planOffline(toolchain, {
-      sourceDir: MODULE_EXAMPLE_COPY,
-      workDir: MODULE_EXAMPLE_PLAN,
-      providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
-      vars: MODULE_EXAMPLE_VARS,
-      // The plan validates the example; a separate `terraform validate` would load the provider once more.
-      validate: false,
-      // The example's committed lock file must satisfy init as it is.
-      lockfile: "readonly",
     }),
   );
 
-  // Roots that use the module the way a Terraform team would: twice in one account, and once
-  // with the alarms' provider wired to the wrong region (that plan must fail).
-  const moduleRoots = MODULE_ROOTS.map((root) =>
-    reported(
-      `module root ${root} planned`,
-      planOffline(toolchain, {
-        sourceDir: join(MODULE_ROOTS_FIXTURES, root),
-        workDir: moduleRootPlanDir(root),
-        providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
-        extraFiles: [join(MODULE_ROOTS_FIXTURES, "providers.tf")],
-        validate: false,
-      }).catch((error: Error) => writeFileSync(join(moduleRootPlanDir(root), PLAN_FAILURE_FILE), error.message)),
+  // The alarms' provider wired to the wrong region: that plan must fail, so it is a root of its own.
+  const miswired = reported(
+    `module root ${MISWIRED_ROOT} planned (must fail)`,
+    planOffline(toolchain, {
+      sourceDir: join(MODULE_ROOTS_FIXTURES, MISWIRED_ROOT),
+      workDir: MISWIRED_PLAN,
+      providerAliases: MODULE_ALIASES,
+      extraFiles: [join(MODULE_ROOTS_FIXTURES, "providers.tf")],
+      validate: false,
+    }).then(
+      () => writeFileSync(join(MISWIRED_PLAN, PLAN_FAILURE_FILE), ""),
+      (error: Error) => writeFileSync(join(MISWIRED_PLAN, PLAN_FAILURE_FILE), error.message),
     ),
   );
 
-  // The module's own example, from a copy of the module: init, validate (no warning) and plan.
-  const twoInstances = reported(
-    "module's examples/two-instances planned",
-    planOffline(toolchain, {
-      sourceDir: join(MODULE_EXAMPLES_COPY, "examples", "two-instances"),
-      workDir: MODULE_TWO_INSTANCES_PLAN,
-      providerAliases: ["eu-west-1", "ap-southeast-1", "us-east-1"],
-      vars: MODULE_TWO_INSTANCES_VARS,
+  // The module roots that must plan, as one root (paths.ts, MODULE_ROOTS_PLAN): the example
+  // (its committed lock file must satisfy init as it is: -lockfile=readonly, and the combined
+  // root needs no other provider than the example's), the module's own examples/two-instances,
+  // the fixture with two instances in one account, and the release archive served over HTTP.
+  const moduleRoots = reported(
+    "module roots planned as one (example, examples/two-instances, two-instances fixture, archive over HTTP)",
+    withArchiveRoot(tarball, async () => {
+      cpSync(join(MODULE_ROOTS_FIXTURES, "two-instances"), MODULE_ROOT_CHILDREN.twoInstancesFixture, { recursive: true });
+      cpSync(join(MODULE_ROOTS_FIXTURES, "providers.tf"), join(MODULE_ROOT_CHILDREN.twoInstancesFixture, "providers.tf"));
+      // Fake credentials for each child's own providers; the backend is the combined root's.
+      const { provider } = offlineOverride(MODULE_ALIASES);
+      for (const dir of Object.values(MODULE_ROOT_CHILDREN)) {
+        writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify({ provider }, null, 2));
+      }
+      const source = `${MODULE_ROOTS_PLAN}-source`;
+      mkdirSync(source, { recursive: true });
+      writeFileSync(join(source, "main.tf.json"), JSON.stringify(moduleRootsConfig(source), null, 2));
+      cpSync(join(MODULE_EXAMPLE_COPY, ".terraform.lock.hcl"), join(source, ".terraform.lock.hcl"));
+      return planOffline(toolchain, {
+        sourceDir: source,
+        workDir: MODULE_ROOTS_PLAN,
+        providerAliases: [],
+        validate: false,
+        lockfile: "readonly",
+      });
     }),
   );
 
-  await Promise.all([
-    ...jobs,
-    failedOver,
-    moduleExample,
-    twoInstances,
-    ...moduleRoots,
-    reported("module archive validated from HTTP", validateArchiveSource(toolchain, tarball)),
-  ]);
+  const readmePlan = reported(`default/tickets planned by the README's \`${README_PLAN.command}\` in a copy`, runReadmePlan());
+
+  await Promise.all([...jobs, readmePlan, failedOver, miswired, moduleRoots]);
+}
+
+/**
+ * The README's `npm run plan`, as written, through a shell in a copy of the project (as
+ * readme-terraform-commands.test.ts runs the README's commands); that test checks the result.
+ */
+async function runReadmePlan(): Promise<void> {
+  const cwd = projectCopy("readme-plan-");
+  const child = spawn("sh", ["-c", README_PLAN.command], { cwd, env: shellEnv() });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const planned = join(cwd, "dist", "plan", "tickets");
+  const result = {
+    command: README_PLAN.command,
+    status,
+    stdout: Buffer.concat(stdout).toString(),
+    stderr: Buffer.concat(stderr).toString(),
+    wrote: existsSync(planned) ? readdirSync(planned).sort() : [],
+  };
+  writeFileSync(README_PLAN.resultFile, JSON.stringify(result));
+  if (existsSync(planned)) cpSync(planned, README_PLAN.outDir, { recursive: true });
+  rmSync(dirname(cwd), { recursive: true, force: true });
+  if (status !== 0) throw new Error(`${README_PLAN.command} failed in ${cwd}:\n${result.stderr}${result.stdout}`);
+}
+
+/** The aliases every module root declares: one per region of the module, and us-east-1. */
+const MODULE_ALIASES = ["eu-west-1", "ap-southeast-1", "us-east-1"];
+
+/** The combined root: each child root as a module, its variables as arguments, its outputs as one output. */
+function moduleRootsConfig(sourceDir: string): Record<string, unknown> {
+  const args: Record<ModuleRootChild, Record<string, string>> = {
+    native: MODULE_EXAMPLE_VARS,
+    twoInstancesExample: MODULE_TWO_INSTANCES_VARS,
+    twoInstancesFixture: {},
+    archive: {},
+  };
+  const children = Object.keys(MODULE_ROOT_CHILDREN) as ModuleRootChild[];
+  return {
+    "//": "Written by the terraform test setup: the module roots that must plan, planned as one.",
+    module: Object.fromEntries(
+      children.map((child) => [child, { source: `./${relative(sourceDir, MODULE_ROOT_CHILDREN[child])}`, ...args[child] }]),
+    ),
+    output: Object.fromEntries(children.map((child) => [child, { value: `\${module.${child}}` }])),
+  };
 }

@@ -12,6 +12,8 @@
  * whose construct matches no concern fails the build, naming it: a new construct can't land in
  * a wrong file unnoticed.
  */
+import { byCodeUnits } from "../report-format";
+
 export type TerraformJson = Record<string, any>;
 
 /** One concern: which top-level construct ids it holds, and its file. */
@@ -154,7 +156,7 @@ export function splitModule(body: TerraformJson): Record<string, TerraformJson> 
   }
   const fixed = Object.values(BLOCK_FILES);
   const order = (name: string) => (fixed.includes(name) ? fixed.indexOf(name) : fixed.length);
-  return Object.fromEntries([...files.entries()].sort(([a], [b]) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries([...files.entries()].sort(([a], [b]) => order(a) - order(b) || byCodeUnits(a, b)));
 }
 
 /** Blocks whose names are keys (`variable "x"`), by kind; `resource`/`data` are keyed by type, then name. */

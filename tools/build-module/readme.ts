@@ -7,7 +7,7 @@
  */
 import { ROUTE53_METRICS_REGION } from "../../config/aws-regions";
 import { AWS_PROVIDER_VERSION } from "../terraform/toolchain";
-import { codeSpan, markdownTable } from "../report-format";
+import { byCodeUnits, codeSpan, markdownTable } from "../report-format";
 import { FIXED_FILES } from "./module-layout";
 import type { ModuleFiles, ProjectRelease, TerraformJson } from "./module-json";
 
@@ -26,7 +26,6 @@ export interface ModuleReadmeInput {
 /** Prose from the module's descriptions: `api.<domain_name>` must not read as an HTML tag. */
 const prose = (text: string) => text.replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 /** Sorts by UTF-16 code units: unlike `localeCompare`, the same on every Node and ICU build. */
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** terraform-docs' link text: underscores escaped so Markdown doesn't read emphasis. */
 const anchored = (kind: string, name: string) =>
   `<a name="${kind}_${name}"></a> [${name.replaceAll("_", "\\_")}](#${kind}\\_${name.replaceAll("_", "\\_")})`;

@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "fflate";
+import { byCodeUnits } from "../report-format";
 
 const BLOCK = 512;
 /** 1980-01-01T00:00:00Z, the Lambda zips' timestamp too: no tool calls it implausibly old. */
@@ -36,7 +37,7 @@ function entriesOf(dir: string, prefix = ""): Entry[] {
       if (stat.isFile()) return [{ path: `${prefix}${name}`, content: readFileSync(full) }];
       throw new Error(`${full}: only regular files and folders go into the module archive`);
     })
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .sort((a, b) => byCodeUnits(a.path, b.path));
 }
 
 function writeString(block: Uint8Array, offset: number, length: number, text: string, field: string, path: string): void {

@@ -8,6 +8,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { isJsonObject, type Plan, type PlanResourceChange } from "./plan-schema";
 import { configuredResources } from "./provider-regions";
+import { byCodeUnits } from "../report-format";
 
 export { configAddress } from "./provider-regions";
 
@@ -141,12 +142,7 @@ export function recreatedReplicas(change: PlanResourceChange): RecreatedReplica[
     if (attribute !== undefined)
       recreated.push({ region, attribute, before: valueOf(old, attribute), after: valueOf(next, attribute) });
   }
-  return recreated.sort((a, b) => compareText(a.region, b.region));
-}
-
-/** Byte order of two strings: -1, 0 or 1. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return recreated.sort((a, b) => byCodeUnits(a.region, b.region));
 }
 
 /** Which customer managed keys a table's configuration names: its own, and each replica's. */
@@ -288,5 +284,5 @@ export function replicaMismatches(change: PlanResourceChange, encryption: Encryp
       protectionMismatch(region, replica, table),
     ].filter((mismatch) => mismatch !== undefined),
   );
-  return mismatches.sort((a, b) => compareText(a.region, b.region) || compareText(a.field, b.field));
+  return mismatches.sort((a, b) => byCodeUnits(a.region, b.region) || byCodeUnits(a.field, b.field));
 }

@@ -11,6 +11,7 @@ import {
   replicaMismatches,
 } from "./replicas";
 import { statefulReason } from "./stateful-resources";
+import { byCodeUnits } from "../report-format";
 import { FAILOVER_LEVER } from "../../constructs/failover-lever";
 
 export type ChangeKind = "create" | "update" | "replace" | "delete" | "read" | "forget" | "no-op";
@@ -90,7 +91,7 @@ export function failedOverChecks(plan: Plan): FailedOverCheck[] {
         drillId: before.tags?.[FAILOVER_LEVER.markerTag],
       };
     })
-    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    .sort((a, b) => byCodeUnits(a.address, b.address));
 }
 
 /** Terraform's action list -> one kind. A replacement is a create plus a delete (or forget). */
@@ -173,7 +174,7 @@ function summarizeChange(
 function byAddress(a: ObjectChange, b: ObjectChange): number {
   const left = `${a.address}\u0000${a.deposed ?? ""}`;
   const right = `${b.address}\u0000${b.deposed ?? ""}`;
-  return left < right ? -1 : left > right ? 1 : 0;
+  return byCodeUnits(left, right);
 }
 
 export function summarizePlan(plan: Plan): PlanSummary {
@@ -186,7 +187,7 @@ export function summarizePlan(plan: Plan): PlanSummary {
   const outputChanges = Object.entries(plan.output_changes ?? {})
     .map(([name, output]) => ({ name, kind: changeKind(output.actions) }))
     .filter((output) => output.kind !== "no-op")
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => byCodeUnits(a.name, b.name));
   return { terraformVersion: plan.terraform_version, changes, drift, counts, outputChanges, failedOver: failedOverChecks(plan) };
 }
 

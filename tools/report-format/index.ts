@@ -5,5 +5,6 @@
 export { codeSpan } from "./code-span";
 export { type Alignment, markdownTable, tableCell } from "./markdown-table";
 export { escapeXml } from "./xml";
+export { byCodeUnits } from "./order";
 export { formatMs, formatMsAsMinutes, formatMsAsSeconds, formatSeconds } from "./time";
 export { type SvgAttributes, svgDocumentStart, svgElement } from "./svg";

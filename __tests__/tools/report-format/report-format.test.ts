@@ -1,5 +1,6 @@
 /** The helpers every report shares: the Markdown table, the XML escape, the duration formatters, the SVG scaffolding. */
 import {
+  byCodeUnits,
   escapeXml,
   formatMs,
   formatMsAsMinutes,
@@ -53,5 +54,12 @@ describe("SVG scaffolding", () => {
       '<rect width="100" height="50" fill="#ffffff"/>',
     ]);
     expectWellFormedXml(`${start.join("\n")}</svg>`);
+  });
+});
+
+describe("byCodeUnits", () => {
+  test("orders by UTF-16 code units, whatever the locale: capitals before small letters, ä after z", () => {
+    expect(["b", "ä", "a", "B", "a-b", "a_b"].sort(byCodeUnits)).toEqual(["B", "a", "a-b", "a_b", "b", "ä"]);
+    expect(byCodeUnits("x", "x")).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../bundling/project-root";
 import type { HealthCheckerRanges } from "../config/route53-health-checkers";
+import { runCli } from "./cli-entry";
 
 export const IP_RANGES_URL = "https://ip-ranges.amazonaws.com/ip-ranges.json";
 const SERVICE = "ROUTE53_HEALTHCHECKS";
@@ -91,9 +92,4 @@ async function main(): Promise<void> {
   console.log(describeRefresh(before, ranges));
 }
 
-if (require.main === module) {
-  main().catch((error: Error) => {
-    console.error(`refresh:health-checkers: ${error.message}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli("refresh:health-checkers", main);

@@ -7,6 +7,7 @@
 import { startLocalApi } from "./server";
 import { DEFAULTS } from "../../config/schema";
 import { HANDLER_ENV } from "../../contract/handlers";
+import { runCli } from "../cli-entry";
 
 /** Node's major version from which the AWS SDK for JavaScript keeps getting releases. */
 const SDK_NODE_MAJOR = 22;
@@ -60,9 +61,4 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli("api:local", main);

@@ -10,6 +10,7 @@ import { ConfigError } from "../../config/load";
 import { STACK_NAMES } from "../../stacks/app";
 import { TerraformCommandError } from "../terraform/offline-plan";
 import { type PlannedStack, planStack, PlanStackError, STACKS } from "./plan-stack";
+import { runCli } from "../cli-entry";
 
 export const EXIT_CODES = { ok: 0, failed: 1 } as const;
 
@@ -99,14 +100,4 @@ export async function main(
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = EXIT_CODES.failed;
-    },
-  );
-}
+if (require.main === module) runCli("plan", () => main(process.argv.slice(2)));

@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config/load";
 import type { TicketsConfig } from "../config/schema";
 import { apiUrl } from "../config/urls";
+import { runCli } from "./cli-entry";
 
 const USAGE = "usage: npm run ui-env -- [--out <path to the UI's src/environments/environment.ts>]";
 
@@ -111,6 +112,4 @@ export function main(args: readonly string[], env: NodeJS.ProcessEnv = process.e
   }
 }
 
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
-}
+if (require.main === module) runCli("ui-env", () => main(process.argv.slice(2)));

@@ -19,6 +19,7 @@ import { buildTerraformModule, DEFAULT_MODULE_DIR, projectRelease } from "./buil
 import { BUILD_MODULE_USAGE, parseBuildModuleArgs, UsageError } from "./cli-args";
 import { RefusedFolderError } from "./module-folder";
 import { writeTarball } from "./tarball";
+import { runCli } from "../cli-entry";
 
 /** The command; returns the exit code. `env` holds `TICKETS_CONFIG`. */
 export function main(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
@@ -56,5 +57,5 @@ export function main(args: readonly string[], env: NodeJS.ProcessEnv = process.e
 if (require.main === module) {
   // No checkpoint calls to HashiCorp from the cdktf synth (README: CHECKPOINT_DISABLE).
   process.env.CHECKPOINT_DISABLE ??= "1";
-  process.exitCode = main(process.argv.slice(2));
+  runCli("build:module", () => main(process.argv.slice(2)));
 }

@@ -13,6 +13,7 @@ import { githubRunFromEnv } from "./github-run";
 import { parsePlan, PlanInputError } from "./plan-schema";
 import { DEFAULT_MAX_LENGTH, renderMarkdown } from "./render-markdown";
 import { failsStatefulCheck, summarizePlan } from "./summarize";
+import { runCli } from "../cli-entry";
 
 export const EXIT_CODES = { ok: 0, badInput: 1, statefulChange: 2 } as const;
 
@@ -123,6 +124,4 @@ export function main(args: readonly string[], env: NodeJS.ProcessEnv = process.e
   }
 }
 
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
-}
+if (require.main === module) runCli("plan:summary", () => main(process.argv.slice(2)));

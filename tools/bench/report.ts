@@ -247,7 +247,7 @@ function profileLines(profile: NonNullable<SynthResult["profile"]>): string[] {
   return [
     "### Where a synth's time goes",
     "",
-    `CPU profile of one \`node --cpu-prof tools/run-app.mjs\` (${formatMs(profile.totalMs)} sampled), self time by package or file. ` +
+    `CPU profile of one \`node --cpu-prof tools/run-app.mjs\` (its snapshot child, which synthesizes; ${formatMs(profile.totalMs)} sampled), self time by package or file. ` +
       "Code in the app bundle (dist/app.cjs) is attributed to the file it came from.",
     "",
     numbersTable(

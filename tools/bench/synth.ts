@@ -4,7 +4,7 @@
  * of the provider) that synthesizes only the global table and its two providers. Runs are
  * interleaved, so a change in the machine's load hits both sides alike.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../bundling/project-root";
@@ -15,7 +15,13 @@ export const SYNTH_GOAL = { maxSeconds: 0.8, minRatio: 20 } as const;
 export const BASELINE_DIR = join(PROJECT_ROOT, "bench", "baseline");
 const APP_BUNDLE = join(PROJECT_ROOT, "dist", "app.cjs");
 /** The caches a synth reuses; without them it bundles the app and the Lambdas again. */
-const SYNTH_CACHE_RECORDS = [`${APP_BUNDLE}.inputs.json`, join(PROJECT_ROOT, "dist", "lambdas", "bundle-cache.json")];
+/** The bundle the snapshot (dist/app.blob) was built from: a synth runs its code. */
+const SNAPSHOT_BUNDLE = join(PROJECT_ROOT, "dist", "app-snapshot.cjs");
+const SYNTH_CACHE_RECORDS = [
+  `${APP_BUNDLE}.inputs.json`,
+  `${SNAPSHOT_BUNDLE}.inputs.json`,
+  join(PROJECT_ROOT, "dist", "lambdas", "bundle-cache.json"),
+];
 
 export interface SynthResult {
   /** `npm run synth`, what a user types. */
@@ -64,11 +70,18 @@ export function profileSynth(env: NodeJS.ProcessEnv): ProfileSummary {
       cwd: PROJECT_ROOT,
       env,
     });
-    const [file] = readdirSync(profileDir).filter((name) => name.endsWith(".cpuprofile"));
-    if (file === undefined) throw new Error(`node --cpu-prof wrote no profile into ${profileDir}`);
-    const profile = JSON.parse(readFileSync(join(profileDir, file), "utf8")) as CpuProfile;
-    const bundle = bundleLayout(`file://${APP_BUNDLE}`, readFileSync(APP_BUNDLE, "utf8"));
-    return summarizeProfile(profile, { root: PROJECT_ROOT, bundles: [bundle] });
+    // run-app.mjs passes --cpu-prof on to the snapshot's child process, which does the synth:
+    // its profile is the one that ran the app's bundle (the parent only checks and spawns).
+    const bundleFiles = [APP_BUNDLE, SNAPSHOT_BUNDLE].filter((file) => existsSync(file));
+    const profiles = readdirSync(profileDir)
+      .filter((name) => name.endsWith(".cpuprofile"))
+      .map((name) => JSON.parse(readFileSync(join(profileDir, name), "utf8")) as CpuProfile);
+    const ranApp = (candidate: CpuProfile) =>
+      candidate.nodes.some(({ callFrame }) => bundleFiles.some((file) => callFrame.url === `file://${file}`));
+    const profile = profiles.find(ranApp) ?? profiles[0];
+    if (profile === undefined) throw new Error(`node --cpu-prof wrote no profile into ${profileDir}`);
+    const bundles = bundleFiles.map((file) => bundleLayout(`file://${file}`, readFileSync(file, "utf8")));
+    return summarizeProfile(profile, { root: PROJECT_ROOT, bundles });
   } finally {
     rmSync(profileDir, { recursive: true, force: true });
   }

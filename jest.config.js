@@ -4,7 +4,7 @@ process.env.CHECKPOINT_DISABLE ??= "1";
 
 /**
  * Two groups: `unit` (everything that needs neither terraform nor a synthesized app on disk)
- * and `terraform` (validate and offline plans, under __tests__/terraform/). Jest runs a
+ * and `terraform` (offline plans, under __tests__/terraform/). Jest runs a
  * project's global setup only when one of its tests is selected, so `npx jest <unit file>`
  * never starts terraform. `npm test` runs both.
  * @type {import('jest').Config}

@@ -147,7 +147,9 @@ async function withLocalApi(probe: (port: number, output: () => string) => Promi
   let output = "";
   child.stdout.on("data", (chunk) => (output += String(chunk)));
   child.stderr.on("data", (chunk) => (output += String(chunk)));
-  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  // "close", not "exit": npm exits on SIGTERM before the server (which shares its stdio) has
+  // written its last lines; the pipes close only when every process holding them has ended.
+  const exited = new Promise<number | null>((done) => child.on("close", (code) => done(code)));
   try {
     const port = await new Promise<number>((found, failed) => {
       const timer = setInterval(() => {

@@ -223,11 +223,12 @@ function goalMissedLines(synth: SynthResult, npmStartup: number): string[] {
   return [
     `**What the goal would take**: the whole system in ${formatSeconds(target)} through npm, ${appBudget}; ` +
       `the app takes ${formatSeconds(synth.app.wallSeconds.median)}. The profile below says where that goes: ` +
-      "Node loading cdktf's modules, cdktf itself (token resolution, and a stack trace captured for every token it creates, " +
-      "which it has no switch for) and garbage collection, which this project's code doesn't control; the project's own work is in " +
-      "the bundled rows. What remains are levers outside the project: starting without npm (`node tools/run-app.mjs`, which " +
-      "`cdktf.json` runs; the second row), a V8 compile cache or start-up snapshot of cdktf (Node 22's `module.enableCompileCache`, " +
-      "untried here on Node 20; the `v8-compile-cache` package gave no gain), or a cdktf that doesn't capture stack traces.",
+      "the synth starts from a V8 start-up snapshot with cdktf loaded (docs/benchmarks.md), so what is left is cdktf itself " +
+      "(token resolution, and a stack trace captured for every token it creates, which it has no switch for), garbage collection, " +
+      "and two Node starts (the runner checks the snapshot's inputs, then starts it); the project's own work is in the bundled rows. " +
+      "What remains are levers outside the project (starting without npm: `node tools/run-app.mjs`, which `cdktf.json` runs, the " +
+      "second row; a cdktf that doesn't capture stack traces) and one inside it: starting the snapshot directly, with its input " +
+      "check moved into it, which saves one Node start and process spawn.",
     "",
   ];
 }
@@ -248,7 +249,7 @@ function profileLines(profile: NonNullable<SynthResult["profile"]>): string[] {
     "### Where a synth's time goes",
     "",
     `CPU profile of one \`node --cpu-prof tools/run-app.mjs\` (its snapshot child, which synthesizes; ${formatMs(profile.totalMs)} sampled), self time by package or file. ` +
-      "Code in the app bundle (dist/app.cjs) is attributed to the file it came from.",
+      "Code in the app bundles (dist/app-snapshot.cjs, dist/app.cjs) is attributed to the file it came from.",
     "",
     numbersTable(
       ["package or file", "self time", "share"],

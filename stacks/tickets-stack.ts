@@ -33,8 +33,11 @@ export interface TicketsStackProps {
   readonly deploymentVariables?: boolean;
 }
 
-/** The stack's config with the per-deployment settings as Terraform variables where asked. */
-type StackConfig = TicketsConfig;
+/** The stack's two global tables: the tickets and Powertools' idempotency records. */
+interface Tables {
+  readonly tickets: GlobalTable;
+  readonly idempotency: GlobalTable;
+}
 
 /** One region's API and what hangs off it. */
 interface RegionalParts {
@@ -96,7 +99,7 @@ export class TicketsStack extends StableAddressStack {
   }
 
   /** State in the bootstrap bucket, under the state key, locked by S3 itself. */
-  private stateBackend(config: StackConfig, id: string): void {
+  private stateBackend(config: TicketsConfig, id: string): void {
     const backend = new S3Backend(this, {
       bucket: config.stateBackend.bucket,
       key: `${config.stateBackend.keyPrefix}/${id}.tfstate`,
@@ -109,17 +112,17 @@ export class TicketsStack extends StableAddressStack {
     this.addOverride("terraform.required_version", ">= 1.10.0");
   }
 
-  private primaryProvider(config: StackConfig) {
+  private primaryProvider(config: TicketsConfig) {
     return this.providers.forRegion(config.regions[0]!.name);
   }
 
-  /** Every region but the primary, each with its provider. */
-  private regionProviders(config: StackConfig) {
+  /** Every region, primary first, each with its provider. */
+  private regionProviders(config: TicketsConfig) {
     return config.regions.map(({ name }) => ({ region: name, provider: this.providers.forRegion(name) }));
   }
 
   /** The tickets table and Powertools' idempotency records, both global tables. */
-  private tables(config: StackConfig) {
+  private tables(config: TicketsConfig): Tables {
     const common = {
       primaryRegion: config.regions[0]!.name,
       provider: this.primaryProvider(config),
@@ -141,7 +144,7 @@ export class TicketsStack extends StableAddressStack {
   }
 
   /** Per region: the API, its client-error alarms and its custom domains. */
-  private regionalApis(config: StackConfig, tables: { tickets: GlobalTable; idempotency: GlobalTable }): RegionalParts[] {
+  private regionalApis(config: TicketsConfig, tables: Tables): RegionalParts[] {
     const { bundles } = new LambdaBundles(this, "lambda-bundles", {
       buildDir: join(PROJECT_ROOT, "dist", "lambdas"),
     });
@@ -199,12 +202,7 @@ export class TicketsStack extends StableAddressStack {
   }
 
   /** Health alarms (us-east-1), the drill's replication fault if asked for, replication-lag alarms. */
-  private monitoring(
-    config: StackConfig,
-    tables: { tickets: GlobalTable; idempotency: GlobalTable },
-    regional: readonly RegionalParts[],
-    dns: ApiDns,
-  ): Monitoring {
+  private monitoring(config: TicketsConfig, tables: Tables, regional: readonly RegionalParts[], dns: ApiDns): Monitoring {
     const primary = config.regions[0]!.name;
     const alarms = new HealthAlarms(this, "health-alarms", {
       provider: this.providers.forRegion(ROUTE53_METRICS_REGION),
@@ -242,8 +240,8 @@ export class TicketsStack extends StableAddressStack {
   }
 
   private dashboard(
-    config: StackConfig,
-    tables: { tickets: GlobalTable; idempotency: GlobalTable },
+    config: TicketsConfig,
+    tables: Tables,
     regional: readonly RegionalParts[],
     dns: ApiDns,
     { alarms, replication }: Monitoring,
@@ -274,7 +272,7 @@ export class TicketsStack extends StableAddressStack {
 /** The stack's outputs: what operators, the drill and the UI read after a deploy. */
 function stackOutputs(
   stack: TicketsStack,
-  config: StackConfig,
+  config: TicketsConfig,
   parts: {
     tables: { tickets: GlobalTable };
     regional: readonly RegionalParts[];
@@ -322,12 +320,12 @@ function stackOutputs(
 }
 
 /** `api.<domain>`: the name clients use. */
-function apiDomainName(config: StackConfig): string {
+function apiDomainName(config: TicketsConfig): string {
   return `${API_LABEL}.${config.domainName}`;
 }
 
 /** Both global tables as the replication alarms and the dashboard list them. */
-function replicatedTables(tables: { tickets: GlobalTable; idempotency: GlobalTable }) {
+function replicatedTables(tables: Tables) {
   return [
     { label: "tickets", tableName: tables.tickets.tableName, operations: tableOperations("tableActions") },
     { label: "idempotency", tableName: tables.idempotency.tableName, operations: tableOperations("idempotencyTableActions") },

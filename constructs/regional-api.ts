@@ -250,51 +250,35 @@ export class RegionalApi extends Construct {
       retentionInDays: logRetention,
     });
     pinTerraformName(executionLogs, terraformName("api_execution_logs", region));
-    const target = { restApiId: api.id, stageName: stage.stageName };
-    const stageSettings = this.methodSettings(
-      "stage-settings",
-      props,
-      target,
-      "*/*",
-      props.throttling ?? DEFAULT_THROTTLING,
-      executionLogs,
-    );
-    // A method's own settings replace the stage-wide ones for that method. One after the other:
-    // both update the same stage, and API Gateway refuses concurrent modifications of it.
-    const health = HANDLERS.health.route;
-    this.methodSettings(
-      "health-settings",
-      props,
-      target,
-      `${health.path.slice(1)}/${health.method}`,
-      HEALTH_THROTTLING,
-      stageSettings,
-    );
+    this.methodSettings(props, api.id, stage, executionLogs);
     return stage;
   }
 
-  private methodSettings(
-    id: string,
-    props: RegionalApiProps,
-    stage: { readonly restApiId: string; readonly stageName: string },
-    methodPath: string,
-    throttling: Throttling,
-    after: TerraformResource,
-  ): ApiGatewayMethodSettings {
-    return new ApiGatewayMethodSettings(this, id, {
-      provider: props.provider,
-      restApiId: stage.restApiId,
-      stageName: stage.stageName,
-      methodPath,
-      settings: {
-        throttlingRateLimit: throttling.rateLimit,
-        throttlingBurstLimit: throttling.burstLimit,
-        metricsEnabled: true,
-        loggingLevel: "ERROR",
-        dataTraceEnabled: false,
-      },
-      dependsOn: [after],
-    });
+  /**
+   * Throttling, metrics and error logging of the stage, after its execution log group exists;
+   * then `/health`'s own throttle ({@link HEALTH_THROTTLING}).
+   */
+  private methodSettings(props: RegionalApiProps, restApiId: string, stage: ApiGatewayStage, executionLogs: TerraformResource) {
+    const settings = (id: string, methodPath: string, throttling: Throttling, after: TerraformResource) =>
+      new ApiGatewayMethodSettings(this, id, {
+        provider: props.provider,
+        restApiId,
+        stageName: stage.stageName,
+        methodPath,
+        settings: {
+          throttlingRateLimit: throttling.rateLimit,
+          throttlingBurstLimit: throttling.burstLimit,
+          metricsEnabled: true,
+          loggingLevel: "ERROR",
+          dataTraceEnabled: false,
+        },
+        dependsOn: [after],
+      });
+    const stageWide = settings("stage-settings", "*/*", props.throttling ?? DEFAULT_THROTTLING, executionLogs);
+    // A method's own settings replace the stage-wide ones for that method. One after the other:
+    // both update the same stage, and API Gateway refuses concurrent modifications of it.
+    const health = HANDLERS.health.route;
+    settings("health-settings", `${health.path.slice(1)}/${health.method}`, HEALTH_THROTTLING, stageWide);
   }
 }
 

@@ -25,6 +25,7 @@ import { benchScaling } from "./scaling";
 import { benchSynth, type SynthOptions } from "./synth";
 import { benchTerraform } from "./terraform-steps";
 import { benchTests } from "./tests";
+import { runCli } from "../cli-entry";
 
 const REPORT_FILE = join(PROJECT_ROOT, "BENCHMARKS.md");
 
@@ -156,9 +157,4 @@ async function measureAndReport(
   process.exitCode = failed ? 1 : 0;
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli("bench", main);

@@ -104,7 +104,18 @@ export function fakeResults(overrides: Partial<BenchResults> = {}): BenchResults
     },
     tests: {
       npmTest: { spread: processSpread(95), failedRuns: 0 },
-      unitProject: { spread: processSpread(40), failedRuns: 0 },
+      phases: [
+        { label: "`tsc --noEmit` (incremental)", result: { spread: processSpread(5, 8), failedRuns: 0 } },
+        {
+          label: "`npm run lint` (prettier, eslint, dependency-cruiser)",
+          result: { spread: processSpread(6, 7), failedRuns: 0 },
+        },
+        { label: "unit group (`npm run test:unit`)", result: { spread: processSpread(40, 70), failedRuns: 0 } },
+        {
+          label: "terraform group (`jest --selectProjects terraform`)",
+          result: { spread: processSpread(60, 110), failedRuns: 1 },
+        },
+      ],
       unitFile: { spread: processSpread(3.5), failedRuns: 0 },
     },
     failover: benchFailover(),

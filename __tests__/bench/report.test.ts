@@ -210,8 +210,14 @@ describe("renderReport", () => {
 
   test("tests and failover", () => {
     const { markdown } = renderReport(fakeResults());
-    expect(markdown).toContain("| `npm test` (type check, lint, every test, terraform validate and plans) | 5 | 95.0 s |");
-    expect(markdown).toContain("| `npm run test:unit` (the unit project: no terraform) | 5 | 40.0 s |");
+    expect(markdown).toContain(
+      "| `npm test` (type check, lint, every test, offline terraform plans; the first of 3 runs with `.cache/tsc` and `.cache/lint` emptied) | 5 | 95.0 s |",
+    );
+    // The phases alone, a failing one marked, and the floor their CPU sets on the machine's cores (8).
+    expect(markdown).toContain("| `tsc --noEmit` (incremental) | 5 | 5.00 s | 4.50 s – 6.00 s | 8.00 s |");
+    expect(markdown).toContain("| unit group (`npm run test:unit`) | 5 | 40.0 s | 36.0 s – 48.0 s | 70.0 s |");
+    expect(markdown).toContain("| terraform group (`jest --selectProjects terraform`) **failed in 1 of 5 runs** | 5 | 60.0 s |");
+    expect(markdown).toContain("Together 195 s of CPU: on 8 cores no schedule runs them in less than 24.4 s of wall time.");
     expect(markdown).toContain("| `npx jest __tests__/config/config.test.ts` (one unit test file) | 5 | 3.50 s |");
     expect(markdown).toContain(
       "| default config (workshop) | 10 s x 1 | 8.20 s | 10.0 s | 10.0 s | 20.0 s | 60 s | **80.0 s** |",
@@ -240,7 +246,8 @@ describe("renderReport", () => {
     expect(markdown).toContain("## 3. Terraform\n\nNot measured in this run: --quick leaves terraform out.");
     expect(markdown).toContain("## 4. Lambdas\n\nNot measured in this run: failed: no port.");
     expect(markdown).not.toContain("`npm test` (type check");
-    expect(markdown).not.toContain("`npm run test:unit`");
+    expect(markdown).not.toContain("| unit group");
+    expect(markdown).not.toContain("Together");
     expect(markdown).toContain(
       "| `npx jest __tests__/config/config.test.ts` (one unit test file) **failed in 2 of 5 runs** | 5 | 3.50 s |",
     );

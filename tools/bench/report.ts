@@ -9,9 +9,9 @@ import { drillSeconds, type FailoverResult } from "./failover";
 import { growthOf, linearFit, resourcesPerRegion, type ScalingPoint } from "./scaling";
 import { goalMissed, SYNTH_GOAL, type SynthResult } from "./synth";
 import { TERRAFORM_STEPS, type StackTerraformTimes } from "./terraform-steps";
-import { type TestCommandResult, UNIT_TEST_FILE, type TestsResult } from "./tests";
+import { NPM_TEST_RUNS, type TestCommandResult, TOOL_CACHES, UNIT_TEST_FILE, type TestsResult } from "./tests";
 import { HANDLER_NAMES } from "../../contract/handlers";
-import { type Alignment, formatMs, formatSeconds, markdownTable } from "../report-format";
+import { type Alignment, codeSpan, formatMs, formatSeconds, markdownTable } from "../report-format";
 import { barChart, formatNumber, type Panel, panelChart } from "./svg";
 
 /** A section that was not measured in this run, and why. */
@@ -546,25 +546,44 @@ export function replaceLambdasSection(markdown: string, lambdas: LambdaResult, m
   return lines.map((line) => (line.startsWith(LAMBDAS_HEADLINE_PREFIX) ? lambdasHeadline(lambdas) : line)).join("\n");
 }
 
-function testsSection(tests: TestsResult): string[] {
+function testsSection(tests: TestsResult, cores: number): string[] {
   const row = (label: string, result: TestCommandResult | undefined) => {
     if (result === undefined) return [];
     const failed = result.failedRuns === 0 ? "" : ` **failed in ${result.failedRuns} of ${result.spread.wallSeconds.runs} runs**`;
     return [processRow(`${label}${failed}`, result.spread)];
   };
   const rows = [
-    ...row("`npm test` (type check, lint, every test, terraform validate and plans)", tests.npmTest),
-    ...row("`npm run test:unit` (the unit project: no terraform)", tests.unitProject),
+    ...row(
+      `\`npm test\` (type check, lint, every test, offline terraform plans; the first of ${NPM_TEST_RUNS} runs with ${TOOL_CACHES.map(codeSpan).join(" and ")} emptied)`,
+      tests.npmTest,
+    ),
     ...row(`\`npx jest ${UNIT_TEST_FILE}\` (one unit test file)`, tests.unitFile),
   ];
+  const phases = tests.phases ?? [];
+  const phaseRows = phases.flatMap(({ label, result }) => row(label, result));
+  const cpu = phases.map(({ result }) => result.spread.cpuSeconds?.median);
+  const cpuTotal = cpu.every((value) => value !== undefined) ? cpu.reduce((sum, value) => sum + value, 0) : undefined;
   return [
     `## ${SECTION_TITLES[4]}`,
     "",
-    "Wall time as a developer runs them. Only `npm test` starts the terraform project, whose global setup synthesizes the " +
-      "test configurations and plans them offline. A run with failing tests is timed too, and marked: it may have stopped early.",
+    "Wall time as a developer runs them. Only `npm test` starts the terraform group, whose global setup synthesizes the " +
+      "test configurations and plans them offline; tools/run-tests.mjs starts it first and runs the type check, lint and " +
+      "the unit group beside it. A run with failing tests is timed too, and marked: it may have stopped early.",
     "",
     numbersTable(PROCESS_HEADER, rows),
     "",
+    ...(phaseRows.length === 0
+      ? []
+      : [
+          "Each phase of `npm test` alone, after those runs (warm caches), one after the other: where its CPU goes. " +
+            (cpuTotal === undefined
+              ? ""
+              : `Together ${formatSeconds(cpuTotal)} of CPU: on ${cores} cores no schedule runs them in less than ` +
+                `${formatSeconds(cpuTotal / cores)} of wall time.`),
+          "",
+          numbersTable(PROCESS_HEADER, phaseRows),
+          "",
+        ]),
   ];
 }
 
@@ -633,7 +652,9 @@ export function renderReport(results: BenchResults): Report {
     ...(isSkipped(results.scaling) ? skippedLines(SECTION_TITLES[1], results.scaling) : scalingSection(results.scaling, charts)),
     ...(isSkipped(results.terraform) ? skippedLines(SECTION_TITLES[2], results.terraform) : terraformSection(results.terraform)),
     ...(isSkipped(results.lambdas) ? skippedLines(SECTION_TITLES[3], results.lambdas) : lambdasSection(results.lambdas)),
-    ...(isSkipped(results.tests) ? skippedLines(SECTION_TITLES[4], results.tests) : testsSection(results.tests)),
+    ...(isSkipped(results.tests)
+      ? skippedLines(SECTION_TITLES[4], results.tests)
+      : testsSection(results.tests, results.machine.cores)),
     ...failoverSection(results.failover),
     "## Running it",
     "",

@@ -1,8 +1,11 @@
 /**
- * Section 5: wall time of the whole suite (`npm test`: type check, lint, jest with the
- * terraform global setup), of the unit project (`npm run test:unit`) and of one unit test
- * file, as a developer runs them.
+ * Section 5: the suite as a developer runs it: `npm test` three times (the first with the type
+ * checker's and the linters' caches emptied, as on a fresh clone), then each of its phases
+ * alone, warm, one after the other (where its CPU goes: the type check, lint, the unit group
+ * and the terraform group), and one unit test file.
  */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { PROJECT_ROOT } from "../../bundling/project-root";
 import { type ProcessRun, type ProcessSpread, processSpreadOf, runMeasured } from "./measure";
 
@@ -15,11 +18,35 @@ export interface TestCommandResult {
   readonly failedRuns: number;
 }
 
+/** One phase of `npm test` run alone (tools/run-tests.mjs runs them, terraform beside the rest). */
+export interface TestPhaseResult {
+  readonly label: string;
+  readonly result: TestCommandResult;
+}
+
 export interface TestsResult {
   readonly npmTest?: TestCommandResult;
-  readonly unitProject?: TestCommandResult;
+  readonly phases?: readonly TestPhaseResult[];
   readonly unitFile: TestCommandResult;
 }
+
+/** Runs of `npm test` the section's median is taken from. */
+export const NPM_TEST_RUNS = 3;
+
+/** The caches a fresh clone doesn't have (tsconfig.json's tsBuildInfoFile, the lint script's caches). */
+export const TOOL_CACHES = [".cache/tsc", ".cache/lint"];
+
+/** `npm test`'s phases, as tools/run-tests.mjs starts them. */
+const PHASES: readonly { label: string; command: string; args: string[] }[] = [
+  { label: "`tsc --noEmit` (incremental)", command: "npx", args: ["tsc", "--noEmit"] },
+  { label: "`npm run lint` (prettier, eslint, dependency-cruiser)", command: "npm", args: ["run", "-s", "lint"] },
+  { label: "unit group (`npm run test:unit`)", command: "npm", args: ["run", "-s", "test:unit"] },
+  {
+    label: "terraform group (`jest --selectProjects terraform`)",
+    command: "npx",
+    args: ["jest", "--selectProjects", "terraform"],
+  },
+];
 
 export interface TestsOptions {
   readonly runs: number;
@@ -33,22 +60,32 @@ function timeTests(
   args: readonly string[],
   runs: number,
   log: (line: string) => void,
+  beforeRun: (run: number) => void = () => undefined,
 ): TestCommandResult {
-  const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
+  // CI as the clean-clone job sets it: the terraform group fails, not skips, without terraform.
+  const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "true" };
   const results: ProcessRun[] = [];
   for (let run = 0; run < runs; run += 1) {
     log(`tests: ${label}, run ${run + 1}/${runs}`);
+    beforeRun(run);
     results.push(runMeasured(command, args, { cwd: PROJECT_ROOT, env, timeoutMs: 20 * 60_000, allowFailure: true }));
   }
   return { spread: processSpreadOf(results), failedRuns: results.filter((run) => run.exitCode !== 0).length };
 }
 
+const emptyToolCaches = () => {
+  for (const cache of TOOL_CACHES) rmSync(join(PROJECT_ROOT, cache), { recursive: true, force: true });
+};
+
 export function benchTests(options: TestsOptions): TestsResult {
   const unitFile = timeTests(UNIT_TEST_FILE, "npx", ["jest", UNIT_TEST_FILE], options.runs, options.log);
   if (!options.fullSuite) return { unitFile };
-  return {
-    unitProject: timeTests("npm run test:unit", "npm", ["run", "-s", "test:unit"], 1, options.log),
-    npmTest: timeTests("npm test (the whole suite)", "npm", ["test", "--silent"], 1, options.log),
-    unitFile,
-  };
+  const npmTest = timeTests("npm test (the whole suite)", "npm", ["test", "--silent"], NPM_TEST_RUNS, options.log, (run) => {
+    if (run === 0) emptyToolCaches();
+  });
+  const phases = PHASES.map(({ label, command, args }) => ({
+    label,
+    result: timeTests(label, command, args, 1, options.log),
+  }));
+  return { npmTest, phases, unitFile };
 }

@@ -13,7 +13,7 @@ import { LOCAL_CREDENTIALS } from "../../tools/local-api/local-dynamodb-client";
 import { startReplicatedTables, type ReplicatedTables } from "../support/replicated-tables";
 import {
   coldStart,
-  handlerEnv,
+  patientHandlerEnv,
   idempotencyTableOf,
   jsonBody,
   lambdaContext,
@@ -34,7 +34,7 @@ const handlers: Record<string, { post: ProxyHandler; get: ProxyHandler }> = {};
 beforeAll(async () => {
   world = await startReplicatedTables({ regions: [A, B], tables: replicatedTableSpecs(TABLE), delayMs: Infinity });
   for (const region of [A, B]) {
-    const env = { ...handlerEnv(world.regions[region]!.endpoint, TABLE), AWS_REGION: region };
+    const env = { ...patientHandlerEnv(world.regions[region]!.endpoint, TABLE), AWS_REGION: region };
     handlers[region] = { post: coldStart("tickets-post", env), get: coldStart("tickets-get", env) };
   }
 });

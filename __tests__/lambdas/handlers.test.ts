@@ -10,6 +10,7 @@ import {
   countItems,
   handlerEnv,
   jsonBody,
+  patientHandlerEnv,
   postEvent,
   proxyEvent,
   startTestTable,
@@ -24,7 +25,7 @@ let health: ProxyHandler;
 
 beforeAll(async () => {
   table = await startTestTable("HandlerTickets");
-  const env = handlerEnv(table.endpoint, table.tableName);
+  const env = patientHandlerEnv(table.endpoint, table.tableName);
   getTickets = coldStart("tickets-get", env);
   postTicket = coldStart("tickets-post", env);
   health = coldStart("health", env);
@@ -171,7 +172,7 @@ describe("GET /ticket", () => {
   });
 
   test("an unknown table is a 500 with a generic message and the CORS headers", async () => {
-    const broken = coldStart("tickets-get", handlerEnv(table.endpoint, "NoSuchTable"));
+    const broken = coldStart("tickets-get", patientHandlerEnv(table.endpoint, "NoSuchTable"));
 
     const result = await broken(proxyEvent());
 
@@ -185,10 +186,7 @@ describe("1,000 concurrent POSTs", () => {
   test("give 1,000 distinct tickets, each read exactly once through the pages", async () => {
     // One process sends all 1,000 to one dynalite thread: the queue, not a fault, can outlast
     // the deployed 1 s per attempt (a Lambda instance has one request at a time).
-    const patientPost = coldStart("tickets-post", {
-      ...handlerEnv(table.endpoint, table.tableName),
-      DYNAMODB_REQUEST_TIMEOUT_MS: "30000",
-    });
+    const patientPost = coldStart("tickets-post", patientHandlerEnv(table.endpoint, table.tableName));
     const before = await readAllPages(1000);
     const results = await Promise.all(
       Array.from({ length: 1000 }, (_, i) => patientPost(postEvent(JSON.stringify({ description: `Concurrent ticket ${i}` })))),

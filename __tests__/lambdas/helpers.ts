@@ -65,6 +65,17 @@ export function handlerEnv(endpoint: string, tableName: string): Record<string, 
 }
 
 /**
+ * `handlerEnv` with a long attempt timeout (`DYNAMODB_REQUEST_TIMEOUT_MS`, 30 s), for every
+ * test that is not about timeouts. `npm test` runs the unit tests beside terraform on 2 cores,
+ * where an ordinary call to dynalite has taken longer than the deployed 1 s; cut there, a write
+ * that had landed is sent again and answers 409 (dynalite returns no old item to recognise it
+ * by). The tests of a table that hangs or refuses keep `handlerEnv`, the deployed limits.
+ */
+export function patientHandlerEnv(endpoint: string, tableName: string): Record<string, string | undefined> {
+  return { ...handlerEnv(endpoint, tableName), DYNAMODB_REQUEST_TIMEOUT_MS: "30000" };
+}
+
+/**
  * Imports a handler module fresh (a cold start) with `env` applied, then restores the
  * environment: the handler has read what it needs by then. With `DYNAMODB_ENDPOINT` in `env`
  * the handler is created over the local API's clients for that endpoint (as `npm run

@@ -13,7 +13,7 @@ import { IDEMPOTENCY_TABLE, IDEMPOTENCY_WINDOW_SECONDS } from "../../contract/ha
 import {
   coldStart,
   countItems,
-  handlerEnv,
+  patientHandlerEnv,
   idempotencyTableOf,
   jsonBody,
   lambdaContext,
@@ -29,7 +29,7 @@ let documentClient: DynamoDBDocumentClient;
 beforeAll(async () => {
   // Behind the proxy: a failed conditional put returns the stored ticket, as in DynamoDB.
   table = await startProxiedTestTable("IdempotentTickets");
-  postTicket = coldStart("tickets-post", handlerEnv(table.endpoint, table.tableName));
+  postTicket = coldStart("tickets-post", patientHandlerEnv(table.endpoint, table.tableName));
   documentClient = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: table.endpoint,
@@ -215,7 +215,7 @@ describe("a create that fails", () => {
     const key = newKey();
     // Same idempotency table, a tickets table that does not exist: the ticket write fails.
     const broken = coldStart("tickets-post", {
-      ...handlerEnv(table.endpoint, "NoSuchTickets"),
+      ...patientHandlerEnv(table.endpoint, "NoSuchTickets"),
       IDEMPOTENCY_TABLE_NAME: idempotencyTable(),
     });
     const recordsBefore = await records();

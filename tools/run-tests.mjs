@@ -4,11 +4,15 @@
 // The terraform group's output is printed when it ends, so the two reports don't interleave.
 // Any failure fails the run; a failed type check or lint stops the terraform group too.
 // With arguments (`npm test -- <jest args>`) it runs the old sequence, passing them to jest.
+// The phases themselves are in tools/test-phases.cjs.
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = (name) => `${root}node_modules/.bin/${name}`;
+const { CHECK_PHASES, TERRAFORM_PHASE, phaseCommand } = createRequire(import.meta.url)("./test-phases.cjs");
+const step = (phase, args = phase.args) => [phaseCommand(root, phase), args];
+const [typeCheck, lint, unit] = CHECK_PHASES;
 
 /** Runs a command; resolves with its exit code (and its output when `capture` is set). */
 function run(command, args, { capture = false, onStart } = {}) {
@@ -37,25 +41,15 @@ async function sequence(steps) {
 
 const extra = process.argv.slice(2);
 if (extra.length > 0) {
-  process.exit(
-    await sequence([
-      [bin("tsc"), ["--noEmit"]],
-      ["npm", ["run", "-s", "lint"]],
-      [bin("jest"), extra],
-    ]),
-  );
+  process.exit(await sequence([step(typeCheck), step(lint), step(unit, extra)]));
 }
 
 let terraformGroup;
-const terraform = run(bin("jest"), ["--selectProjects", "terraform"], {
+const terraform = run(...step(TERRAFORM_PHASE), {
   capture: true,
   onStart: (child) => (terraformGroup = child),
 });
-const checks = sequence([
-  [bin("tsc"), ["--noEmit"]],
-  ["npm", ["run", "-s", "lint"]],
-  [bin("jest"), ["--selectProjects", "unit"]],
-]);
+const checks = sequence(CHECK_PHASES.map((phase) => step(phase)));
 const checksCode = await checks;
 if (checksCode !== 0 && terraformGroup.exitCode === null) {
   try {

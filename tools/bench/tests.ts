@@ -36,17 +36,18 @@ export const NPM_TEST_RUNS = 3;
 /** The caches a fresh clone doesn't have (tsconfig.json's tsBuildInfoFile, the lint script's caches). */
 export const TOOL_CACHES = [".cache/tsc", ".cache/lint"];
 
-/** `npm test`'s phases, as tools/run-tests.mjs starts them. */
-const PHASES: readonly { label: string; command: string; args: string[] }[] = [
-  { label: "`tsc --noEmit` (incremental)", command: "npx", args: ["tsc", "--noEmit"] },
-  { label: "`npm run lint` (prettier, eslint, dependency-cruiser)", command: "npm", args: ["run", "-s", "lint"] },
-  { label: "unit group (`npm run test:unit`)", command: "npm", args: ["run", "-s", "test:unit"] },
-  {
-    label: "terraform group (`jest --selectProjects terraform`)",
-    command: "npx",
-    args: ["jest", "--selectProjects", "terraform"],
-  },
-];
+interface TestPhase {
+  readonly label: string;
+  readonly bin?: string;
+  readonly command?: string;
+  readonly args: readonly string[];
+}
+/** `npm test`'s phases, as tools/run-tests.mjs runs them. */
+const { CHECK_PHASES, TERRAFORM_PHASE, phaseCommand } = require("../test-phases.cjs") as {
+  CHECK_PHASES: readonly TestPhase[];
+  TERRAFORM_PHASE: TestPhase;
+  phaseCommand: (root: string, phase: TestPhase) => string;
+};
 
 export interface TestsOptions {
   readonly runs: number;
@@ -83,9 +84,9 @@ export function benchTests(options: TestsOptions): TestsResult {
   const npmTest = timeTests("npm test (the whole suite)", "npm", ["test", "--silent"], NPM_TEST_RUNS, options.log, (run) => {
     if (run === 0) emptyToolCaches();
   });
-  const phases = PHASES.map(({ label, command, args }) => ({
-    label,
-    result: timeTests(label, command, args, 1, options.log),
+  const phases = [...CHECK_PHASES, TERRAFORM_PHASE].map((phase) => ({
+    label: phase.label,
+    result: timeTests(phase.label, phaseCommand(PROJECT_ROOT, phase), phase.args, 1, options.log),
   }));
   return { npmTest, phases, unitFile };
 }

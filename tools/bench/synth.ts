@@ -14,9 +14,9 @@ import { bundleLayout, type CpuProfile, type ProfileSummary, summarizeProfile } 
 export const SYNTH_GOAL = { maxSeconds: 0.8, minRatio: 20 } as const;
 export const BASELINE_DIR = join(PROJECT_ROOT, "bench", "baseline");
 const APP_BUNDLE = join(PROJECT_ROOT, "dist", "app.cjs");
-/** The caches a synth reuses; without them it bundles the app and the Lambdas again. */
 /** The bundle the snapshot (dist/app.blob) was built from: a synth runs its code. */
 const SNAPSHOT_BUNDLE = join(PROJECT_ROOT, "dist", "app-snapshot.cjs");
+/** The caches a synth reuses; without them it bundles the app and the Lambdas again. */
 const SYNTH_CACHE_RECORDS = [
   `${APP_BUNDLE}.inputs.json`,
   `${SNAPSHOT_BUNDLE}.inputs.json`,

@@ -37,6 +37,7 @@ import {
   MODULE_EXAMPLE_COPY,
   MODULE_EXAMPLE_VARS,
   MODULE_EXAMPLES_COPY,
+  MODULE_ROOT_ALIASES,
   MODULE_ROOT_CHILDREN,
   MODULE_ROOTS_FIXTURES,
   MODULE_ROOTS_PLAN,
@@ -135,7 +136,7 @@ export default async function globalSetup(): Promise<void> {
     planOffline(toolchain, {
       sourceDir: join(MODULE_ROOTS_FIXTURES, MISWIRED_ROOT),
       workDir: MISWIRED_PLAN,
-      providerAliases: MODULE_ALIASES,
+      providerAliases: MODULE_ROOT_ALIASES,
       extraFiles: [join(MODULE_ROOTS_FIXTURES, "providers.tf")],
       validate: false,
     }).then(
@@ -154,7 +155,7 @@ export default async function globalSetup(): Promise<void> {
       cpSync(join(MODULE_ROOTS_FIXTURES, "two-instances"), MODULE_ROOT_CHILDREN.twoInstancesFixture, { recursive: true });
       cpSync(join(MODULE_ROOTS_FIXTURES, "providers.tf"), join(MODULE_ROOT_CHILDREN.twoInstancesFixture, "providers.tf"));
       // Fake credentials for each child's own providers; the backend is the combined root's.
-      const { provider } = offlineOverride(MODULE_ALIASES);
+      const { provider } = offlineOverride(MODULE_ROOT_ALIASES);
       for (const dir of Object.values(MODULE_ROOT_CHILDREN)) {
         writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify({ provider }, null, 2));
       }
@@ -202,9 +203,6 @@ async function runReadmePlan(): Promise<void> {
   rmSync(dirname(cwd), { recursive: true, force: true });
   if (status !== 0) throw new Error(`${README_PLAN.command} failed in ${cwd}:\n${result.stderr}${result.stdout}`);
 }
-
-/** The aliases every module root declares: one per region of the module, and us-east-1. */
-const MODULE_ALIASES = ["eu-west-1", "ap-southeast-1", "us-east-1"];
 
 /** The combined root: each child root as a module, its variables as arguments, its outputs as one output. */
 function moduleRootsConfig(sourceDir: string): Record<string, unknown> {

@@ -8,15 +8,12 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, join } from "node:path";
-import { ARCHIVE_RESULT_FILE, MODULE_ARCHIVE_ROOT, MODULE_ROOTS_FIXTURES } from "./paths";
+import { ARCHIVE_RESULT_FILE, MODULE_ARCHIVE_ROOT, MODULE_ROOT_ALIASES, MODULE_ROOTS_FIXTURES } from "./paths";
 
 /** Where the setup served the archive from (ARCHIVE_RESULT_FILE). */
 export interface ArchiveResult {
   readonly url: string;
 }
-
-/** The provider aliases the archive root declares (its own us-east-1 and providers.tf's two). */
-export const ARCHIVE_ROOT_ALIASES = ["eu-west-1", "ap-southeast-1", "us-east-1"];
 
 function rootModule(url: string): string {
   return [
@@ -29,7 +26,7 @@ function rootModule(url: string): string {
     'module "tickets" {',
     `  source = "${url}"`,
     "  providers = {",
-    ...ARCHIVE_ROOT_ALIASES.map((alias) => `    aws.${alias} = aws.${alias}`),
+    ...MODULE_ROOT_ALIASES.map((alias) => `    aws.${alias} = aws.${alias}`),
     "  }",
     '  domain_name    = "archive.example.net"',
     '  hosted_zone_id = "ZARCHIVE000001"',

@@ -92,6 +92,9 @@ export const ARCHIVE_RESULT_FILE = join(MODULE_ARCHIVE_ROOT, "archive-result.jso
 /** What the test plan passes to the example's variables. */
 export const MODULE_EXAMPLE_VARS = { domain_name: "tickets.example.net", hosted_zone_id: "ZMODULEEXAMPLE1" };
 
+/** The `aws` aliases every root module that calls the module declares: one per region of the module, and us-east-1. */
+export const MODULE_ROOT_ALIASES = ["eu-west-1", "ap-southeast-1", "us-east-1"] as const;
+
 /** Root modules under __tests__/fixtures/module-roots/ that call the module. */
 export const MODULE_ROOTS_FIXTURES = join(PROJECT_ROOT, "__tests__", "fixtures", "module-roots");
 /** Where the global setup copies a fixture root (beside the example, so `../../dist/terraform-module` resolves). */
